@@ -91,7 +91,10 @@ impl BrandClaim {
     pub fn from_text(text: &str) -> BrandClaim {
         BrandClaim {
             text: text.trim().to_string(),
-            brand: match_brand(text).map(|b| BrandRef { slug: b.slug.into(), name: b.name.into() }),
+            brand: match_brand(text).map(|b| BrandRef {
+                slug: b.slug.into(),
+                name: b.name.into(),
+            }),
         }
     }
 }

@@ -4,73 +4,255 @@ use serde::{Deserialize, Serialize};
 
 /// ISO 3166-1 alpha-2 codes with their English short names (plus XK, widely used for Kosovo).
 pub const COUNTRIES: &[(&str, &str)] = &[
-    ("AD", "Andorra"), ("AE", "United Arab Emirates"), ("AF", "Afghanistan"),
-    ("AG", "Antigua and Barbuda"), ("AI", "Anguilla"), ("AL", "Albania"), ("AM", "Armenia"),
-    ("AO", "Angola"), ("AQ", "Antarctica"), ("AR", "Argentina"), ("AS", "American Samoa"),
-    ("AT", "Austria"), ("AU", "Australia"), ("AW", "Aruba"), ("AX", "Åland Islands"),
-    ("AZ", "Azerbaijan"), ("BA", "Bosnia and Herzegovina"), ("BB", "Barbados"),
-    ("BD", "Bangladesh"), ("BE", "Belgium"), ("BF", "Burkina Faso"), ("BG", "Bulgaria"),
-    ("BH", "Bahrain"), ("BI", "Burundi"), ("BJ", "Benin"), ("BL", "Saint Barthélemy"),
-    ("BM", "Bermuda"), ("BN", "Brunei"), ("BO", "Bolivia"), ("BQ", "Caribbean Netherlands"),
-    ("BR", "Brazil"), ("BS", "Bahamas"), ("BT", "Bhutan"), ("BV", "Bouvet Island"),
-    ("BW", "Botswana"), ("BY", "Belarus"), ("BZ", "Belize"), ("CA", "Canada"),
-    ("CC", "Cocos (Keeling) Islands"), ("CD", "DR Congo"), ("CF", "Central African Republic"),
-    ("CG", "Republic of the Congo"), ("CH", "Switzerland"), ("CI", "Côte d'Ivoire"),
-    ("CK", "Cook Islands"), ("CL", "Chile"), ("CM", "Cameroon"), ("CN", "China"),
-    ("CO", "Colombia"), ("CR", "Costa Rica"), ("CU", "Cuba"), ("CV", "Cabo Verde"),
-    ("CW", "Curaçao"), ("CX", "Christmas Island"), ("CY", "Cyprus"), ("CZ", "Czechia"),
-    ("DE", "Germany"), ("DJ", "Djibouti"), ("DK", "Denmark"), ("DM", "Dominica"),
-    ("DO", "Dominican Republic"), ("DZ", "Algeria"), ("EC", "Ecuador"), ("EE", "Estonia"),
-    ("EG", "Egypt"), ("EH", "Western Sahara"), ("ER", "Eritrea"), ("ES", "Spain"),
-    ("ET", "Ethiopia"), ("FI", "Finland"), ("FJ", "Fiji"), ("FK", "Falkland Islands"),
-    ("FM", "Micronesia"), ("FO", "Faroe Islands"), ("FR", "France"), ("GA", "Gabon"),
-    ("GB", "United Kingdom"), ("GD", "Grenada"), ("GE", "Georgia"), ("GF", "French Guiana"),
-    ("GG", "Guernsey"), ("GH", "Ghana"), ("GI", "Gibraltar"), ("GL", "Greenland"),
-    ("GM", "Gambia"), ("GN", "Guinea"), ("GP", "Guadeloupe"), ("GQ", "Equatorial Guinea"),
-    ("GR", "Greece"), ("GS", "South Georgia and the South Sandwich Islands"),
-    ("GT", "Guatemala"), ("GU", "Guam"), ("GW", "Guinea-Bissau"), ("GY", "Guyana"),
-    ("HK", "Hong Kong"), ("HM", "Heard Island and McDonald Islands"), ("HN", "Honduras"),
-    ("HR", "Croatia"), ("HT", "Haiti"), ("HU", "Hungary"), ("ID", "Indonesia"),
-    ("IE", "Ireland"), ("IL", "Israel"), ("IM", "Isle of Man"), ("IN", "India"),
-    ("IO", "British Indian Ocean Territory"), ("IQ", "Iraq"), ("IR", "Iran"),
-    ("IS", "Iceland"), ("IT", "Italy"), ("JE", "Jersey"), ("JM", "Jamaica"), ("JO", "Jordan"),
-    ("JP", "Japan"), ("KE", "Kenya"), ("KG", "Kyrgyzstan"), ("KH", "Cambodia"),
-    ("KI", "Kiribati"), ("KM", "Comoros"), ("KN", "Saint Kitts and Nevis"),
-    ("KP", "North Korea"), ("KR", "South Korea"), ("KW", "Kuwait"), ("KY", "Cayman Islands"),
-    ("KZ", "Kazakhstan"), ("LA", "Laos"), ("LB", "Lebanon"), ("LC", "Saint Lucia"),
-    ("LI", "Liechtenstein"), ("LK", "Sri Lanka"), ("LR", "Liberia"), ("LS", "Lesotho"),
-    ("LT", "Lithuania"), ("LU", "Luxembourg"), ("LV", "Latvia"), ("LY", "Libya"),
-    ("MA", "Morocco"), ("MC", "Monaco"), ("MD", "Moldova"), ("ME", "Montenegro"),
-    ("MF", "Saint Martin"), ("MG", "Madagascar"), ("MH", "Marshall Islands"),
-    ("MK", "North Macedonia"), ("ML", "Mali"), ("MM", "Myanmar"), ("MN", "Mongolia"),
-    ("MO", "Macao"), ("MP", "Northern Mariana Islands"), ("MQ", "Martinique"),
-    ("MR", "Mauritania"), ("MS", "Montserrat"), ("MT", "Malta"), ("MU", "Mauritius"),
-    ("MV", "Maldives"), ("MW", "Malawi"), ("MX", "Mexico"), ("MY", "Malaysia"),
-    ("MZ", "Mozambique"), ("NA", "Namibia"), ("NC", "New Caledonia"), ("NE", "Niger"),
-    ("NF", "Norfolk Island"), ("NG", "Nigeria"), ("NI", "Nicaragua"), ("NL", "Netherlands"),
-    ("NO", "Norway"), ("NP", "Nepal"), ("NR", "Nauru"), ("NU", "Niue"), ("NZ", "New Zealand"),
-    ("OM", "Oman"), ("PA", "Panama"), ("PE", "Peru"), ("PF", "French Polynesia"),
-    ("PG", "Papua New Guinea"), ("PH", "Philippines"), ("PK", "Pakistan"), ("PL", "Poland"),
-    ("PM", "Saint Pierre and Miquelon"), ("PN", "Pitcairn Islands"), ("PR", "Puerto Rico"),
-    ("PS", "Palestine"), ("PT", "Portugal"), ("PW", "Palau"), ("PY", "Paraguay"),
-    ("QA", "Qatar"), ("RE", "Réunion"), ("RO", "Romania"), ("RS", "Serbia"), ("RU", "Russia"),
-    ("RW", "Rwanda"), ("SA", "Saudi Arabia"), ("SB", "Solomon Islands"), ("SC", "Seychelles"),
-    ("SD", "Sudan"), ("SE", "Sweden"), ("SG", "Singapore"), ("SH", "Saint Helena"),
-    ("SI", "Slovenia"), ("SJ", "Svalbard and Jan Mayen"), ("SK", "Slovakia"),
-    ("SL", "Sierra Leone"), ("SM", "San Marino"), ("SN", "Senegal"), ("SO", "Somalia"),
-    ("SR", "Suriname"), ("SS", "South Sudan"), ("ST", "São Tomé and Príncipe"),
-    ("SV", "El Salvador"), ("SX", "Sint Maarten"), ("SY", "Syria"), ("SZ", "Eswatini"),
-    ("TC", "Turks and Caicos Islands"), ("TD", "Chad"), ("TF", "French Southern Territories"),
-    ("TG", "Togo"), ("TH", "Thailand"), ("TJ", "Tajikistan"), ("TK", "Tokelau"),
-    ("TL", "Timor-Leste"), ("TM", "Turkmenistan"), ("TN", "Tunisia"), ("TO", "Tonga"),
-    ("TR", "Türkiye"), ("TT", "Trinidad and Tobago"), ("TV", "Tuvalu"), ("TW", "Taiwan"),
-    ("TZ", "Tanzania"), ("UA", "Ukraine"), ("UG", "Uganda"),
-    ("UM", "United States Minor Outlying Islands"), ("US", "United States"),
-    ("UY", "Uruguay"), ("UZ", "Uzbekistan"), ("VA", "Vatican City"),
-    ("VC", "Saint Vincent and the Grenadines"), ("VE", "Venezuela"),
-    ("VG", "British Virgin Islands"), ("VI", "U.S. Virgin Islands"), ("VN", "Vietnam"),
-    ("VU", "Vanuatu"), ("WF", "Wallis and Futuna"), ("WS", "Samoa"), ("XK", "Kosovo"),
-    ("YE", "Yemen"), ("YT", "Mayotte"), ("ZA", "South Africa"), ("ZM", "Zambia"),
+    ("AD", "Andorra"),
+    ("AE", "United Arab Emirates"),
+    ("AF", "Afghanistan"),
+    ("AG", "Antigua and Barbuda"),
+    ("AI", "Anguilla"),
+    ("AL", "Albania"),
+    ("AM", "Armenia"),
+    ("AO", "Angola"),
+    ("AQ", "Antarctica"),
+    ("AR", "Argentina"),
+    ("AS", "American Samoa"),
+    ("AT", "Austria"),
+    ("AU", "Australia"),
+    ("AW", "Aruba"),
+    ("AX", "Åland Islands"),
+    ("AZ", "Azerbaijan"),
+    ("BA", "Bosnia and Herzegovina"),
+    ("BB", "Barbados"),
+    ("BD", "Bangladesh"),
+    ("BE", "Belgium"),
+    ("BF", "Burkina Faso"),
+    ("BG", "Bulgaria"),
+    ("BH", "Bahrain"),
+    ("BI", "Burundi"),
+    ("BJ", "Benin"),
+    ("BL", "Saint Barthélemy"),
+    ("BM", "Bermuda"),
+    ("BN", "Brunei"),
+    ("BO", "Bolivia"),
+    ("BQ", "Caribbean Netherlands"),
+    ("BR", "Brazil"),
+    ("BS", "Bahamas"),
+    ("BT", "Bhutan"),
+    ("BV", "Bouvet Island"),
+    ("BW", "Botswana"),
+    ("BY", "Belarus"),
+    ("BZ", "Belize"),
+    ("CA", "Canada"),
+    ("CC", "Cocos (Keeling) Islands"),
+    ("CD", "DR Congo"),
+    ("CF", "Central African Republic"),
+    ("CG", "Republic of the Congo"),
+    ("CH", "Switzerland"),
+    ("CI", "Côte d'Ivoire"),
+    ("CK", "Cook Islands"),
+    ("CL", "Chile"),
+    ("CM", "Cameroon"),
+    ("CN", "China"),
+    ("CO", "Colombia"),
+    ("CR", "Costa Rica"),
+    ("CU", "Cuba"),
+    ("CV", "Cabo Verde"),
+    ("CW", "Curaçao"),
+    ("CX", "Christmas Island"),
+    ("CY", "Cyprus"),
+    ("CZ", "Czechia"),
+    ("DE", "Germany"),
+    ("DJ", "Djibouti"),
+    ("DK", "Denmark"),
+    ("DM", "Dominica"),
+    ("DO", "Dominican Republic"),
+    ("DZ", "Algeria"),
+    ("EC", "Ecuador"),
+    ("EE", "Estonia"),
+    ("EG", "Egypt"),
+    ("EH", "Western Sahara"),
+    ("ER", "Eritrea"),
+    ("ES", "Spain"),
+    ("ET", "Ethiopia"),
+    ("FI", "Finland"),
+    ("FJ", "Fiji"),
+    ("FK", "Falkland Islands"),
+    ("FM", "Micronesia"),
+    ("FO", "Faroe Islands"),
+    ("FR", "France"),
+    ("GA", "Gabon"),
+    ("GB", "United Kingdom"),
+    ("GD", "Grenada"),
+    ("GE", "Georgia"),
+    ("GF", "French Guiana"),
+    ("GG", "Guernsey"),
+    ("GH", "Ghana"),
+    ("GI", "Gibraltar"),
+    ("GL", "Greenland"),
+    ("GM", "Gambia"),
+    ("GN", "Guinea"),
+    ("GP", "Guadeloupe"),
+    ("GQ", "Equatorial Guinea"),
+    ("GR", "Greece"),
+    ("GS", "South Georgia and the South Sandwich Islands"),
+    ("GT", "Guatemala"),
+    ("GU", "Guam"),
+    ("GW", "Guinea-Bissau"),
+    ("GY", "Guyana"),
+    ("HK", "Hong Kong"),
+    ("HM", "Heard Island and McDonald Islands"),
+    ("HN", "Honduras"),
+    ("HR", "Croatia"),
+    ("HT", "Haiti"),
+    ("HU", "Hungary"),
+    ("ID", "Indonesia"),
+    ("IE", "Ireland"),
+    ("IL", "Israel"),
+    ("IM", "Isle of Man"),
+    ("IN", "India"),
+    ("IO", "British Indian Ocean Territory"),
+    ("IQ", "Iraq"),
+    ("IR", "Iran"),
+    ("IS", "Iceland"),
+    ("IT", "Italy"),
+    ("JE", "Jersey"),
+    ("JM", "Jamaica"),
+    ("JO", "Jordan"),
+    ("JP", "Japan"),
+    ("KE", "Kenya"),
+    ("KG", "Kyrgyzstan"),
+    ("KH", "Cambodia"),
+    ("KI", "Kiribati"),
+    ("KM", "Comoros"),
+    ("KN", "Saint Kitts and Nevis"),
+    ("KP", "North Korea"),
+    ("KR", "South Korea"),
+    ("KW", "Kuwait"),
+    ("KY", "Cayman Islands"),
+    ("KZ", "Kazakhstan"),
+    ("LA", "Laos"),
+    ("LB", "Lebanon"),
+    ("LC", "Saint Lucia"),
+    ("LI", "Liechtenstein"),
+    ("LK", "Sri Lanka"),
+    ("LR", "Liberia"),
+    ("LS", "Lesotho"),
+    ("LT", "Lithuania"),
+    ("LU", "Luxembourg"),
+    ("LV", "Latvia"),
+    ("LY", "Libya"),
+    ("MA", "Morocco"),
+    ("MC", "Monaco"),
+    ("MD", "Moldova"),
+    ("ME", "Montenegro"),
+    ("MF", "Saint Martin"),
+    ("MG", "Madagascar"),
+    ("MH", "Marshall Islands"),
+    ("MK", "North Macedonia"),
+    ("ML", "Mali"),
+    ("MM", "Myanmar"),
+    ("MN", "Mongolia"),
+    ("MO", "Macao"),
+    ("MP", "Northern Mariana Islands"),
+    ("MQ", "Martinique"),
+    ("MR", "Mauritania"),
+    ("MS", "Montserrat"),
+    ("MT", "Malta"),
+    ("MU", "Mauritius"),
+    ("MV", "Maldives"),
+    ("MW", "Malawi"),
+    ("MX", "Mexico"),
+    ("MY", "Malaysia"),
+    ("MZ", "Mozambique"),
+    ("NA", "Namibia"),
+    ("NC", "New Caledonia"),
+    ("NE", "Niger"),
+    ("NF", "Norfolk Island"),
+    ("NG", "Nigeria"),
+    ("NI", "Nicaragua"),
+    ("NL", "Netherlands"),
+    ("NO", "Norway"),
+    ("NP", "Nepal"),
+    ("NR", "Nauru"),
+    ("NU", "Niue"),
+    ("NZ", "New Zealand"),
+    ("OM", "Oman"),
+    ("PA", "Panama"),
+    ("PE", "Peru"),
+    ("PF", "French Polynesia"),
+    ("PG", "Papua New Guinea"),
+    ("PH", "Philippines"),
+    ("PK", "Pakistan"),
+    ("PL", "Poland"),
+    ("PM", "Saint Pierre and Miquelon"),
+    ("PN", "Pitcairn Islands"),
+    ("PR", "Puerto Rico"),
+    ("PS", "Palestine"),
+    ("PT", "Portugal"),
+    ("PW", "Palau"),
+    ("PY", "Paraguay"),
+    ("QA", "Qatar"),
+    ("RE", "Réunion"),
+    ("RO", "Romania"),
+    ("RS", "Serbia"),
+    ("RU", "Russia"),
+    ("RW", "Rwanda"),
+    ("SA", "Saudi Arabia"),
+    ("SB", "Solomon Islands"),
+    ("SC", "Seychelles"),
+    ("SD", "Sudan"),
+    ("SE", "Sweden"),
+    ("SG", "Singapore"),
+    ("SH", "Saint Helena"),
+    ("SI", "Slovenia"),
+    ("SJ", "Svalbard and Jan Mayen"),
+    ("SK", "Slovakia"),
+    ("SL", "Sierra Leone"),
+    ("SM", "San Marino"),
+    ("SN", "Senegal"),
+    ("SO", "Somalia"),
+    ("SR", "Suriname"),
+    ("SS", "South Sudan"),
+    ("ST", "São Tomé and Príncipe"),
+    ("SV", "El Salvador"),
+    ("SX", "Sint Maarten"),
+    ("SY", "Syria"),
+    ("SZ", "Eswatini"),
+    ("TC", "Turks and Caicos Islands"),
+    ("TD", "Chad"),
+    ("TF", "French Southern Territories"),
+    ("TG", "Togo"),
+    ("TH", "Thailand"),
+    ("TJ", "Tajikistan"),
+    ("TK", "Tokelau"),
+    ("TL", "Timor-Leste"),
+    ("TM", "Turkmenistan"),
+    ("TN", "Tunisia"),
+    ("TO", "Tonga"),
+    ("TR", "Türkiye"),
+    ("TT", "Trinidad and Tobago"),
+    ("TV", "Tuvalu"),
+    ("TW", "Taiwan"),
+    ("TZ", "Tanzania"),
+    ("UA", "Ukraine"),
+    ("UG", "Uganda"),
+    ("UM", "United States Minor Outlying Islands"),
+    ("US", "United States"),
+    ("UY", "Uruguay"),
+    ("UZ", "Uzbekistan"),
+    ("VA", "Vatican City"),
+    ("VC", "Saint Vincent and the Grenadines"),
+    ("VE", "Venezuela"),
+    ("VG", "British Virgin Islands"),
+    ("VI", "U.S. Virgin Islands"),
+    ("VN", "Vietnam"),
+    ("VU", "Vanuatu"),
+    ("WF", "Wallis and Futuna"),
+    ("WS", "Samoa"),
+    ("XK", "Kosovo"),
+    ("YE", "Yemen"),
+    ("YT", "Mayotte"),
+    ("ZA", "South Africa"),
+    ("ZM", "Zambia"),
     ("ZW", "Zimbabwe"),
 ];
 
@@ -100,7 +282,9 @@ impl Country {
     pub fn parse(code: &str) -> Option<Country> {
         let upper = code.trim().to_ascii_uppercase();
         let bytes: [u8; 2] = upper.as_bytes().try_into().ok()?;
-        COUNTRIES.binary_search_by(|(c, _)| c.as_bytes().cmp(&bytes[..])).ok()?;
+        COUNTRIES
+            .binary_search_by(|(c, _)| c.as_bytes().cmp(&bytes[..]))
+            .ok()?;
         Some(Country(bytes))
     }
 
@@ -150,7 +334,9 @@ impl Currency {
     pub fn parse(code: &str) -> Option<Currency> {
         let upper = code.trim().to_ascii_uppercase();
         let bytes: [u8; 3] = upper.as_bytes().try_into().ok()?;
-        CURRENCIES.binary_search_by(|c| c.as_bytes().cmp(&bytes[..])).ok()?;
+        CURRENCIES
+            .binary_search_by(|c| c.as_bytes().cmp(&bytes[..]))
+            .ok()?;
         Some(Currency(bytes))
     }
 
@@ -197,7 +383,8 @@ impl LanguageTag {
                 return None;
             }
             let formatted = if i == 0 {
-                if !(2..=8).contains(&part.len()) || !part.bytes().all(|b| b.is_ascii_alphabetic()) {
+                if !(2..=8).contains(&part.len()) || !part.bytes().all(|b| b.is_ascii_alphabetic())
+                {
                     return None;
                 }
                 part.to_ascii_lowercase()
@@ -206,7 +393,12 @@ impl LanguageTag {
             } else if part.len() == 4 && part.bytes().all(|b| b.is_ascii_alphabetic()) {
                 let lower = part.to_ascii_lowercase();
                 let mut chars = lower.chars();
-                chars.next().map(|c| c.to_ascii_uppercase()).into_iter().chain(chars).collect()
+                chars
+                    .next()
+                    .map(|c| c.to_ascii_uppercase())
+                    .into_iter()
+                    .chain(chars)
+                    .collect()
             } else {
                 part.to_ascii_lowercase()
             };
@@ -251,8 +443,14 @@ mod tests {
 
     #[test]
     fn countries_parse_in_either_case_and_refuse_unassigned_codes() {
-        assert_eq!(Country::parse("jp").map(|c| c.to_string()), Some("JP".into()));
-        assert_eq!(Country::parse(" GB ").unwrap().english_name(), "United Kingdom");
+        assert_eq!(
+            Country::parse("jp").map(|c| c.to_string()),
+            Some("JP".into())
+        );
+        assert_eq!(
+            Country::parse(" GB ").unwrap().english_name(),
+            "United Kingdom"
+        );
         for bad in ["XX", "UK", "USA", "", "U", "ÜS"] {
             assert_eq!(Country::parse(bad), None, "{bad}");
         }
@@ -267,11 +465,24 @@ mod tests {
 
     #[test]
     fn language_tags_take_conventional_case() {
-        let cases = [("EN", "en"), ("ja_jp", "ja-JP"), ("zh-hant-tw", "zh-Hant-TW"), ("es-419", "es-419")];
+        let cases = [
+            ("EN", "en"),
+            ("ja_jp", "ja-JP"),
+            ("zh-hant-tw", "zh-Hant-TW"),
+            ("es-419", "es-419"),
+        ];
         for (input, want) in cases {
             assert_eq!(LanguageTag::parse(input).unwrap().as_str(), want);
         }
-        for bad in ["", "e", "en--US", "1en", "en-US-", "english language", "日本語"] {
+        for bad in [
+            "",
+            "e",
+            "en--US",
+            "1en",
+            "en-US-",
+            "english language",
+            "日本語",
+        ] {
             assert!(LanguageTag::parse(bad).is_none(), "{bad}");
         }
         assert_eq!(LanguageTag::parse("fr-CA").unwrap().primary(), "fr");

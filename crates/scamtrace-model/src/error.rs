@@ -63,7 +63,12 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, code: ErrorCode) -> Self {
-        FieldError { field: field.into(), code, limit: None, expected: None }
+        FieldError {
+            field: field.into(),
+            code,
+            limit: None,
+            expected: None,
+        }
     }
 
     pub fn with_limit(mut self, limit: usize) -> Self {

@@ -31,7 +31,7 @@ mod reference;
 mod report;
 mod validate;
 
-pub use brand::{Brand, BrandCategory, BrandClaim, KNOWN_BRANDS, match_brand};
+pub use brand::{Brand, BrandCategory, BrandClaim, BrandRef, KNOWN_BRANDS, match_brand};
 pub use codes::{COUNTRIES, CURRENCIES, Country, Currency, LanguageTag, country_name};
 pub use error::{ErrorCode, FieldError};
 pub use reference::Reference;

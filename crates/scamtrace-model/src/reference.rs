@@ -25,7 +25,11 @@ impl Reference {
         let upper = s.trim().to_ascii_uppercase();
         let mut parts = upper.split('-');
         let (prefix, year, code) = (parts.next()?, parts.next()?, parts.next()?);
-        if prefix != "TSS" || parts.next().is_some() || year.len() != 4 || code.len() != RANDOM_CHARS {
+        if prefix != "TSS"
+            || parts.next().is_some()
+            || year.len() != 4
+            || code.len() != RANDOM_CHARS
+        {
             return None;
         }
         if !year.bytes().all(|b| b.is_ascii_digit()) {
@@ -72,9 +76,21 @@ mod tests {
 
     #[test]
     fn parsing_forgives_case_and_lookalike_letters() {
-        assert_eq!(Reference::parse("tss-2026-7kq4m").unwrap().as_str(), "TSS-2026-7KQ4M");
-        assert_eq!(Reference::parse("TSS-2026-O1LI2").unwrap().as_str(), "TSS-2026-01112");
-        for bad in ["TSS-2026-7KQ4", "TSS-26-7KQ4M", "ABC-2026-7KQ4M", "TSS-2026-7KQ4U", "TSS-2026-7KQ4M-1"] {
+        assert_eq!(
+            Reference::parse("tss-2026-7kq4m").unwrap().as_str(),
+            "TSS-2026-7KQ4M"
+        );
+        assert_eq!(
+            Reference::parse("TSS-2026-O1LI2").unwrap().as_str(),
+            "TSS-2026-01112"
+        );
+        for bad in [
+            "TSS-2026-7KQ4",
+            "TSS-26-7KQ4M",
+            "ABC-2026-7KQ4M",
+            "TSS-2026-7KQ4U",
+            "TSS-2026-7KQ4M-1",
+        ] {
             assert!(Reference::parse(bad).is_none(), "{bad}");
         }
     }

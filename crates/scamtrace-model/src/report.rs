@@ -111,7 +111,13 @@ impl Day {
 impl std::fmt::Display for Day {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let d = self.0;
-        write!(f, "{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            d.year(),
+            u8::from(d.month()),
+            d.day()
+        )
     }
 }
 
@@ -284,8 +290,22 @@ mod tests {
     fn amounts_are_canonical_decimal_text() {
         assert_eq!(Amount::parse("0500.50").unwrap().as_str(), "500.50");
         assert_eq!(Amount::parse("0").unwrap().as_str(), "0");
-        assert_eq!(Amount::parse("1299.99").unwrap().ten_thousandths(), 12_999_900);
-        for bad in ["", "-5", "1e3", "1,000", "12.", ".5", "1.23456", "9999999999999", "NaN", "５００"] {
+        assert_eq!(
+            Amount::parse("1299.99").unwrap().ten_thousandths(),
+            12_999_900
+        );
+        for bad in [
+            "",
+            "-5",
+            "1e3",
+            "1,000",
+            "12.",
+            ".5",
+            "1.23456",
+            "9999999999999",
+            "NaN",
+            "５００",
+        ] {
             assert!(Amount::parse(bad).is_none(), "{bad}");
         }
     }
@@ -308,6 +328,9 @@ mod tests {
             may_contact: true,
         };
         let shown = format!("{r:?}");
-        assert!(!shown.contains("Pat") && !shown.contains("example.com"), "{shown}");
+        assert!(
+            !shown.contains("Pat") && !shown.contains("example.com"),
+            "{shown}"
+        );
     }
 }

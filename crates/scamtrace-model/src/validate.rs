@@ -44,7 +44,10 @@ pub fn parse_report_with(
     limits: &Limits,
     today: time::Date,
 ) -> Result<NewReport, Vec<FieldError>> {
-    let mut v = Validator { errors: Vec::new(), limits };
+    let mut v = Validator {
+        errors: Vec::new(),
+        limits,
+    };
     let Some(obj) = input.as_object() else {
         return Err(vec![
             FieldError::new("", ErrorCode::InvalidType).with_expected("a JSON object"),
@@ -85,13 +88,24 @@ pub fn parse_report_with(
         LanguageTag::parse(&s).or_else(|| v.fail("language", ErrorCode::InvalidLanguage))
     });
     let contact_method = v.required(obj, "", "contact_method").and_then(|_| {
-        v.choice(obj, "", "contact_method", ContactMethod::parse, &ContactMethod::ALL.map(|m| m.as_str()))
+        v.choice(
+            obj,
+            "",
+            "contact_method",
+            ContactMethod::parse,
+            &ContactMethod::ALL.map(|m| m.as_str()),
+        )
     });
     let impersonated_brand = v
         .string(obj, "", "impersonated_brand", limits.short_text_chars)
         .map(|s| BrandClaim::from_text(&s));
-    let scammer = v.object(obj, "", "scammer").map(|s| v.scammer(s)).unwrap_or_default();
-    let remote_access = v.object(obj, "", "remote_access").and_then(|r| v.remote_access(r));
+    let scammer = v
+        .object(obj, "", "scammer")
+        .map(|s| v.scammer(s))
+        .unwrap_or_default();
+    let remote_access = v
+        .object(obj, "", "remote_access")
+        .and_then(|r| v.remote_access(r));
     let payment = v.object(obj, "", "payment").and_then(|p| v.payment(p));
     let narrative = v.required(obj, "", "narrative").and_then(|_| {
         let before = v.errors.len();
@@ -128,7 +142,11 @@ struct Validator<'a> {
 }
 
 fn path(parent: &str, key: &str) -> String {
-    if parent.is_empty() { key.to_string() } else { format!("{parent}.{key}") }
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
 }
 
 impl Validator<'_> {
@@ -142,12 +160,18 @@ impl Validator<'_> {
     }
 
     fn unknown_fields(&mut self, parent: &str, obj: &Map<String, Value>, known: &[&str]) {
-        let mut unknown: Vec<&String> = obj.keys().filter(|k| !known.contains(&k.as_str())).collect();
+        let mut unknown: Vec<&String> = obj
+            .keys()
+            .filter(|k| !known.contains(&k.as_str()))
+            .collect();
         unknown.sort();
         for key in unknown {
             // The key is attacker-chosen: cap what we echo back.
             let shown: String = key.chars().take(64).collect();
-            self.push(FieldError::new(path(parent, &shown), ErrorCode::UnknownField));
+            self.push(FieldError::new(
+                path(parent, &shown),
+                ErrorCode::UnknownField,
+            ));
         }
     }
 
@@ -160,7 +184,13 @@ impl Validator<'_> {
     }
 
     /// An optional single-line string. Blank counts as absent.
-    fn string(&mut self, obj: &Map<String, Value>, parent: &str, key: &str, max: usize) -> Option<String> {
+    fn string(
+        &mut self,
+        obj: &Map<String, Value>,
+        parent: &str,
+        key: &str,
+        max: usize,
+    ) -> Option<String> {
         self.text(obj, parent, key, max, false)
     }
 
@@ -186,7 +216,11 @@ impl Validator<'_> {
     /// Trims, normalizes line ends, and refuses control characters (NUL above all: it would not
     /// survive PostgreSQL) and over-long text. Blank text is treated as absent.
     fn clean(&mut self, field: &str, raw: &str, max: usize, multiline: bool) -> Option<String> {
-        let s = if multiline { raw.replace("\r\n", "\n").replace('\r', "\n") } else { raw.to_string() };
+        let s = if multiline {
+            raw.replace("\r\n", "\n").replace('\r', "\n")
+        } else {
+            raw.to_string()
+        };
         let s = s.trim();
         let allowed = |c: char| !c.is_control() || (multiline && (c == '\n' || c == '\t'));
         if !s.chars().all(allowed) {
@@ -213,7 +247,9 @@ impl Validator<'_> {
         let field = path(parent, key);
         let s = self.string(obj, parent, key, 64)?;
         parse(&s).or_else(|| {
-            self.push(FieldError::new(field, ErrorCode::InvalidValue).with_expected(allowed.join(", ")));
+            self.push(
+                FieldError::new(field, ErrorCode::InvalidValue).with_expected(allowed.join(", ")),
+            );
             None
         })
     }
@@ -228,7 +264,10 @@ impl Validator<'_> {
             None | Some(Value::Null) => None,
             Some(Value::Object(o)) => Some(o),
             Some(_) => {
-                self.push(FieldError::new(path(parent, key), ErrorCode::InvalidType).with_expected("an object"));
+                self.push(
+                    FieldError::new(path(parent, key), ErrorCode::InvalidType)
+                        .with_expected("an object"),
+                );
                 None
             }
         }
@@ -250,19 +289,26 @@ impl Validator<'_> {
             // A single string where a list was expected is what people mean; accept it.
             Some(Value::String(_)) => std::slice::from_ref(&obj[key]),
             Some(_) => {
-                self.push(FieldError::new(field, ErrorCode::InvalidType).with_expected("a list of strings"));
+                self.push(
+                    FieldError::new(field, ErrorCode::InvalidType)
+                        .with_expected("a list of strings"),
+                );
                 return Vec::new();
             }
         };
         if items.len() > self.limits.list_items {
-            self.push(FieldError::new(field, ErrorCode::TooMany).with_limit(self.limits.list_items));
+            self.push(
+                FieldError::new(field, ErrorCode::TooMany).with_limit(self.limits.list_items),
+            );
             return Vec::new();
         }
         let mut out: Vec<String> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let item_field = format!("{field}[{i}]");
             let Some(s) = item.as_str() else {
-                self.push(FieldError::new(item_field, ErrorCode::InvalidType).with_expected("a string"));
+                self.push(
+                    FieldError::new(item_field, ErrorCode::InvalidType).with_expected("a string"),
+                );
                 continue;
             };
             if let Some(s) = self.clean(&item_field, s, max_chars, false) {
@@ -277,12 +323,28 @@ impl Validator<'_> {
     }
 
     fn scammer(&mut self, obj: &Map<String, Value>) -> Scammer {
-        self.unknown_fields("scammer", obj, &["phone_numbers", "websites", "emails", "names"]);
+        self.unknown_fields(
+            "scammer",
+            obj,
+            &["phone_numbers", "websites", "emails", "names"],
+        );
         let short = self.limits.short_text_chars;
         Scammer {
             phone_numbers: self.list(obj, "scammer", "phone_numbers", 64, check_phone),
-            websites: self.list(obj, "scammer", "websites", self.limits.website_chars, |_| None),
-            emails: self.list(obj, "scammer", "emails", self.limits.email_chars, check_email),
+            websites: self.list(
+                obj,
+                "scammer",
+                "websites",
+                self.limits.website_chars,
+                |_| None,
+            ),
+            emails: self.list(
+                obj,
+                "scammer",
+                "emails",
+                self.limits.email_chars,
+                check_email,
+            ),
             names: self.list(obj, "scammer", "names", short, |_| None),
         }
     }
@@ -299,7 +361,13 @@ impl Validator<'_> {
         let before = self.errors.len();
         let method = match obj.get("method") {
             None | Some(Value::Null) => self.fail("payment.method", ErrorCode::Required),
-            Some(_) => self.choice(obj, "payment", "method", PaymentMethod::parse, &PaymentMethod::ALL.map(|m| m.as_str())),
+            Some(_) => self.choice(
+                obj,
+                "payment",
+                "method",
+                PaymentMethod::parse,
+                &PaymentMethod::ALL.map(|m| m.as_str()),
+            ),
         };
         let amount = match obj.get("amount") {
             None | Some(Value::Null) => None,
@@ -316,7 +384,8 @@ impl Validator<'_> {
             }
         };
         let currency = self.string(obj, "payment", "currency", 3).and_then(|s| {
-            Currency::parse(&s).or_else(|| self.fail("payment.currency", ErrorCode::InvalidCurrency))
+            Currency::parse(&s)
+                .or_else(|| self.fail("payment.currency", ErrorCode::InvalidCurrency))
         });
         let currency_error = self.errors.iter().any(|e| e.field == "payment.currency");
         if amount.is_some() && currency.is_none() && !currency_error {
@@ -326,31 +395,46 @@ impl Validator<'_> {
         if self.errors.len() != before {
             return None;
         }
-        Some(Payment { method: method?, amount, currency, details })
+        Some(Payment {
+            method: method?,
+            amount,
+            currency,
+            details,
+        })
     }
 
     fn reporter(&mut self, obj: &Map<String, Value>) -> Option<Reporter> {
         self.unknown_fields("reporter", obj, &["name", "email", "phone", "may_contact"]);
         let name = self.string(obj, "reporter", "name", self.limits.short_text_chars);
-        let email = self.string(obj, "reporter", "email", self.limits.email_chars).and_then(|e| {
-            match check_email(&e) {
+        let email = self
+            .string(obj, "reporter", "email", self.limits.email_chars)
+            .and_then(|e| match check_email(&e) {
                 Some(code) => self.fail("reporter.email", code),
                 None => Some(e),
-            }
-        });
-        let phone = self.string(obj, "reporter", "phone", 64).and_then(|p| match check_phone(&p) {
-            Some(code) => self.fail("reporter.phone", code),
-            None => Some(p),
-        });
+            });
+        let phone = self
+            .string(obj, "reporter", "phone", 64)
+            .and_then(|p| match check_phone(&p) {
+                Some(code) => self.fail("reporter.phone", code),
+                None => Some(p),
+            });
         let may_contact = match obj.get("may_contact") {
             None | Some(Value::Null) => false,
             Some(Value::Bool(b)) => *b,
             Some(_) => {
-                self.push(FieldError::new("reporter.may_contact", ErrorCode::InvalidType).with_expected("true or false"));
+                self.push(
+                    FieldError::new("reporter.may_contact", ErrorCode::InvalidType)
+                        .with_expected("true or false"),
+                );
                 false
             }
         };
-        (name.is_some() || email.is_some() || phone.is_some()).then_some(Reporter { name, email, phone, may_contact })
+        (name.is_some() || email.is_some() || phone.is_some()).then_some(Reporter {
+            name,
+            email,
+            phone,
+            may_contact,
+        })
     }
 }
 
@@ -389,7 +473,11 @@ mod tests {
     }
 
     fn codes(v: Value) -> Vec<(String, &'static str)> {
-        parse(v).unwrap_err().into_iter().map(|e| (e.field, e.code.as_str())).collect()
+        parse(v)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| (e.field, e.code.as_str()))
+            .collect()
     }
 
     fn full() -> Value {
@@ -418,17 +506,27 @@ mod tests {
         assert_eq!(r.country.as_str(), "US");
         assert_eq!(r.language.unwrap().as_str(), "en-US");
         assert_eq!(r.contact_method, ContactMethod::PhoneCall);
-        assert_eq!(r.impersonated_brand.unwrap().brand.unwrap().slug, "microsoft");
+        assert_eq!(
+            r.impersonated_brand.unwrap().brand.unwrap().slug,
+            "microsoft"
+        );
         assert_eq!(r.scammer.phone_numbers.len(), 2);
         let p = r.payment.unwrap();
-        assert_eq!((p.amount.unwrap().as_str(), p.currency.unwrap().as_str()), ("500.00", "USD"));
-        assert_eq!(r.narrative, "He said he was from Microsoft.\nThen he asked for cards.");
+        assert_eq!(
+            (p.amount.unwrap().as_str(), p.currency.unwrap().as_str()),
+            ("500.00", "USD")
+        );
+        assert_eq!(
+            r.narrative,
+            "He said he was from Microsoft.\nThen he asked for cards."
+        );
         assert!(r.reporter.unwrap().may_contact);
     }
 
     #[test]
     fn a_minimal_report_is_accepted() {
-        let r = parse(json!({"country": "jp", "contact_method": "popup", "narrative": "偽の警告"})).unwrap();
+        let r = parse(json!({"country": "jp", "contact_method": "popup", "narrative": "偽の警告"}))
+            .unwrap();
         assert_eq!(r.country.as_str(), "JP");
         assert!(r.reporter.is_none() && r.payment.is_none() && r.scammer.is_empty());
     }
@@ -437,7 +535,11 @@ mod tests {
     fn missing_required_fields_are_each_named() {
         assert_eq!(
             codes(json!({})),
-            [("country".into(), "required"), ("contact_method".into(), "required"), ("narrative".into(), "required")]
+            [
+                ("country".into(), "required"),
+                ("contact_method".into(), "required"),
+                ("narrative".into(), "required")
+            ]
         );
     }
 
@@ -458,7 +560,13 @@ mod tests {
         assert_eq!(errors.len(), 2);
         assert_eq!(errors[0].field, "contact_method");
         assert_eq!(errors[0].code, ErrorCode::InvalidValue);
-        assert!(errors[0].expected.as_deref().unwrap().contains("phone_call"));
+        assert!(
+            errors[0]
+                .expected
+                .as_deref()
+                .unwrap()
+                .contains("phone_call")
+        );
         assert_eq!(errors[1].field, "payment.method");
     }
 
@@ -518,7 +626,10 @@ mod tests {
     fn lists_are_capped_and_deduplicated() {
         let mut v = full();
         v["scammer"]["names"] = json!((0..21).map(|i| format!("n{i}")).collect::<Vec<_>>());
-        assert_eq!(codes(v.clone()), [("scammer.names".to_string(), "too_many")]);
+        assert_eq!(
+            codes(v.clone()),
+            [("scammer.names".to_string(), "too_many")]
+        );
         v["scammer"]["names"] = json!(["Steve", " Steve ", ""]);
         assert_eq!(parse(v).unwrap().scammer.names, ["Steve"]);
     }

@@ -1,0 +1,407 @@
+//! ScamTrace's scale-out storage on PostgreSQL, for several instances sharing work.
+//!
+//! Same schema and the same SQL as the SQLite backend (shared through `scamtrace_store::sql`),
+//! with PostgreSQL's own concurrency: a pool of connections, row-level locking, and migrations
+//! serialized across instances by an advisory lock. Free-text search uses a `pg_trgm` GIN index
+//! when the extension can be created, and a scan otherwise.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), scamtrace_store::StoreError> {
+//! use scamtrace_store::Store;
+//! let store = scamtrace_store_postgres::PostgresStore::open("postgres://127.0.0.1/test", None).await?;
+//! println!("{} reports", store.count_reports().await?);
+//! # Ok(()) }
+//! ```
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use rand::SeedableRng;
+use scamtrace_model::Reference;
+use scamtrace_store::sql::{self, Bind, Dialect, Query, REPORT_COLUMNS, ReportRowFields};
+use scamtrace_store::*;
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow};
+use sqlx::{AssertSqlSafe, Postgres, Row};
+
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "reports", include_str!("../migrations/0001_reports.sql"))];
+
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+fn db_error(e: sqlx::Error) -> StoreError {
+    StoreError::Database(e.to_string())
+}
+
+impl PostgresStore {
+    /// Connects to `url` (a `postgres://` URL) and applies pending migrations. With `schema`, all
+    /// tables live in that schema (created if missing), so several ScamTrace databases can share
+    /// one PostgreSQL database.
+    pub async fn open(url: &str, schema: Option<&str>) -> Result<PostgresStore, StoreError> {
+        let mut options = PgConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Database(format!("bad PostgreSQL URL: {e}")))?;
+        if let Some(schema) = schema {
+            if !schema
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                || schema.is_empty()
+            {
+                return Err(StoreError::Database(
+                    "schema names may hold only letters, digits and _".into(),
+                ));
+            }
+            let admin = PgPoolOptions::new()
+                .max_connections(1)
+                .connect_with(options.clone())
+                .await
+                .map_err(db_error)?;
+            sqlx::raw_sql(AssertSqlSafe(format!(
+                "CREATE SCHEMA IF NOT EXISTS {schema}"
+            )))
+            .execute(&admin)
+            .await
+            .map_err(db_error)?;
+            admin.close().await;
+            options = options.options([("search_path", schema)]);
+        }
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(db_error)?;
+        migrate(&pool).await?;
+        Ok(PostgresStore { pool })
+    }
+
+    /// Closes the pool: pending queries finish, new ones fail.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await.map_err(db_error)?;
+    // One instance migrates at a time; the others wait, then find nothing left to do.
+    sqlx::query("SELECT pg_advisory_xact_lock(7365323001)")
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(db_error)?;
+    let current: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(version), 0)::BIGINT FROM schema_migrations")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_error)?;
+    let supported = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+    if current > supported {
+        return Err(StoreError::SchemaTooNew {
+            found: current,
+            supported,
+        });
+    }
+    for (version, name, migration) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        sqlx::raw_sql(*migration)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        sqlx::query(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        )
+        .bind(version)
+        .bind(*name)
+        .bind(to_micros(time::OffsetDateTime::now_utc()))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tracing::info!(version, name, "applied PostgreSQL migration");
+    }
+    tx.commit().await.map_err(db_error)?;
+    ensure_trigram_index(pool).await;
+    Ok(())
+}
+
+/// Best effort: `pg_trgm` makes `ILIKE` searches use an index. Without the extension (no
+/// privilege to create it), search still works by scanning.
+async fn ensure_trigram_index(pool: &PgPool) {
+    let exists: Result<bool, _> = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'reports_narrative_trgm')",
+    )
+    .fetch_one(pool)
+    .await;
+    if matches!(exists, Ok(true)) {
+        return;
+    }
+    let result = async {
+        sqlx::raw_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public").execute(pool).await?;
+        sqlx::raw_sql("CREATE INDEX IF NOT EXISTS reports_narrative_trgm ON reports USING gin (narrative public.gin_trgm_ops)")
+            .execute(pool)
+            .await
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "no pg_trgm index: free-text search will scan");
+    }
+}
+
+fn bind_all(query: &Query) -> sqlx::query::Query<'_, Postgres, PgArguments> {
+    let mut q = sqlx::query(AssertSqlSafe(query.sql.as_str()));
+    for b in &query.binds {
+        q = match b {
+            Bind::Text(s) => q.bind(s.as_str()),
+            Bind::Int(i) => q.bind(*i),
+            Bind::OptText(s) => q.bind(s.as_deref()),
+            Bind::OptBytes(b) => q.bind(b.as_deref()),
+        };
+    }
+    q
+}
+
+/// Inserts a report under a fresh random reference, drawing again on the rare clash.
+async fn insert_one(
+    conn: &mut PgConnection,
+    rng: &mut rand::rngs::StdRng,
+    row: &NewReportRow,
+) -> Result<StoredRef, StoreError> {
+    for _ in 0..16 {
+        let reference = Reference::generate(row.received_at.year(), rng).to_string();
+        let q = sql::insert_report(Dialect::Postgres, row, &reference);
+        let done = bind_all(&q).execute(&mut *conn).await.map_err(db_error)?;
+        if done.rows_affected() == 1 {
+            return Ok(StoredRef {
+                id: row.id.clone(),
+                reference,
+            });
+        }
+    }
+    Err(StoreError::Database(
+        "could not find a free report reference".into(),
+    ))
+}
+
+fn report_from_row(row: &PgRow) -> Result<StoredReport, StoreError> {
+    let fields = ReportRowFields {
+        id: row.try_get("id").map_err(db_error)?,
+        reference: row.try_get("reference").map_err(db_error)?,
+        received_at: row.try_get("received_at").map_err(db_error)?,
+        source: row.try_get("source").map_err(db_error)?,
+        occurred_on: row.try_get("occurred_on").map_err(db_error)?,
+        country: row.try_get("country").map_err(db_error)?,
+        language: row.try_get("language").map_err(db_error)?,
+        contact_method: row.try_get("contact_method").map_err(db_error)?,
+        brand_text: row.try_get("brand_text").map_err(db_error)?,
+        brand_slug: row.try_get("brand_slug").map_err(db_error)?,
+        brand_name: row.try_get("brand_name").map_err(db_error)?,
+        details: row.try_get("details").map_err(db_error)?,
+        narrative: row.try_get("narrative").map_err(db_error)?,
+        reporter_sealed: row.try_get("reporter_sealed").map_err(db_error)?,
+    };
+    fields.into_report()
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn insert_report(&self, report: NewReportRow) -> Result<StoredRef, StoreError> {
+        let mut rng = rand::rngs::StdRng::from_os_rng();
+        let mut conn = self.pool.acquire().await.map_err(db_error)?;
+        insert_one(&mut conn, &mut rng, &report).await
+    }
+
+    async fn insert_reports(
+        &self,
+        reports: Vec<NewReportRow>,
+    ) -> Result<Vec<StoredRef>, StoreError> {
+        let mut rng = rand::rngs::StdRng::from_os_rng();
+        let mut refs = Vec::with_capacity(reports.len());
+        for chunk in reports.chunks(1000) {
+            let mut tx = self.pool.begin().await.map_err(db_error)?;
+            for row in chunk {
+                refs.push(insert_one(&mut *tx, &mut rng, row).await?);
+            }
+            tx.commit().await.map_err(db_error)?;
+        }
+        Ok(refs)
+    }
+
+    async fn get_report(&self, id: &str) -> Result<Option<StoredReport>, StoreError> {
+        let sql = format!("SELECT {REPORT_COLUMNS} FROM reports WHERE id = $1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(report_from_row).transpose()
+    }
+
+    async fn get_report_by_reference(
+        &self,
+        reference: &str,
+    ) -> Result<Option<StoredReport>, StoreError> {
+        let sql = format!("SELECT {REPORT_COLUMNS} FROM reports WHERE reference = $1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(reference)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(report_from_row).transpose()
+    }
+
+    async fn list_reports(&self, filter: &ReportFilter) -> Result<Page<StoredReport>, StoreError> {
+        let limit = page_limit(filter.limit);
+        let query = sql::list_reports(Dialect::Postgres, filter, limit);
+        let rows = bind_all(&query)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        let mut items = rows
+            .iter()
+            .map(report_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        let next_cursor = if items.len() > limit as usize {
+            items.truncate(limit as usize);
+            items.last().map(|r| Cursor(r.id.clone()))
+        } else {
+            None
+        };
+        Ok(Page { items, next_cursor })
+    }
+
+    async fn count_reports(&self) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reports")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(n as u64)
+    }
+
+    async fn insert_token(&self, t: TokenRecord) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO api_tokens (id, hash, role, label, organization, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(&t.id)
+            .bind(&t.hash)
+            .bind(&t.role)
+            .bind(&t.label)
+            .bind(&t.organization)
+            .bind(to_micros(t.created_at))
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn find_token(&self, hash: &[u8]) -> Result<Option<TokenRecord>, StoreError> {
+        let row = sqlx::query("SELECT id, hash, role, label, organization, created_at FROM api_tokens WHERE hash = $1 AND revoked_at IS NULL")
+            .bind(hash)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.map(|r| {
+            Ok(TokenRecord {
+                id: r.try_get("id").map_err(db_error)?,
+                hash: r.try_get("hash").map_err(db_error)?,
+                role: r.try_get("role").map_err(db_error)?,
+                label: r.try_get("label").map_err(db_error)?,
+                organization: r.try_get("organization").map_err(db_error)?,
+                created_at: from_micros(r.try_get("created_at").map_err(db_error)?),
+            })
+        })
+        .transpose()
+    }
+
+    async fn insert_session(&self, s: SessionRecord) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO sessions (hash, token_id, role, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&s.hash)
+            .bind(&s.token_id)
+            .bind(&s.role)
+            .bind(to_micros(s.created_at))
+            .bind(to_micros(s.expires_at))
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn find_session(
+        &self,
+        hash: &[u8],
+        now: time::OffsetDateTime,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        let row = sqlx::query("SELECT hash, token_id, role, created_at, expires_at FROM sessions WHERE hash = $1 AND expires_at > $2")
+            .bind(hash)
+            .bind(to_micros(now))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.map(|r| {
+            Ok(SessionRecord {
+                hash: r.try_get("hash").map_err(db_error)?,
+                token_id: r.try_get("token_id").map_err(db_error)?,
+                role: r.try_get("role").map_err(db_error)?,
+                created_at: from_micros(r.try_get("created_at").map_err(db_error)?),
+                expires_at: from_micros(r.try_get("expires_at").map_err(db_error)?),
+            })
+        })
+        .transpose()
+    }
+
+    async fn delete_session(&self, hash: &[u8]) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE hash = $1")
+            .bind(hash)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn append_audit(&self, e: AuditEvent) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO audit_log (at, actor, action, subject, reason) VALUES ($1, $2, $3, $4, $5)")
+            .bind(to_micros(e.at))
+            .bind(&e.actor)
+            .bind(&e.action)
+            .bind(&e.subject)
+            .bind(&e.reason)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn list_audit(&self, limit: u32) -> Result<Vec<AuditEvent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT at, actor, action, subject, reason FROM audit_log ORDER BY seq DESC LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditEvent {
+                    at: from_micros(r.try_get("at").map_err(db_error)?),
+                    actor: r.try_get("actor").map_err(db_error)?,
+                    action: r.try_get("action").map_err(db_error)?,
+                    subject: r.try_get("subject").map_err(db_error)?,
+                    reason: r.try_get("reason").map_err(db_error)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,494 @@
+//! ScamTrace's embedded storage: one SQLite file in WAL mode, with group commit.
+//!
+//! Every write goes through one writer task that owns the only writing connection. It drains
+//! whatever writes are waiting, applies them in one transaction (each inside its own savepoint, so
+//! one failure does not sink its neighbours), commits with `synchronous = FULL`, and only then
+//! answers each caller. Many concurrent reports thus cost one fsync, and an acknowledged report
+//! survives a crash or `kill -9`. Reads use a small pool of their own connections, which WAL lets
+//! run beside the writer.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), scamtrace_store::StoreError> {
+//! use scamtrace_store::Store;
+//! let store = scamtrace_store_sqlite::SqliteStore::open("scamtrace.db").await?;
+//! println!("{} reports", store.count_reports().await?);
+//! # Ok(()) }
+//! ```
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use rand::SeedableRng;
+use scamtrace_model::Reference;
+use scamtrace_store::sql::{self, Bind, Dialect, Query, REPORT_COLUMNS, ReportRowFields};
+use scamtrace_store::*;
+use sqlx::sqlite::{
+    SqliteArguments, SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool,
+    SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
+use sqlx::{AssertSqlSafe, ConnectOptions, Connection, Row, Sqlite};
+use tokio::sync::{mpsc, oneshot};
+
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "reports", include_str!("../migrations/0001_reports.sql"))];
+
+/// Writes waiting beyond this many are taken in the next transaction.
+const MAX_BATCH: usize = 512;
+
+pub struct SqliteStore {
+    reads: SqlitePool,
+    writes: mpsc::Sender<Job>,
+}
+
+fn db_error(e: sqlx::Error) -> StoreError {
+    StoreError::Database(e.to_string())
+}
+
+enum Op {
+    Reports(Vec<NewReportRow>),
+    Token(TokenRecord),
+    Session(SessionRecord),
+    DeleteSession(Vec<u8>),
+    Audit(AuditEvent),
+}
+
+enum Done {
+    Refs(Vec<StoredRef>),
+    Unit,
+}
+
+struct Job {
+    op: Op,
+    reply: oneshot::Sender<Result<Done, StoreError>>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `location`: a path, `sqlite://PATH` or
+    /// `sqlite::memory:`-style URL. Applies pending migrations.
+    pub async fn open(location: &str) -> Result<SqliteStore, StoreError> {
+        let url = if location.starts_with("sqlite:") {
+            location.to_string()
+        } else {
+            format!("sqlite://{location}")
+        };
+        let options = SqliteConnectOptions::from_str(&url)
+            .map_err(|e| StoreError::Database(format!("bad SQLite location: {e}")))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true)
+            .pragma("temp_store", "memory");
+        let mut writer = options.connect().await.map_err(db_error)?;
+        migrate(&mut writer).await?;
+        let reads = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options.read_only(true))
+            .await
+            .map_err(db_error)?;
+        let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
+        tokio::spawn(write_loop(writer, rx));
+        Ok(SqliteStore { reads, writes: tx })
+    }
+
+    /// The database file a location names, for messages and backups.
+    pub fn path_of(location: &str) -> &Path {
+        Path::new(
+            location
+                .trim_start_matches("sqlite://")
+                .trim_start_matches("sqlite:"),
+        )
+    }
+
+    async fn write(&self, op: Op) -> Result<Done, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let gone = || StoreError::Database("the SQLite writer has stopped".into());
+        self.writes
+            .send(Job { op, reply })
+            .await
+            .map_err(|_| gone())?;
+        answer.await.map_err(|_| gone())?
+    }
+}
+
+async fn migrate(conn: &mut SqliteConnection) -> Result<(), StoreError> {
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+    )
+    .execute(&mut *conn)
+    .await
+    .map_err(db_error)?;
+    let current: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db_error)?;
+    let supported = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+    if current > supported {
+        return Err(StoreError::SchemaTooNew {
+            found: current,
+            supported,
+        });
+    }
+    for (version, name, migration) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        let mut tx = conn.begin().await.map_err(db_error)?;
+        sqlx::raw_sql(*migration)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        sqlx::query(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+        )
+        .bind(version)
+        .bind(*name)
+        .bind(to_micros(time::OffsetDateTime::now_utc()))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+        tracing::info!(version, name, "applied SQLite migration");
+    }
+    Ok(())
+}
+
+fn bind_all(query: &Query) -> sqlx::query::Query<'_, Sqlite, SqliteArguments> {
+    let mut q = sqlx::query(AssertSqlSafe(query.sql.as_str()));
+    for b in &query.binds {
+        q = match b {
+            Bind::Text(s) => q.bind(s.as_str()),
+            Bind::Int(i) => q.bind(*i),
+            Bind::OptText(s) => q.bind(s.as_deref()),
+            Bind::OptBytes(b) => q.bind(b.as_deref()),
+        };
+    }
+    q
+}
+
+async fn write_loop(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Job>) {
+    let mut rng = rand::rngs::StdRng::from_os_rng();
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = rx.recv().await {
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let results = apply_batch(&mut conn, &mut rng, &batch).await;
+        for (job, result) in batch.drain(..).zip(results) {
+            // The caller may have gone away (client disconnected); the write stands regardless.
+            let _ = job.reply.send(result);
+        }
+    }
+}
+
+/// One transaction for the whole batch; a savepoint per job. If the commit itself fails, every
+/// job fails, since none of them is durable.
+async fn apply_batch(
+    conn: &mut SqliteConnection,
+    rng: &mut rand::rngs::StdRng,
+    batch: &[Job],
+) -> Vec<Result<Done, StoreError>> {
+    if let Err(e) = sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *conn).await {
+        let message = e.to_string();
+        return batch
+            .iter()
+            .map(|_| Err(StoreError::Database(message.clone())))
+            .collect();
+    }
+    let mut results = Vec::with_capacity(batch.len());
+    for job in batch {
+        let _ = sqlx::raw_sql("SAVEPOINT job").execute(&mut *conn).await;
+        let result = apply(conn, rng, &job.op).await;
+        let end = if result.is_ok() {
+            "RELEASE job"
+        } else {
+            "ROLLBACK TO job; RELEASE job"
+        };
+        let _ = sqlx::raw_sql(end).execute(&mut *conn).await;
+        results.push(result);
+    }
+    if let Err(e) = sqlx::raw_sql("COMMIT").execute(&mut *conn).await {
+        let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
+        let message = e.to_string();
+        tracing::error!(error = %message, "SQLite commit failed");
+        return batch
+            .iter()
+            .map(|_| Err(StoreError::Database(message.clone())))
+            .collect();
+    }
+    results
+}
+
+async fn apply(
+    conn: &mut SqliteConnection,
+    rng: &mut rand::rngs::StdRng,
+    op: &Op,
+) -> Result<Done, StoreError> {
+    match op {
+        Op::Reports(rows) => {
+            let mut refs = Vec::with_capacity(rows.len());
+            for row in rows {
+                refs.push(insert_one(conn, rng, row).await?);
+            }
+            Ok(Done::Refs(refs))
+        }
+        Op::Token(t) => {
+            sqlx::query("INSERT INTO api_tokens (id, hash, role, label, organization, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+                .bind(&t.id)
+                .bind(&t.hash)
+                .bind(&t.role)
+                .bind(&t.label)
+                .bind(&t.organization)
+                .bind(to_micros(t.created_at))
+                .execute(&mut *conn)
+                .await
+                .map_err(db_error)?;
+            Ok(Done::Unit)
+        }
+        Op::Session(s) => {
+            sqlx::query("INSERT INTO sessions (hash, token_id, role, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+                .bind(&s.hash)
+                .bind(&s.token_id)
+                .bind(&s.role)
+                .bind(to_micros(s.created_at))
+                .bind(to_micros(s.expires_at))
+                .execute(&mut *conn)
+                .await
+                .map_err(db_error)?;
+            Ok(Done::Unit)
+        }
+        Op::DeleteSession(hash) => {
+            sqlx::query("DELETE FROM sessions WHERE hash = ?1")
+                .bind(hash)
+                .execute(&mut *conn)
+                .await
+                .map_err(db_error)?;
+            Ok(Done::Unit)
+        }
+        Op::Audit(e) => {
+            sqlx::query("INSERT INTO audit_log (at, actor, action, subject, reason) VALUES (?1, ?2, ?3, ?4, ?5)")
+                .bind(to_micros(e.at))
+                .bind(&e.actor)
+                .bind(&e.action)
+                .bind(&e.subject)
+                .bind(&e.reason)
+                .execute(&mut *conn)
+                .await
+                .map_err(db_error)?;
+            Ok(Done::Unit)
+        }
+    }
+}
+
+/// Inserts a report under a fresh random reference, drawing again on the rare clash.
+async fn insert_one(
+    conn: &mut SqliteConnection,
+    rng: &mut rand::rngs::StdRng,
+    row: &NewReportRow,
+) -> Result<StoredRef, StoreError> {
+    for _ in 0..16 {
+        let reference = Reference::generate(row.received_at.year(), rng).to_string();
+        let q = sql::insert_report(Dialect::Sqlite, row, &reference);
+        let done = bind_all(&q).execute(&mut *conn).await.map_err(db_error)?;
+        if done.rows_affected() == 1 {
+            return Ok(StoredRef {
+                id: row.id.clone(),
+                reference,
+            });
+        }
+    }
+    Err(StoreError::Database(
+        "could not find a free report reference".into(),
+    ))
+}
+
+fn report_from_row(row: &SqliteRow) -> Result<StoredReport, StoreError> {
+    let fields = ReportRowFields {
+        id: row.try_get("id").map_err(db_error)?,
+        reference: row.try_get("reference").map_err(db_error)?,
+        received_at: row.try_get("received_at").map_err(db_error)?,
+        source: row.try_get("source").map_err(db_error)?,
+        occurred_on: row.try_get("occurred_on").map_err(db_error)?,
+        country: row.try_get("country").map_err(db_error)?,
+        language: row.try_get("language").map_err(db_error)?,
+        contact_method: row.try_get("contact_method").map_err(db_error)?,
+        brand_text: row.try_get("brand_text").map_err(db_error)?,
+        brand_slug: row.try_get("brand_slug").map_err(db_error)?,
+        brand_name: row.try_get("brand_name").map_err(db_error)?,
+        details: row.try_get("details").map_err(db_error)?,
+        narrative: row.try_get("narrative").map_err(db_error)?,
+        reporter_sealed: row.try_get("reporter_sealed").map_err(db_error)?,
+    };
+    fields.into_report()
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn insert_report(&self, report: NewReportRow) -> Result<StoredRef, StoreError> {
+        match self.write(Op::Reports(vec![report])).await? {
+            Done::Refs(mut refs) if refs.len() == 1 => Ok(refs.remove(0)),
+            _ => Err(StoreError::Database("unexpected writer answer".into())),
+        }
+    }
+
+    async fn insert_reports(
+        &self,
+        reports: Vec<NewReportRow>,
+    ) -> Result<Vec<StoredRef>, StoreError> {
+        if reports.is_empty() {
+            return Ok(Vec::new());
+        }
+        match self.write(Op::Reports(reports)).await? {
+            Done::Refs(refs) => Ok(refs),
+            Done::Unit => Err(StoreError::Database("unexpected writer answer".into())),
+        }
+    }
+
+    async fn get_report(&self, id: &str) -> Result<Option<StoredReport>, StoreError> {
+        let sql = format!("SELECT {REPORT_COLUMNS} FROM reports WHERE id = ?1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.reads)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(report_from_row).transpose()
+    }
+
+    async fn get_report_by_reference(
+        &self,
+        reference: &str,
+    ) -> Result<Option<StoredReport>, StoreError> {
+        let sql = format!("SELECT {REPORT_COLUMNS} FROM reports WHERE reference = ?1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(reference)
+            .fetch_optional(&self.reads)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(report_from_row).transpose()
+    }
+
+    async fn list_reports(&self, filter: &ReportFilter) -> Result<Page<StoredReport>, StoreError> {
+        let limit = page_limit(filter.limit);
+        let query = sql::list_reports(Dialect::Sqlite, filter, limit);
+        let rows = bind_all(&query)
+            .fetch_all(&self.reads)
+            .await
+            .map_err(db_error)?;
+        let mut items = rows
+            .iter()
+            .map(report_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        let next_cursor = if items.len() > limit as usize {
+            items.truncate(limit as usize);
+            items.last().map(|r| Cursor(r.id.clone()))
+        } else {
+            None
+        };
+        Ok(Page { items, next_cursor })
+    }
+
+    async fn count_reports(&self) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reports")
+            .fetch_one(&self.reads)
+            .await
+            .map_err(db_error)?;
+        Ok(n as u64)
+    }
+
+    async fn insert_token(&self, token: TokenRecord) -> Result<(), StoreError> {
+        self.write(Op::Token(token)).await.map(|_| ())
+    }
+
+    async fn find_token(&self, hash: &[u8]) -> Result<Option<TokenRecord>, StoreError> {
+        let row = sqlx::query("SELECT id, hash, role, label, organization, created_at FROM api_tokens WHERE hash = ?1 AND revoked_at IS NULL")
+            .bind(hash)
+            .fetch_optional(&self.reads)
+            .await
+            .map_err(db_error)?;
+        row.map(|r| {
+            Ok(TokenRecord {
+                id: r.try_get("id").map_err(db_error)?,
+                hash: r.try_get("hash").map_err(db_error)?,
+                role: r.try_get("role").map_err(db_error)?,
+                label: r.try_get("label").map_err(db_error)?,
+                organization: r.try_get("organization").map_err(db_error)?,
+                created_at: from_micros(r.try_get("created_at").map_err(db_error)?),
+            })
+        })
+        .transpose()
+    }
+
+    async fn insert_session(&self, session: SessionRecord) -> Result<(), StoreError> {
+        self.write(Op::Session(session)).await.map(|_| ())
+    }
+
+    async fn find_session(
+        &self,
+        hash: &[u8],
+        now: time::OffsetDateTime,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        let row = sqlx::query("SELECT hash, token_id, role, created_at, expires_at FROM sessions WHERE hash = ?1 AND expires_at > ?2")
+            .bind(hash)
+            .bind(to_micros(now))
+            .fetch_optional(&self.reads)
+            .await
+            .map_err(db_error)?;
+        row.map(|r| {
+            Ok(SessionRecord {
+                hash: r.try_get("hash").map_err(db_error)?,
+                token_id: r.try_get("token_id").map_err(db_error)?,
+                role: r.try_get("role").map_err(db_error)?,
+                created_at: from_micros(r.try_get("created_at").map_err(db_error)?),
+                expires_at: from_micros(r.try_get("expires_at").map_err(db_error)?),
+            })
+        })
+        .transpose()
+    }
+
+    async fn delete_session(&self, hash: &[u8]) -> Result<(), StoreError> {
+        self.write(Op::DeleteSession(hash.to_vec()))
+            .await
+            .map(|_| ())
+    }
+
+    async fn append_audit(&self, event: AuditEvent) -> Result<(), StoreError> {
+        self.write(Op::Audit(event)).await.map(|_| ())
+    }
+
+    async fn list_audit(&self, limit: u32) -> Result<Vec<AuditEvent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT at, actor, action, subject, reason FROM audit_log ORDER BY seq DESC LIMIT ?1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.reads)
+        .await
+        .map_err(db_error)?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditEvent {
+                    at: from_micros(r.try_get("at").map_err(db_error)?),
+                    actor: r.try_get("actor").map_err(db_error)?,
+                    action: r.try_get("action").map_err(db_error)?,
+                    subject: r.try_get("subject").map_err(db_error)?,
+                    reason: r.try_get("reason").map_err(db_error)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.reads)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+}

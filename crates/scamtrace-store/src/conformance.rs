@@ -1,0 +1,343 @@
+//! The suite every backend passes: call [`run_all`] from the backend's tests with a fresh store.
+
+use scamtrace_model::parse_report;
+use serde_json::json;
+use time::{Duration, OffsetDateTime};
+
+use crate::*;
+
+/// A valid report row, received `age` ago, built from API-shaped JSON.
+pub fn row(input: serde_json::Value, age: Duration) -> NewReportRow {
+    let report = parse_report(&input).unwrap_or_else(|e| panic!("fixture invalid: {e:?}"));
+    let received_at = OffsetDateTime::now_utc() - age;
+    NewReportRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        received_at,
+        source: Source::Api,
+        report,
+        reporter_sealed: None,
+    }
+}
+
+/// Runs every check, in order, against one empty store.
+pub async fn run_all(store: &dyn Store) {
+    empty_store(store).await;
+    insert_and_read_back(store).await;
+    references_are_unique_and_found(store).await;
+    batch_insert(store).await;
+    filters_and_pagination(store).await;
+    free_text_search(store).await;
+    hostile_text_is_stored_verbatim(store).await;
+    tokens_sessions_and_audit(store).await;
+}
+
+async fn empty_store(store: &dyn Store) {
+    assert_eq!(
+        store.count_reports().await.unwrap(),
+        0,
+        "the suite needs an empty store"
+    );
+    store.ping().await.unwrap();
+    assert!(
+        store
+            .get_report(&uuid::Uuid::now_v7().to_string())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let page = store.list_reports(&ReportFilter::default()).await.unwrap();
+    assert!(page.items.is_empty() && page.next_cursor.is_none());
+}
+
+async fn insert_and_read_back(store: &dyn Store) {
+    let mut r = row(
+        json!({
+            "occurred_on": "2026-10-01", "country": "US", "language": "en-US",
+            "contact_method": "phone_call", "impersonated_brand": "micro soft",
+            "scammer": {"phone_numbers": ["1-888-555-0142"], "websites": ["ms-help[.]example"]},
+            "remote_access": {"tool": "AnyDesk", "id": "123 456 789"},
+            "payment": {"method": "gift_card", "amount": "500.00", "currency": "USD"},
+            "narrative": "They called about a virus.",
+        }),
+        Duration::ZERO,
+    );
+    r.reporter_sealed = Some(vec![1, 2, 3, 0, 255]);
+    let stored_ref = store.insert_report(r.clone()).await.unwrap();
+    assert_eq!(stored_ref.id, r.id);
+    assert!(
+        stored_ref.reference.starts_with("TSS-"),
+        "{}",
+        stored_ref.reference
+    );
+
+    let got = store.get_report(&r.id).await.unwrap().expect("stored");
+    assert_eq!(got.reference, stored_ref.reference);
+    assert_eq!(got.country, "US");
+    assert_eq!(got.language.as_deref(), Some("en-US"));
+    assert_eq!(got.occurred_on.as_deref(), Some("2026-10-01"));
+    assert_eq!(got.contact_method, "phone_call");
+    assert_eq!(
+        got.impersonated_brand
+            .as_ref()
+            .unwrap()
+            .brand
+            .as_ref()
+            .unwrap()
+            .slug,
+        "microsoft"
+    );
+    assert_eq!(got.impersonated_brand.unwrap().text, "micro soft");
+    assert_eq!(got.details, r.details());
+    assert_eq!(got.narrative, "They called about a virus.");
+    assert_eq!(
+        got.reporter_sealed.as_deref(),
+        Some(&[1u8, 2, 3, 0, 255][..])
+    );
+    assert_eq!(got.source, Source::Api);
+    assert_eq!(to_micros(got.received_at), to_micros(r.received_at));
+    assert_eq!(store.count_reports().await.unwrap(), 1);
+}
+
+async fn references_are_unique_and_found(store: &dyn Store) {
+    let mut refs = std::collections::HashSet::new();
+    for i in 0..50 {
+        let r = row(
+            json!({"country": "GB", "contact_method": "email", "narrative": format!("n{i}")}),
+            Duration::ZERO,
+        );
+        let s = store.insert_report(r).await.unwrap();
+        assert!(refs.insert(s.reference.clone()), "duplicate reference");
+        let by_ref = store
+            .get_report_by_reference(&s.reference)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(by_ref.id, s.id);
+    }
+    assert!(
+        store
+            .get_report_by_reference("TSS-1999-00000")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+async fn batch_insert(store: &dyn Store) {
+    let before = store.count_reports().await.unwrap();
+    let rows: Vec<_> = (0..300)
+        .map(|i| row(json!({"country": "DE", "contact_method": "popup", "narrative": format!("batch {i}")}), Duration::ZERO))
+        .collect();
+    let ids: Vec<_> = rows.iter().map(|r| r.id.clone()).collect();
+    let refs = store.insert_reports(rows).await.unwrap();
+    assert_eq!(
+        refs.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+        ids,
+        "input order"
+    );
+    assert_eq!(store.count_reports().await.unwrap(), before + 300);
+    assert!(store.insert_reports(Vec::new()).await.unwrap().is_empty());
+}
+
+async fn filters_and_pagination(store: &dyn Store) {
+    let fixtures = [
+        ("FR", "popup", "Amazon", 10),
+        ("FR", "sms", "Apple", 9),
+        ("FR", "popup", "Microsoft", 8),
+        ("FR", "popup", "Amazon", 2),
+    ];
+    let mut ids = Vec::new();
+    for (country, method, brand, days) in fixtures {
+        let r = row(
+            json!({"country": country, "contact_method": method, "impersonated_brand": brand, "narrative": "filter fixture"}),
+            Duration::days(days),
+        );
+        ids.push(r.id.clone());
+        store.insert_report(r).await.unwrap();
+    }
+    let base = ReportFilter {
+        country: Some("FR".into()),
+        ..Default::default()
+    };
+    let all = store.list_reports(&base).await.unwrap();
+    assert_eq!(all.items.len(), 4);
+    // Newest id first.
+    let listed: Vec<_> = all.items.iter().map(|r| r.id.clone()).collect();
+    let mut expected = ids.clone();
+    expected.reverse();
+    assert_eq!(listed, expected);
+
+    let amazon = store
+        .list_reports(&ReportFilter {
+            brand: Some("amazon".into()),
+            ..base.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(amazon.items.len(), 2);
+    let popups = store
+        .list_reports(&ReportFilter {
+            contact_method: Some("popup".into()),
+            ..base.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(popups.items.len(), 3);
+    let now = OffsetDateTime::now_utc();
+    let recent = store
+        .list_reports(&ReportFilter {
+            since: Some(now - Duration::days(5)),
+            ..base.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(recent.items.len(), 1);
+    let old = store
+        .list_reports(&ReportFilter {
+            until: Some(now - Duration::days(9) + Duration::hours(1)),
+            ..base.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(old.items.len(), 2);
+    let none = store
+        .list_reports(&ReportFilter {
+            country: Some("JP".into()),
+            brand: Some("amazon".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(none.items.iter().all(|r| r.country == "JP"));
+
+    // Pages of 3 over everything walk every report exactly once.
+    let total = store.count_reports().await.unwrap() as usize;
+    let mut seen = std::collections::HashSet::new();
+    let mut cursor = None;
+    loop {
+        let page = store
+            .list_reports(&ReportFilter {
+                limit: 3,
+                cursor: cursor.clone(),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert!(page.items.len() <= 3);
+        for r in &page.items {
+            assert!(seen.insert(r.id.clone()), "report listed twice");
+        }
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), total);
+}
+
+async fn free_text_search(store: &dyn Store) {
+    for text in [
+        "The man said my Windows licence had EXPIRED and asked for gift cards",
+        "ポップアップに「ウイルスに感染しました」と表示されました",
+        "Er wollte 500 Euro in Steam-Karten",
+        "100% legit_discount offer",
+    ] {
+        store
+            .insert_report(row(
+                json!({"country": "ES", "contact_method": "other", "narrative": text}),
+                Duration::ZERO,
+            ))
+            .await
+            .unwrap();
+    }
+    let count = |q: &str| {
+        let filter = ReportFilter {
+            q: Some(q.into()),
+            country: Some("ES".into()),
+            ..Default::default()
+        };
+        async move { store.list_reports(&filter).await.unwrap().items.len() }
+    };
+    assert_eq!(
+        count("licence expired").await,
+        1,
+        "words in any order, any case"
+    );
+    assert_eq!(count("gift cards windows").await, 1);
+    assert_eq!(count("ウイルス").await, 1, "Japanese substring");
+    assert_eq!(count("Steam").await, 1);
+    assert_eq!(count("steam-karten").await, 1);
+    assert_eq!(count("Wi").await, 1, "short words still match");
+    assert_eq!(count("licence bitcoin").await, 0);
+    assert_eq!(count("100%").await, 1, "% is literal");
+    assert_eq!(count("_").await, 1, "_ is literal");
+    assert_eq!(count("\"").await, 0, "quotes are literal and harmless");
+    assert_eq!(count("') OR 1=1 --").await, 0);
+}
+
+async fn hostile_text_is_stored_verbatim(store: &dyn Store) {
+    let nasty = "<script>alert(1)</script> '; DROP TABLE reports; -- \u{202e}émoji 🎁 \\ \"";
+    let r = row(
+        json!({"country": "AU", "contact_method": "other", "narrative": nasty, "scammer": {"names": [nasty]}}),
+        Duration::ZERO,
+    );
+    store.insert_report(r.clone()).await.unwrap();
+    let got = store.get_report(&r.id).await.unwrap().unwrap();
+    assert_eq!(got.narrative, nasty);
+    assert_eq!(got.details.scammer.names, [nasty]);
+}
+
+async fn tokens_sessions_and_audit(store: &dyn Store) {
+    let now = OffsetDateTime::now_utc();
+    let token = TokenRecord {
+        id: uuid::Uuid::now_v7().to_string(),
+        hash: vec![9; 32],
+        role: "analyst".into(),
+        label: Some("ci".into()),
+        organization: None,
+        created_at: now,
+    };
+    store.insert_token(token.clone()).await.unwrap();
+    let found = store.find_token(&[9; 32]).await.unwrap().unwrap();
+    assert_eq!(
+        (found.id.as_str(), found.role.as_str()),
+        (token.id.as_str(), "analyst")
+    );
+    assert!(store.find_token(&[8; 32]).await.unwrap().is_none());
+
+    let session = SessionRecord {
+        hash: vec![5; 32],
+        token_id: token.id.clone(),
+        role: "analyst".into(),
+        created_at: now,
+        expires_at: now + Duration::hours(8),
+    };
+    store.insert_session(session.clone()).await.unwrap();
+    assert!(store.find_session(&[5; 32], now).await.unwrap().is_some());
+    assert!(
+        store
+            .find_session(&[5; 32], now + Duration::hours(9))
+            .await
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
+    store.delete_session(&[5; 32]).await.unwrap();
+    assert!(store.find_session(&[5; 32], now).await.unwrap().is_none());
+
+    for i in 0..3 {
+        store
+            .append_audit(AuditEvent {
+                at: now + Duration::seconds(i),
+                actor: token.id.clone(),
+                action: "report.personal_data.read".into(),
+                subject: format!("report-{i}"),
+                reason: Some("follow-up".into()),
+            })
+            .await
+            .unwrap();
+    }
+    let events = store.list_audit(2).await.unwrap();
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[0].subject, "report-2", "newest first");
+}

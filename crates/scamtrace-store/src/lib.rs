@@ -1,0 +1,100 @@
+//! The storage trait every ScamTrace backend implements, and the suite they all pass.
+//!
+//! The server and the CLI know only [`Store`]; `scamtrace-store-sqlite` (the embedded default) and
+//! `scamtrace-store-postgres` (the scale-out store) implement it. Both run the same
+//! [`conformance`] suite, so they cannot drift apart.
+//!
+//! Invariants every backend keeps:
+//! - A write that returned `Ok` is durable (committed and synced) before it returns.
+//! - Personal data reaches a backend only sealed ([`NewReportRow::reporter_sealed`]); no backend
+//!   can read it.
+//! - Tokens and sessions are looked up by hash; the secrets themselves are never stored.
+//!
+//! ```no_run
+//! # async fn demo(store: &dyn scamtrace_store::Store) -> Result<(), scamtrace_store::StoreError> {
+//! use scamtrace_store::ReportFilter;
+//! let page = store.list_reports(&ReportFilter { country: Some("JP".into()), ..Default::default() }).await?;
+//! for report in page.items {
+//!     println!("{} {}", report.reference, report.country);
+//! }
+//! # Ok(()) }
+//! ```
+
+pub mod sql;
+mod types;
+
+#[cfg(feature = "conformance")]
+pub mod conformance;
+
+pub use types::*;
+
+use async_trait::async_trait;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database could not be reached or answered with an error. The message is for operators'
+    /// logs; it never holds personal data (which backends only see sealed).
+    #[error("database error: {0}")]
+    Database(String),
+    #[error("stored data is not in the expected shape: {0}")]
+    Corrupt(String),
+    #[error("the database schema is at version {found}, newer than this ScamTrace ({supported})")]
+    SchemaTooNew { found: i64, supported: i64 },
+    #[error("invalid cursor")]
+    InvalidCursor,
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://...")]
+    UnsupportedUrl(String),
+}
+
+/// Storage for reports, access tokens, login sessions and the audit log.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// A short name of the backend for logs and `/healthz`: `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+
+    /// Stores one report and gives it a unique human reference. Durable when it returns.
+    async fn insert_report(&self, report: NewReportRow) -> Result<StoredRef, StoreError>;
+
+    /// Stores many reports in as few transactions as possible (imports, demo data). Each is
+    /// durable when this returns. Returns the references in input order.
+    async fn insert_reports(
+        &self,
+        reports: Vec<NewReportRow>,
+    ) -> Result<Vec<StoredRef>, StoreError>;
+
+    async fn get_report(&self, id: &str) -> Result<Option<StoredReport>, StoreError>;
+
+    async fn get_report_by_reference(
+        &self,
+        reference: &str,
+    ) -> Result<Option<StoredReport>, StoreError>;
+
+    /// Newest first, filtered, one page at a time.
+    async fn list_reports(&self, filter: &ReportFilter) -> Result<Page<StoredReport>, StoreError>;
+
+    async fn count_reports(&self) -> Result<u64, StoreError>;
+
+    async fn insert_token(&self, token: TokenRecord) -> Result<(), StoreError>;
+
+    /// The live (not revoked) token with this hash.
+    async fn find_token(&self, hash: &[u8]) -> Result<Option<TokenRecord>, StoreError>;
+
+    async fn insert_session(&self, session: SessionRecord) -> Result<(), StoreError>;
+
+    /// The unexpired session with this hash, as of `now`.
+    async fn find_session(
+        &self,
+        hash: &[u8],
+        now: time::OffsetDateTime,
+    ) -> Result<Option<SessionRecord>, StoreError>;
+
+    async fn delete_session(&self, hash: &[u8]) -> Result<(), StoreError>;
+
+    async fn append_audit(&self, event: AuditEvent) -> Result<(), StoreError>;
+
+    /// The newest audit events first.
+    async fn list_audit(&self, limit: u32) -> Result<Vec<AuditEvent>, StoreError>;
+
+    /// Cheap round trip for `/healthz`.
+    async fn ping(&self) -> Result<(), StoreError>;
+}

@@ -1,0 +1,257 @@
+//! SQL that both backends share: the report columns and the list query with its filters.
+//!
+//! Backends differ only in placeholders and in how free text is searched, which [`Dialect`]
+//! captures; everything else is one string, so the two cannot drift apart.
+
+use scamtrace_model::{BrandClaim, BrandRef};
+
+use crate::{
+    NewReportRow, ReportFilter, Source, StoreError, StoredReport, from_micros, query_words,
+    to_micros,
+};
+
+/// The columns of a report row, in the order [`ReportRowFields`] reads them.
+pub const REPORT_COLUMNS: &str = "id, reference, received_at, source, occurred_on, country, language, \
+     contact_method, brand_text, brand_slug, brand_name, details, narrative, reporter_sealed";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// A value to bind to a placeholder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Bind {
+    Text(String),
+    Int(i64),
+    OptText(Option<String>),
+    OptBytes(Option<Vec<u8>>),
+}
+
+/// A statement under construction: SQL text with numbered placeholders, and their values.
+pub struct Query {
+    dialect: Dialect,
+    pub sql: String,
+    pub binds: Vec<Bind>,
+}
+
+impl Query {
+    pub fn new(dialect: Dialect, sql: &str) -> Query {
+        Query {
+            dialect,
+            sql: sql.to_string(),
+            binds: Vec::new(),
+        }
+    }
+
+    /// Appends a placeholder for `value` and returns its text.
+    pub fn bind(&mut self, value: Bind) -> String {
+        self.binds.push(value);
+        match self.dialect {
+            Dialect::Sqlite => format!("?{}", self.binds.len()),
+            Dialect::Postgres => format!("${}", self.binds.len()),
+        }
+    }
+}
+
+/// The `INSERT` of one report; a clash on `reference` inserts nothing (the caller retries with
+/// another reference).
+pub fn insert_report(dialect: Dialect, row: &NewReportRow, reference: &str) -> Query {
+    let r = &row.report;
+    let details = serde_json::to_string(&row.details()).unwrap_or_else(|_| "{}".into());
+    let values = vec![
+        Bind::Text(row.id.clone()),
+        Bind::Text(reference.to_string()),
+        Bind::Int(to_micros(row.received_at)),
+        Bind::Text(row.source.as_str().into()),
+        Bind::OptText(r.occurred_on.map(|d| d.to_string())),
+        Bind::Text(r.country.as_str().into()),
+        Bind::OptText(r.language.as_ref().map(|l| l.as_str().into())),
+        Bind::Text(r.contact_method.as_str().into()),
+        Bind::OptText(r.impersonated_brand.as_ref().map(|b| b.text.clone())),
+        Bind::OptText(
+            r.impersonated_brand
+                .as_ref()
+                .and_then(|b| b.brand.as_ref())
+                .map(|b| b.slug.clone()),
+        ),
+        Bind::OptText(
+            r.impersonated_brand
+                .as_ref()
+                .and_then(|b| b.brand.as_ref())
+                .map(|b| b.name.clone()),
+        ),
+        Bind::Text(details),
+        Bind::Text(r.narrative.clone()),
+        Bind::OptBytes(row.reporter_sealed.clone()),
+    ];
+    let mut q = Query::new(dialect, "");
+    let placeholders: Vec<String> = values.into_iter().map(|v| q.bind(v)).collect();
+    q.sql = format!(
+        "INSERT INTO reports ({REPORT_COLUMNS}) VALUES ({}) ON CONFLICT (reference) DO NOTHING",
+        placeholders.join(", ")
+    );
+    q
+}
+
+/// A report row as read back, column by column, before parsing.
+pub struct ReportRowFields {
+    pub id: String,
+    pub reference: String,
+    pub received_at: i64,
+    pub source: String,
+    pub occurred_on: Option<String>,
+    pub country: String,
+    pub language: Option<String>,
+    pub contact_method: String,
+    pub brand_text: Option<String>,
+    pub brand_slug: Option<String>,
+    pub brand_name: Option<String>,
+    pub details: String,
+    pub narrative: String,
+    pub reporter_sealed: Option<Vec<u8>>,
+}
+
+impl ReportRowFields {
+    pub fn into_report(self) -> Result<StoredReport, StoreError> {
+        let details = serde_json::from_str(&self.details)
+            .map_err(|e| StoreError::Corrupt(format!("report {} details: {e}", self.id)))?;
+        let source = Source::parse(&self.source)
+            .ok_or_else(|| StoreError::Corrupt(format!("report {} source", self.id)))?;
+        let brand = match (self.brand_slug, self.brand_name) {
+            (Some(slug), Some(name)) => Some(BrandRef { slug, name }),
+            _ => None,
+        };
+        Ok(StoredReport {
+            id: self.id,
+            reference: self.reference,
+            received_at: from_micros(self.received_at),
+            source,
+            occurred_on: self.occurred_on,
+            country: self.country,
+            language: self.language,
+            contact_method: self.contact_method,
+            impersonated_brand: self.brand_text.map(|text| BrandClaim { text, brand }),
+            details,
+            narrative: self.narrative,
+            reporter_sealed: self.reporter_sealed,
+        })
+    }
+}
+
+/// Escapes `%`, `_` and `\` so user text matches literally in `LIKE ... ESCAPE '\'`.
+fn like_pattern(word: &str) -> String {
+    let mut out = String::from("%");
+    for c in word.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// `SELECT` of one page of reports (newest id first), fetching one extra row to tell whether
+/// another page follows.
+pub fn list_reports(dialect: Dialect, filter: &ReportFilter, limit: u32) -> Query {
+    let mut q = Query::new(dialect, "");
+    let mut clauses: Vec<String> = Vec::new();
+    if let Some(country) = &filter.country {
+        clauses.push(format!("country = {}", q.bind(Bind::Text(country.clone()))));
+    }
+    if let Some(brand) = &filter.brand {
+        clauses.push(format!(
+            "brand_slug = {}",
+            q.bind(Bind::Text(brand.clone()))
+        ));
+    }
+    if let Some(method) = &filter.contact_method {
+        clauses.push(format!(
+            "contact_method = {}",
+            q.bind(Bind::Text(method.clone()))
+        ));
+    }
+    if let Some(since) = filter.since {
+        clauses.push(format!(
+            "received_at >= {}",
+            q.bind(Bind::Int(to_micros(since)))
+        ));
+    }
+    if let Some(until) = filter.until {
+        clauses.push(format!(
+            "received_at < {}",
+            q.bind(Bind::Int(to_micros(until)))
+        ));
+    }
+    if let Some(cursor) = &filter.cursor {
+        clauses.push(format!("id < {}", q.bind(Bind::Text(cursor.0.clone()))));
+    }
+    for word in filter.q.as_deref().map(query_words).unwrap_or_default() {
+        let clause = match dialect {
+            // The trigram index answers words of three characters or more; shorter ones scan.
+            Dialect::Sqlite if word.chars().count() >= 3 => {
+                let phrase = format!("\"{}\"", word.replace('"', "\"\""));
+                format!(
+                    "seq IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH {})",
+                    q.bind(Bind::Text(phrase))
+                )
+            }
+            Dialect::Sqlite => {
+                format!(
+                    "narrative LIKE {} ESCAPE '\\'",
+                    q.bind(Bind::Text(like_pattern(&word)))
+                )
+            }
+            Dialect::Postgres => {
+                format!(
+                    "narrative ILIKE {} ESCAPE '\\'",
+                    q.bind(Bind::Text(like_pattern(&word)))
+                )
+            }
+        };
+        clauses.push(clause);
+    }
+    let where_sql = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", clauses.join(" AND "))
+    };
+    let limit_sql = q.bind(Bind::Int(i64::from(limit) + 1));
+    q.sql = format!(
+        "SELECT {REPORT_COLUMNS} FROM reports{where_sql} ORDER BY id DESC LIMIT {limit_sql}"
+    );
+    q
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_are_literal() {
+        assert_eq!(like_pattern("100%_a\\"), "%100\\%\\_a\\\\%");
+    }
+
+    #[test]
+    fn filters_become_numbered_placeholders() {
+        let filter = ReportFilter {
+            country: Some("US".into()),
+            q: Some("gift ab".into()),
+            ..Default::default()
+        };
+        let q = list_reports(Dialect::Postgres, &filter, 50);
+        assert!(q.sql.contains("country = $1"), "{}", q.sql);
+        assert!(q.sql.contains("narrative ILIKE $2") && q.sql.contains("narrative ILIKE $3"));
+        assert!(q.sql.ends_with("LIMIT $4"));
+        assert_eq!(q.binds.last(), Some(&Bind::Int(51)));
+        let q = list_reports(Dialect::Sqlite, &filter, 50);
+        assert!(
+            q.sql.contains("reports_fts MATCH ?2") && q.sql.contains("narrative LIKE ?3"),
+            "{}",
+            q.sql
+        );
+        assert_eq!(q.binds[1], Bind::Text("\"gift\"".into()));
+    }
+}

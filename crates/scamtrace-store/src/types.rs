@@ -1,0 +1,217 @@
+//! The records the store keeps and the queries it answers.
+
+use base64::Engine;
+use scamtrace_model::{BrandClaim, NewReport, Payment, RemoteAccess, Scammer};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// How a report came in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Api,
+    Form,
+    Import,
+    Demo,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Api => "api",
+            Source::Form => "form",
+            Source::Import => "import",
+            Source::Demo => "demo",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Source> {
+        [Source::Api, Source::Form, Source::Import, Source::Demo]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+/// The parts of a report that are neither filtered on nor personal: stored as one JSON document.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportDetails {
+    #[serde(default)]
+    pub scammer: Scammer,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_access: Option<RemoteAccess>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<Payment>,
+}
+
+/// A report ready to store: validated, with its id and time, and its personal data sealed.
+#[derive(Clone, Debug)]
+pub struct NewReportRow {
+    pub id: String,
+    pub received_at: OffsetDateTime,
+    pub source: Source,
+    pub report: NewReport,
+    /// The reporter block, sealed by the vault; the store cannot read it.
+    pub reporter_sealed: Option<Vec<u8>>,
+}
+
+impl NewReportRow {
+    /// The report without its reporter (which travels only sealed).
+    pub fn details(&self) -> ReportDetails {
+        ReportDetails {
+            scammer: self.report.scammer.clone(),
+            remote_access: self.report.remote_access.clone(),
+            payment: self.report.payment.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredRef {
+    pub id: String,
+    pub reference: String,
+}
+
+/// A report as stored. Personal data is still sealed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredReport {
+    pub id: String,
+    pub reference: String,
+    pub received_at: OffsetDateTime,
+    pub source: Source,
+    pub occurred_on: Option<String>,
+    pub country: String,
+    pub language: Option<String>,
+    pub contact_method: String,
+    pub impersonated_brand: Option<BrandClaim>,
+    pub details: ReportDetails,
+    pub narrative: String,
+    pub reporter_sealed: Option<Vec<u8>>,
+}
+
+/// Filters for listing reports. All given filters must hold.
+#[derive(Clone, Debug, Default)]
+pub struct ReportFilter {
+    /// ISO 3166-1 alpha-2, uppercase.
+    pub country: Option<String>,
+    /// A known brand's slug (`microsoft`).
+    pub brand: Option<String>,
+    pub contact_method: Option<String>,
+    /// Received at or after.
+    pub since: Option<OffsetDateTime>,
+    /// Received before.
+    pub until: Option<OffsetDateTime>,
+    /// Free text: every word must occur in the narrative (case-insensitive, any language).
+    pub q: Option<String>,
+    pub limit: u32,
+    pub cursor: Option<Cursor>,
+}
+
+/// Where the next page starts: the last id of the previous page (ids sort by time).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cursor(pub String);
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("r1:{}", self.0))
+    }
+
+    pub fn decode(text: &str) -> Option<Cursor> {
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(text)
+            .ok()?;
+        let text = String::from_utf8(bytes).ok()?;
+        let id = text.strip_prefix("r1:")?;
+        uuid::Uuid::parse_str(id).ok()?;
+        Some(Cursor(id.to_string()))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<Cursor>,
+}
+
+/// The filter's free text split into words, each a plain substring to find.
+pub fn query_words(q: &str) -> Vec<String> {
+    q.split_whitespace()
+        .take(8)
+        .map(|w| w.chars().take(64).collect())
+        .collect()
+}
+
+/// An API token. Only the SHA-256 of the secret is kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenRecord {
+    pub id: String,
+    pub hash: Vec<u8>,
+    pub role: String,
+    pub label: Option<String>,
+    pub organization: Option<String>,
+    pub created_at: OffsetDateTime,
+}
+
+/// A login session for pages. Only the SHA-256 of the cookie value is kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub hash: Vec<u8>,
+    pub token_id: String,
+    pub role: String,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}
+
+/// One line of the audit log: who did what to which thing, when, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AuditEvent {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// The token or user id that acted.
+    pub actor: String,
+    /// `report.personal_data.read`, `token.create` ...
+    pub action: String,
+    pub subject: String,
+    pub reason: Option<String>,
+}
+
+/// Microseconds since the Unix epoch: how both backends store instants, so they sort and compare
+/// the same way.
+pub fn to_micros(t: OffsetDateTime) -> i64 {
+    (t.unix_timestamp_nanos() / 1_000) as i64
+}
+
+pub fn from_micros(micros: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// Clamps a requested page size to 1..=500 (default 50).
+pub fn page_limit(requested: u32) -> u32 {
+    match requested {
+        0 => 50,
+        n => n.min(500),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_refuse_garbage() {
+        let c = Cursor(uuid::Uuid::now_v7().to_string());
+        assert_eq!(Cursor::decode(&c.encode()), Some(c));
+        assert_eq!(Cursor::decode("not-a-cursor"), None);
+        assert_eq!(
+            Cursor::decode("cjE6J29yIDE9MQ"),
+            None,
+            "r1:'or 1=1 is not an id"
+        );
+    }
+
+    #[test]
+    fn micros_round_trip() {
+        let t = time::macros::datetime!(2026-11-28 12:00:00.123456 UTC);
+        assert_eq!(from_micros(to_micros(t)), t);
+    }
+}
