@@ -1,0 +1,296 @@
+//! Intake: untrusted report input in, validated, personal data sealed, stored.
+//!
+//! Every door into ScamTrace (the API, the public form, `scamtrace import`, demo data) calls
+//! [`Intake`], so validation, sealing and storage happen the same way for all of them, and
+//! nothing is stored from invalid input.
+//!
+//! ```no_run
+//! # async fn demo(intake: &scamtrace_intake::Intake) {
+//! let input = serde_json::json!({"country": "US", "contact_method": "popup", "narrative": "..."});
+//! match intake.submit(&input, scamtrace_store::Source::Api).await {
+//!     Ok(stored) => println!("thank you, your reference is {}", stored.reference),
+//!     Err(e) => eprintln!("{e}"),
+//! }
+//! # }
+//! ```
+
+use std::sync::Arc;
+
+use scamtrace_model::{FieldError, NewReport, Reporter, parse_report};
+use scamtrace_store::{NewReportRow, Source, Store, StoreError, StoredRef, StoredReport};
+use scamtrace_vault::{Vault, VaultError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    #[error("the report is invalid ({} field errors)", .0.len())]
+    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Validates, seals and stores reports.
+#[derive(Clone)]
+pub struct Intake {
+    store: Arc<dyn Store>,
+    vault: Arc<Vault>,
+}
+
+impl Intake {
+    pub fn new(store: Arc<dyn Store>, vault: Arc<Vault>) -> Intake {
+        Intake { store, vault }
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    pub fn vault(&self) -> &Arc<Vault> {
+        &self.vault
+    }
+
+    /// Validates API-shaped JSON and stores it. Durable when it returns `Ok`.
+    pub async fn submit(
+        &self,
+        input: &serde_json::Value,
+        source: Source,
+    ) -> Result<StoredRef, IntakeError> {
+        let report = parse_report(input).map_err(IntakeError::Invalid)?;
+        Ok(self.store.insert_report(self.row(report, source)).await?)
+    }
+
+    /// Stores already-validated reports in bulk (imports, demo data).
+    pub async fn store_many(
+        &self,
+        reports: Vec<NewReport>,
+        source: Source,
+    ) -> Result<Vec<StoredRef>, IntakeError> {
+        let rows = reports.into_iter().map(|r| self.row(r, source)).collect();
+        Ok(self.store.insert_reports(rows).await?)
+    }
+
+    /// Gives the report an id and a time, and seals its reporter under the id.
+    pub fn row(&self, mut report: NewReport, source: Source) -> NewReportRow {
+        let id = uuid::Uuid::now_v7().to_string();
+        let reporter_sealed = report.reporter.take().map(|r| {
+            let plain = serde_json::to_vec(&r).unwrap_or_default();
+            self.vault.seal(&plain, seal_context(&id).as_bytes())
+        });
+        NewReportRow {
+            id,
+            received_at: time::OffsetDateTime::now_utc(),
+            source,
+            report,
+            reporter_sealed,
+        }
+    }
+
+    /// Opens a stored report's reporter block. Callers audit the read first.
+    pub fn reporter_of(&self, report: &StoredReport) -> Result<Option<Reporter>, VaultError> {
+        let Some(sealed) = &report.reporter_sealed else {
+            return Ok(None);
+        };
+        let plain = self
+            .vault
+            .open(sealed, seal_context(&report.id).as_bytes())?;
+        serde_json::from_slice(&plain)
+            .map(Some)
+            .map_err(|_| VaultError::Unseal)
+    }
+}
+
+/// The flat field names of the form and of CSV imports: the API's JSON paths.
+pub const FLAT_FIELDS: &[&str] = &[
+    "occurred_on",
+    "country",
+    "language",
+    "contact_method",
+    "impersonated_brand",
+    "scammer.phone_numbers",
+    "scammer.websites",
+    "scammer.emails",
+    "scammer.names",
+    "remote_access.tool",
+    "remote_access.id",
+    "payment.method",
+    "payment.amount",
+    "payment.currency",
+    "payment.details",
+    "narrative",
+    "reporter.name",
+    "reporter.email",
+    "reporter.phone",
+    "reporter.may_contact",
+];
+
+/// Turns flat fields (`scammer.phone_numbers` → one entry per `list_separators`-separated part)
+/// into the API's JSON shape, so that the form, CSV imports and the API share one validator.
+/// Empty fields are left out; `reporter.may_contact` is true for `true`, `yes`, `1` or `on`.
+pub fn report_from_fields(
+    fields: &std::collections::HashMap<String, String>,
+    list_separators: &[char],
+) -> serde_json::Value {
+    use serde_json::{Map, Value, json};
+    let text = |k: &str| {
+        fields
+            .get(k)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .map(|v| json!(v))
+    };
+    let list = |k: &str| {
+        let items: Vec<&str> = fields
+            .get(k)
+            .map(|v| {
+                v.split(list_separators)
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        (!items.is_empty()).then(|| json!(items))
+    };
+    let object = |pairs: Vec<(&str, Option<Value>)>| {
+        let map: Map<String, Value> = pairs
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
+            .collect();
+        (!map.is_empty()).then_some(Value::Object(map))
+    };
+    let may_contact = fields.get("reporter.may_contact").is_some_and(|v| {
+        matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "true" | "yes" | "1" | "on"
+        )
+    });
+    let reporter = object(vec![
+        ("name", text("reporter.name")),
+        ("email", text("reporter.email")),
+        ("phone", text("reporter.phone")),
+    ])
+    .map(|mut r| {
+        r["may_contact"] = json!(may_contact);
+        r
+    });
+    let scammer = object(vec![
+        ("phone_numbers", list("scammer.phone_numbers")),
+        ("websites", list("scammer.websites")),
+        ("emails", list("scammer.emails")),
+        ("names", list("scammer.names")),
+    ]);
+    let remote_access = object(vec![
+        ("tool", text("remote_access.tool")),
+        ("id", text("remote_access.id")),
+    ]);
+    let payment = object(vec![
+        ("method", text("payment.method")),
+        ("amount", text("payment.amount")),
+        ("currency", text("payment.currency")),
+        ("details", text("payment.details")),
+    ]);
+    object(vec![
+        ("occurred_on", text("occurred_on")),
+        ("country", text("country")),
+        ("language", text("language")),
+        ("contact_method", text("contact_method")),
+        ("impersonated_brand", text("impersonated_brand")),
+        ("scammer", scammer),
+        ("remote_access", remote_access),
+        ("payment", payment),
+        ("narrative", text("narrative")),
+        ("reporter", reporter),
+    ])
+    .unwrap_or_else(|| json!({}))
+}
+
+fn seal_context(report_id: &str) -> String {
+    format!("scamtrace:report:{report_id}:reporter")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    async fn intake() -> (Intake, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let store =
+            scamtrace_store_sqlite::SqliteStore::open(dir.path().join("t.db").to_str().unwrap())
+                .await
+                .unwrap();
+        (
+            Intake::new(Arc::new(store), Arc::new(Vault::from_bytes([4; 32]))),
+            dir,
+        )
+    }
+
+    #[tokio::test]
+    async fn personal_data_is_sealed_and_opens_only_for_its_report() {
+        let (intake, _dir) = intake().await;
+        let input = json!({"country": "US", "contact_method": "popup", "narrative": "x",
+            "reporter": {"name": "Pat Example", "email": "pat@example.com", "may_contact": true}});
+        let stored = intake.submit(&input, Source::Api).await.unwrap();
+        let report = intake
+            .store()
+            .get_report(&stored.id)
+            .await
+            .unwrap()
+            .unwrap();
+        let sealed = report.reporter_sealed.clone().unwrap();
+        assert!(
+            !sealed.windows(3).any(|w| w == b"Pat"),
+            "sealed bytes hold no plaintext"
+        );
+        let reporter = intake.reporter_of(&report).unwrap().unwrap();
+        assert_eq!(reporter.email.as_deref(), Some("pat@example.com"));
+        assert!(reporter.may_contact);
+
+        let mut moved = report.clone();
+        moved.id = uuid::Uuid::now_v7().to_string();
+        assert!(
+            intake.reporter_of(&moved).is_err(),
+            "a sealed block does not open under another report"
+        );
+    }
+
+    #[test]
+    fn flat_fields_become_the_api_shape() {
+        let fields: std::collections::HashMap<String, String> = [
+            ("country", "us"),
+            ("contact_method", "popup"),
+            ("narrative", " text "),
+            (
+                "scammer.phone_numbers",
+                "1-888-555-0142\n\n 888.555.0143 ;+1 888 555 0144",
+            ),
+            ("payment.method", ""),
+            ("reporter.email", "pat@example.com"),
+            ("reporter.may_contact", "yes"),
+            ("csrf_token", "ignored"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let v = report_from_fields(&fields, &['\n', ';']);
+        assert_eq!(
+            v,
+            json!({"country": "us", "contact_method": "popup", "narrative": "text",
+                "scammer": {"phone_numbers": ["1-888-555-0142", "888.555.0143", "+1 888 555 0144"]},
+                "reporter": {"email": "pat@example.com", "may_contact": true}})
+        );
+        assert!(parse_report(&v).is_ok());
+    }
+
+    #[tokio::test]
+    async fn invalid_input_stores_nothing() {
+        let (intake, _dir) = intake().await;
+        let err = intake
+            .submit(&json!({"country": "US"}), Source::Api)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, IntakeError::Invalid(ref e) if e.len() == 2),
+            "{err:?}"
+        );
+        assert_eq!(intake.store().count_reports().await.unwrap(), 0);
+    }
+}

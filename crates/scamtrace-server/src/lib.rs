@@ -1,0 +1,159 @@
+//! ScamTrace's HTTP server: the public report form, the REST API and the analysts' pages.
+//!
+//! Handlers are thin: they extract input, call intake or the store, and map the result to a
+//! response. Cross-cutting concerns each live in one place:
+//! - who may call a route: the [`auth::ROUTES`] table, enforced by one middleware (fail-closed:
+//!   a route missing from the table is refused);
+//! - errors: [`error::ApiError`], localized into JSON or a page by one middleware;
+//! - language: picked once per request (`?lang=`, then the `st_lang` cookie, then
+//!   `Accept-Language`);
+//! - security headers, metrics and the rate limit on public POSTs.
+//!
+//! ```no_run
+//! # async fn demo(intake: scamtrace_intake::Intake) -> std::io::Result<()> {
+//! let app = scamtrace_server::App::new(intake, scamtrace_server::ServerConfig::default());
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! scamtrace_server::serve(listener, app, std::future::pending()).await
+//! # }
+//! ```
+
+mod api;
+pub mod auth;
+mod csrf;
+pub mod error;
+pub mod i18n;
+mod metrics;
+mod middleware;
+pub mod openapi;
+mod pages;
+mod ratelimit;
+mod templates;
+mod views;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use scamtrace_intake::Intake;
+use serde::Deserialize;
+
+pub use auth::{Principal, Role};
+
+/// Server settings. Every one has a safe default, so `serve` runs with no configuration.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Public POSTs (reports, sign-in) allowed per client address per minute; 0 turns the limit
+    /// off (load tests, or a proxy in front that limits already).
+    pub rate_limit_per_minute: u32,
+    /// How many public POSTs a client may make at once before the per-minute rate applies.
+    pub rate_limit_burst: u32,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// How long a sign-in lasts.
+    pub session_hours: i64,
+    /// Mark cookies `Secure` (set this when ScamTrace is served over HTTPS).
+    pub secure_cookies: bool,
+    /// Take the client address from the last `X-Forwarded-For` entry (only behind a proxy you run).
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            rate_limit_per_minute: 20,
+            rate_limit_burst: 10,
+            max_body_bytes: 256 * 1024,
+            session_hours: 8,
+            secure_cookies: false,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+/// Everything a request handler can reach.
+pub struct AppState {
+    pub intake: Intake,
+    pub config: ServerConfig,
+    templates: templates::Templates,
+    csrf: csrf::Csrf,
+    limiter: ratelimit::RateLimiter,
+    metrics: metrics::Metrics,
+}
+
+/// The ScamTrace web application, ready to serve.
+#[derive(Clone)]
+pub struct App {
+    state: Arc<AppState>,
+}
+
+impl App {
+    pub fn new(intake: Intake, config: ServerConfig) -> App {
+        let csrf = csrf::Csrf::new(intake.vault().derive_key("scamtrace/csrf/v1"));
+        let limiter =
+            ratelimit::RateLimiter::new(config.rate_limit_per_minute, config.rate_limit_burst);
+        let state = AppState {
+            intake,
+            config,
+            templates: templates::Templates::new(),
+            csrf,
+            limiter,
+            metrics: metrics::Metrics::default(),
+        };
+        App {
+            state: Arc::new(state),
+        }
+    }
+
+    pub fn router(&self) -> Router {
+        let state = self.state.clone();
+        Router::new()
+            .route("/", get(pages::home))
+            .route(
+                "/report",
+                get(pages::report_form).post(pages::report_submit),
+            )
+            .route("/report/thanks", get(pages::report_thanks))
+            .route("/login", get(pages::login_form).post(pages::login_submit))
+            .route("/logout", post(pages::logout))
+            .route("/reports", get(pages::reports_list))
+            .route("/reports/{id}", get(pages::report_page))
+            .route("/static/style.css", get(pages::stylesheet))
+            .route("/healthz", get(api::healthz))
+            .route("/metrics", get(api::metrics))
+            .route("/api/openapi.json", get(api::openapi))
+            .route(
+                "/api/v1/reports",
+                post(api::create_report).get(api::list_reports),
+            )
+            .route("/api/v1/reports/{id}", get(api::get_report))
+            .route_layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                middleware::authorize,
+            ))
+            .fallback(middleware::not_found)
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                middleware::frame,
+            ))
+            // Bodies are read with our own limit, so that "too large" is a proper 413 document.
+            .layer(DefaultBodyLimit::disable())
+            .with_state(state)
+    }
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then finishes in-flight requests.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: App,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let service = app
+        .router()
+        .into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

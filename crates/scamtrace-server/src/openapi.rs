@@ -1,0 +1,206 @@
+//! The OpenAPI 3.1 description of the HTTP API, served at `/api/openapi.json`.
+//!
+//! A test compares it with the route table ([`crate::auth::ROUTES`]): an API route missing here
+//! fails the build's tests.
+
+use serde_json::{Value, json};
+
+fn error_response(description: &str) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+}
+
+fn analyst_errors() -> Value {
+    json!({
+        "401": error_response("No valid bearer token or session."),
+        "403": error_response("The caller's role may not read reports."),
+    })
+}
+
+fn merge(mut a: Value, b: Value) -> Value {
+    if let (Some(a), Value::Object(b)) = (a.as_object_mut(), b) {
+        a.extend(b);
+    }
+    a
+}
+
+fn string_list() -> Value {
+    json!({"type": "array", "maxItems": 20, "items": {"type": "string", "maxLength": 200}})
+}
+
+pub fn document() -> Value {
+    let report_id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}});
+    let query = |name: &str, description: &str, schema: Value| json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema});
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "ScamTrace API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Report tech-support scams and read them back. Errors are `{\"error\": {\"code\", \"message\", \"details\"}}`, with messages in the language of `Accept-Language`.",
+            "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"}
+        },
+        "servers": [{"url": "/"}],
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "A token from `scamtrace admin create-token --role ROLE`."},
+                "session": {"type": "apiKey", "in": "cookie", "name": "st_session"}
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object", "required": ["error"],
+                    "properties": {"error": {"type": "object", "required": ["code", "message", "details"], "properties": {
+                        "code": {"type": "string", "examples": ["validation_failed"]},
+                        "message": {"type": "string"},
+                        "details": {"type": "array", "items": {"type": "object", "required": ["field", "code", "message"], "properties": {
+                            "field": {"type": "string", "examples": ["scammer.phone_numbers[0]"]},
+                            "code": {"type": "string", "enum": ["required", "invalid_type", "unknown_field", "invalid_value", "invalid_characters", "empty", "too_long", "too_many", "invalid_date", "future_date", "invalid_country", "invalid_language", "invalid_currency", "invalid_amount", "invalid_email", "invalid_phone"]},
+                            "message": {"type": "string"}
+                        }}}
+                    }}}
+                },
+                "NewReport": {
+                    "type": "object", "additionalProperties": false,
+                    "required": ["country", "contact_method", "narrative"],
+                    "properties": {
+                        "occurred_on": {"type": "string", "format": "date"},
+                        "country": {"type": "string", "pattern": "^[A-Za-z]{2}$", "description": "ISO 3166-1 alpha-2 of the victim."},
+                        "language": {"type": "string", "description": "BCP 47 tag of the narrative."},
+                        "contact_method": {"type": "string", "enum": ["phone_call", "popup", "email", "sms", "search_result", "social_media", "other"]},
+                        "impersonated_brand": {"type": "string", "maxLength": 200},
+                        "scammer": {"type": "object", "additionalProperties": false, "properties": {
+                            "phone_numbers": string_list(), "websites": string_list(), "emails": string_list(), "names": string_list()
+                        }},
+                        "remote_access": {"type": "object", "additionalProperties": false, "properties": {"tool": {"type": "string"}, "id": {"type": "string"}}},
+                        "payment": {"type": "object", "additionalProperties": false, "required": ["method"], "properties": {
+                            "method": {"type": "string", "enum": ["gift_card", "wire_transfer", "bank_transfer", "crypto", "credit_card", "cash", "payment_app", "other", "none"]},
+                            "amount": {"type": "string", "pattern": "^[0-9]{1,12}(\\.[0-9]{1,4})?$"},
+                            "currency": {"type": "string", "pattern": "^[A-Za-z]{3}$"},
+                            "details": {"type": "string", "maxLength": 2000}
+                        }},
+                        "narrative": {"type": "string", "minLength": 1, "maxLength": 20000},
+                        "reporter": {"type": "object", "additionalProperties": false, "description": "Personal data: encrypted at rest, never shared with partners.", "properties": {
+                            "name": {"type": "string"}, "email": {"type": "string", "format": "email"}, "phone": {"type": "string"}, "may_contact": {"type": "boolean"}
+                        }}
+                    }
+                },
+                "Report": {
+                    "type": "object",
+                    "required": ["id", "reference", "received_at", "country", "contact_method", "narrative", "reporter"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "reference": {"type": "string", "examples": ["TSS-2026-7KQ4M"]},
+                        "received_at": {"type": "string", "format": "date-time"},
+                        "source": {"type": "string", "enum": ["api", "form", "import", "demo"]},
+                        "occurred_on": {"type": ["string", "null"], "format": "date"},
+                        "country": {"type": "string"},
+                        "language": {"type": ["string", "null"]},
+                        "contact_method": {"type": "string"},
+                        "impersonated_brand": {"type": ["object", "null"], "properties": {
+                            "text": {"type": "string"},
+                            "brand": {"type": ["object", "null"], "properties": {"slug": {"type": "string"}, "name": {"type": "string"}}}
+                        }},
+                        "scammer": {"type": "object"},
+                        "remote_access": {"type": ["object", "null"]},
+                        "payment": {"type": ["object", "null"]},
+                        "narrative": {"type": "string"},
+                        "reporter": {"type": "object", "description": "`{\"present\": bool}`; with `include=reporter`, also name, email, phone and may_contact.", "properties": {"present": {"type": "boolean"}}}
+                    }
+                }
+            }
+        },
+        "paths": {
+            "/api/v1/reports": {
+                "post": {
+                    "operationId": "createReport", "summary": "File a report (public, rate-limited)", "security": [],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewReport"}}}},
+                    "responses": {
+                        "201": {"description": "Stored durably.", "headers": {"Location": {"schema": {"type": "string"}}}, "content": {"application/json": {"schema": {
+                            "type": "object", "required": ["id", "reference", "status"],
+                            "properties": {"id": {"type": "string"}, "reference": {"type": "string"}, "status": {"const": "received"}}
+                        }}}},
+                        "400": error_response("The body is not JSON."),
+                        "413": error_response("The body is too large."),
+                        "415": error_response("The body is not sent as application/json."),
+                        "422": error_response("Invalid fields; nothing was stored."),
+                        "429": merge(error_response("Too many reports from this address."), json!({"headers": {"Retry-After": {"schema": {"type": "integer"}}}}))
+                    }
+                },
+                "get": {
+                    "operationId": "listReports", "summary": "List reports, newest first (analyst, admin)",
+                    "security": [{"bearer": []}, {"session": []}],
+                    "parameters": [
+                        query("country", "ISO 3166-1 alpha-2", json!({"type": "string"})),
+                        query("brand", "Known brand slug or name, e.g. microsoft", json!({"type": "string"})),
+                        query("contact_method", "One of the contact methods", json!({"type": "string"})),
+                        query("since", "Received at or after (date or RFC 3339)", json!({"type": "string"})),
+                        query("until", "Received before (date: through that day; or RFC 3339)", json!({"type": "string"})),
+                        query("q", "Words that must all occur in the narrative", json!({"type": "string", "maxLength": 200})),
+                        query("limit", "Page size, default 50, at most 500", json!({"type": "integer", "minimum": 1, "maximum": 500})),
+                        query("cursor", "next_cursor of the previous page", json!({"type": "string"}))
+                    ],
+                    "responses": merge(json!({
+                        "200": {"description": "One page.", "content": {"application/json": {"schema": {
+                            "type": "object", "required": ["items", "next_cursor"],
+                            "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Report"}}, "next_cursor": {"type": ["string", "null"]}}
+                        }}}},
+                        "400": error_response("A filter is invalid.")
+                    }), analyst_errors())
+                }
+            },
+            "/api/v1/reports/{id}": {
+                "get": {
+                    "operationId": "getReport", "summary": "One report (analyst, admin); personal data only with include=reporter and a reason (analyst; audited)",
+                    "security": [{"bearer": []}, {"session": []}],
+                    "parameters": [report_id, query("include", "`reporter` to include personal data", json!({"enum": ["reporter"]})), query("reason", "Why personal data is read (required with include=reporter; written to the audit log)", json!({"type": "string", "maxLength": 200}))],
+                    "responses": merge(json!({
+                        "200": {"description": "The report.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Report"}}}},
+                        "400": error_response("include without a reason."),
+                        "404": error_response("No such report.")
+                    }), analyst_errors())
+                }
+            },
+            "/healthz": {"get": {"operationId": "health", "summary": "Liveness and database reachability", "security": [],
+                "responses": {"200": {"description": "Up."}, "503": {"description": "The database is unreachable."}}}},
+            "/metrics": {"get": {"operationId": "metrics", "summary": "Prometheus metrics (text format)", "security": [],
+                "responses": {"200": {"description": "Metrics.", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+            "/api/openapi.json": {"get": {"operationId": "openapi", "summary": "This document", "security": [],
+                "responses": {"200": {"description": "OpenAPI 3.1.", "content": {"application/json": {}}}}}}
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::ROUTES;
+
+    #[test]
+    fn every_api_route_is_documented() {
+        let doc = document();
+        for route in ROUTES.iter().filter(|r| r.api) {
+            let op = &doc["paths"][route.path][route.method.to_ascii_lowercase()];
+            assert!(
+                op.is_object(),
+                "{} {} is missing from the OpenAPI document",
+                route.method,
+                route.path
+            );
+            assert!(
+                op["responses"].is_object() && op["operationId"].is_string(),
+                "{} {}",
+                route.method,
+                route.path
+            );
+        }
+        let documented: usize = doc["paths"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|p| p.as_object().unwrap().len())
+            .sum();
+        assert_eq!(
+            documented,
+            ROUTES.iter().filter(|r| r.api).count(),
+            "documented operations that are not routes"
+        );
+    }
+}

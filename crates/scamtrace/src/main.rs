@@ -1,0 +1,329 @@
+//! `scamtrace`: the command-line program. It only wires the crates together: configuration,
+//! storage, intake, the server, imports and demo data.
+
+mod config;
+mod import;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use scamtrace_intake::Intake;
+use scamtrace_server::{App, Role};
+use scamtrace_store::{Source, Store};
+
+use crate::config::Settings;
+
+const AFTER_HELP: &str = "\
+Examples:
+  scamtrace serve --demo                 run with demo data at http://127.0.0.1:8080
+  scamtrace admin create-token --role analyst
+  scamtrace import reports.jsonl         import JSON Lines (or .csv) in the API's shape
+  scamtrace demo generate --reports 500 --seed 7 > demo.jsonl
+
+Environment:
+  SCAMTRACE_DATABASE_URL   database (default sqlite://scamtrace.db)
+  SCAMTRACE_CONFIG         TOML configuration file
+  SCAMTRACE_KEY            the 64-hex-digit key that seals personal data (else a key file)
+  SCAMTRACE_KEY_FILE       where the key file is (default: beside the SQLite file, or ./scamtrace.key)
+  SCAMTRACE_LOG            log filter, e.g. info or scamtrace_server=debug";
+
+#[derive(Parser)]
+#[command(name = "scamtrace", version, about = "Take down tech-support scam operations together.", after_help = AFTER_HELP)]
+struct Cli {
+    /// Database URL: sqlite://PATH (default sqlite://scamtrace.db) or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "SCAMTRACE_DATABASE_URL")]
+    database: Option<String>,
+    /// TOML configuration file.
+    #[arg(long, global = true, env = "SCAMTRACE_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server: the public report form, the API and the analysts' pages.
+    #[command(after_help = "Example:\n  scamtrace serve --listen 127.0.0.1:8080 --demo")]
+    Serve(ServeArgs),
+    /// Import reports from a JSON Lines or CSV file in the API's shape. Bad lines are reported
+    /// with their line number and skipped; the rest are imported.
+    #[command(
+        after_help = "Examples:\n  scamtrace import reports.jsonl\n  scamtrace import reports.csv --json\n  scamtrace demo generate --reports 100 | scamtrace import -\n\n\
+CSV columns are the API's field paths (country, contact_method, narrative, scammer.phone_numbers, payment.amount, ...);\nlist cells hold several values separated by ';' or line breaks."
+    )]
+    Import(import::ImportArgs),
+    /// Administration: access tokens.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Demo data.
+    #[command(subcommand)]
+    Demo(DemoCommand),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SCAMTRACE_LISTEN")]
+    listen: Option<String>,
+    /// Load demo data into an empty database and print a sign-in token for a demo analyst.
+    #[arg(long)]
+    demo: bool,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an API token and print it (it is shown once and stored only as a hash).
+    #[command(
+        after_help = "Example:\n  scamtrace admin create-token --role analyst --label \"fraud team laptop\""
+    )]
+    CreateToken {
+        /// admin, analyst, partner or law_enforcement.
+        #[arg(long)]
+        role: String,
+        /// A note saying whose token this is.
+        #[arg(long)]
+        label: Option<String>,
+        /// The partner's or agency's organization.
+        #[arg(long)]
+        org: Option<String>,
+        /// Print JSON instead of the bare token.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum DemoCommand {
+    /// Write realistic, deterministic demo reports as JSON Lines to standard output.
+    #[command(
+        after_help = "Example:\n  scamtrace demo generate --reports 2000 --seed 42 > demo.jsonl"
+    )]
+    Generate {
+        #[arg(long, default_value_t = 2000)]
+        reports: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
+                _ => ExitCode::from(2),
+            };
+        }
+    };
+    init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SCAMTRACE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if std::io::stderr().is_terminal() {
+        builder.init();
+    } else {
+        builder.json().init();
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let settings = Settings::load(cli.config.as_deref(), cli.database)?;
+    match cli.command {
+        Command::Demo(DemoCommand::Generate { reports, seed }) => {
+            demo_generate(reports, seed)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve(args) => {
+            serve(settings, args).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import(args) => {
+            let intake = open(&settings).await?;
+            import::run(&intake, args).await
+        }
+        Command::Admin(AdminCommand::CreateToken {
+            role,
+            label,
+            org,
+            json,
+        }) => {
+            let Some(role) = Role::parse(&role) else {
+                eprintln!(
+                    "error: unknown role {role:?}: use admin, analyst, partner or law_enforcement"
+                );
+                return Ok(ExitCode::from(2));
+            };
+            let intake = open(&settings).await?;
+            let (record, secret) =
+                scamtrace_server::auth::create_token(intake.store().as_ref(), role, label, org)
+                    .await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"id": record.id, "role": record.role, "token": secret})
+                );
+            } else {
+                println!("{secret}");
+                eprintln!(
+                    "Created a {} token (id {}). It is shown only this once.",
+                    role.as_str(),
+                    record.id
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Opens the configured store and key.
+async fn open(settings: &Settings) -> anyhow::Result<Intake> {
+    let store: Arc<dyn Store> = if settings.database.starts_with("postgres://")
+        || settings.database.starts_with("postgresql://")
+    {
+        Arc::new(
+            scamtrace_store_postgres::PostgresStore::open(&settings.database, None)
+                .await
+                .context("cannot open the PostgreSQL database")?,
+        )
+    } else if settings.database.starts_with("sqlite:") || !settings.database.contains("://") {
+        Arc::new(
+            scamtrace_store_sqlite::SqliteStore::open(&settings.database)
+                .await
+                .with_context(|| {
+                    format!("cannot open the SQLite database {}", settings.database)
+                })?,
+        )
+    } else {
+        bail!(
+            "unsupported database URL {:?}: use sqlite://PATH or postgres://...",
+            settings.database
+        );
+    };
+    let vault = settings.vault()?;
+    Ok(Intake::new(store, Arc::new(vault)))
+}
+
+fn demo_generate(reports: usize, seed: u64) -> anyhow::Result<()> {
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for r in scamtrace_demo::Demo::new(seed, reports).reports() {
+        serde_json::to_writer(&mut out, &r.report)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Reports in the demo data set loaded by `serve --demo`.
+const DEMO_REPORTS: usize = 2000;
+const DEMO_SEED: u64 = 42;
+
+async fn load_demo(intake: &Intake) -> anyhow::Result<()> {
+    if intake.store().count_reports().await? > 0 {
+        tracing::info!("the database already holds reports; no demo data loaded");
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    let mut batch = Vec::with_capacity(500);
+    let mut loaded = 0usize;
+    for r in scamtrace_demo::Demo::new(DEMO_SEED, DEMO_REPORTS).reports() {
+        match scamtrace_model::parse_report(&r.report) {
+            Ok(report) => batch.push(report),
+            Err(errors) => tracing::warn!(?errors, "demo report failed validation; skipped"),
+        }
+        if batch.len() == 500 {
+            loaded += intake
+                .store_many(std::mem::take(&mut batch), Source::Demo)
+                .await?
+                .len();
+        }
+    }
+    loaded += intake.store_many(batch, Source::Demo).await?.len();
+    tracing::info!(
+        reports = loaded,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "loaded demo data"
+    );
+    Ok(())
+}
+
+async fn serve(settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
+    let intake = open(&settings).await?;
+    let listen = args.listen.unwrap_or(settings.listen.clone());
+    if args.demo {
+        load_demo(&intake).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(&listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let address = listener.local_addr()?;
+    if args.demo {
+        let (_, token) = scamtrace_server::auth::create_token(
+            intake.store().as_ref(),
+            Role::Analyst,
+            Some("demo".into()),
+            None,
+        )
+        .await?;
+        eprintln!(
+            "\nScamTrace is running with demo data.\n  Report form:   http://{address}/report\n  Analysts:      http://{address}/login\n  Demo analyst token (paste it to sign in): {token}\n"
+        );
+    }
+    tracing::info!(%address, database = intake.store().backend(), "listening");
+    let app = App::new(intake, settings.server.clone());
+    scamtrace_server::serve(listener, app, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
