@@ -451,16 +451,6 @@ fn preferences<T: Copy + PartialEq>(
         .collect()
 }
 
-const ALL_TOOLS: &[Tool] = &[
-    Tool::AnyDesk,
-    Tool::TeamViewer,
-    Tool::UltraViewer,
-    Tool::RustDesk,
-    Tool::ScreenConnect,
-    Tool::LogMeIn,
-    Tool::QuickAssist,
-];
-
 const PAID_METHODS: &[Method] = &[
     Method::GiftCard,
     Method::Crypto,
@@ -515,7 +505,7 @@ fn profile(rng: &mut DemoRng, audience: Audience, market: Market, main: Option<B
     Profile {
         audience,
         lures: lures(rng, main),
-        tools: preferences(rng, TOOL_POPULARITY, ALL_TOOLS),
+        tools: preferences(rng, TOOL_POPULARITY, &Tool::ALL),
         methods: preferences(rng, payment_habits(market), PAID_METHODS),
         brands,
         card_brands,

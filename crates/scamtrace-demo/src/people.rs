@@ -218,7 +218,12 @@ pub(crate) fn reporter(rng: &mut DemoRng, lang: Lang, country: &str) -> Value {
     {
         reporter.insert("phone".into(), Value::String(phone));
     }
-    if reporter.is_empty() || chance(rng, 0.9) {
+    if !reporter.contains_key("name") && !reporter.contains_key("email") {
+        // A reporter object with neither is no reporter at all: the API would drop it.
+        let email = format!("{given_ascii}.{family_ascii}@{}", pick(rng, MAIL_DOMAINS));
+        reporter.insert("email".into(), Value::String(email));
+    }
+    if chance(rng, 0.9) {
         reporter.insert("may_contact".into(), Value::Bool(chance(rng, 0.7)));
     }
     Value::Object(reporter)

@@ -210,21 +210,23 @@ pub(crate) fn fictional(rng: &mut DemoRng, country: &str) -> Option<String> {
     }
 }
 
+/// Digits of a written number: letter O as zero, full-width digits as ASCII.
+#[cfg(test)]
+pub(crate) fn digits_of(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            '0'..='9' => Some(c),
+            'O' => Some('0'),
+            '０'..='９' => char::from_u32(u32::from(c) - 0xFF10 + u32::from('0')),
+            _ => None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use rand::SeedableRng;
-
-    fn digits_of(text: &str) -> String {
-        text.chars()
-            .filter_map(|c| match c {
-                '0'..='9' => Some(c),
-                'O' => Some('0'),
-                '０'..='９' => char::from_u32(u32::from(c) - 0xFF10 + u32::from('0')),
-                _ => None,
-            })
-            .collect()
-    }
 
     #[test]
     fn e164_forms() {

@@ -35,6 +35,21 @@ const QUICK_ASSIST_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 pub(crate) const QUICK_ASSIST_CODES: u64 = 32u64.pow(6);
 
 impl Tool {
+    pub(crate) const ALL: [Tool; 7] = [
+        Tool::AnyDesk,
+        Tool::TeamViewer,
+        Tool::UltraViewer,
+        Tool::RustDesk,
+        Tool::ScreenConnect,
+        Tool::LogMeIn,
+        Tool::QuickAssist,
+    ];
+
+    /// The tool called `name` in `remote_access.tool`.
+    pub(crate) fn from_name(name: &str) -> Option<Tool> {
+        Tool::ALL.into_iter().find(|tool| tool.name() == name)
+    }
+
     /// The name as the API expects it in `remote_access.tool`.
     pub(crate) fn name(self) -> &'static str {
         match self {

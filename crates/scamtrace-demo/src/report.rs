@@ -239,7 +239,7 @@ pub(crate) fn victim(rng: &mut DemoRng, profile: &Profile, pools: &Pools<'_>, wh
         if placement.in_story() {
             story_remote_id = Some(written_id(rng, id));
         }
-        story_tool = tool_name(tool);
+        story_tool = Tool::from_name(tool).map(Tool::name);
     }
 
     let (payment, loss) = payment(rng, profile, pools, currency, lang);
@@ -276,21 +276,6 @@ pub(crate) fn victim(rng: &mut DemoRng, profile: &Profile, pools: &Pools<'_>, wh
         report.insert("reporter".into(), people::reporter(rng, lang, country));
     }
     Value::Object(report)
-}
-
-fn tool_name(name: &str) -> Option<&'static str> {
-    [
-        Tool::AnyDesk,
-        Tool::TeamViewer,
-        Tool::UltraViewer,
-        Tool::RustDesk,
-        Tool::ScreenConnect,
-        Tool::LogMeIn,
-        Tool::QuickAssist,
-    ]
-    .into_iter()
-    .map(Tool::name)
-    .find(|n| *n == name)
 }
 
 /// The `payment` object (if the victim filled it in) and the loss as the story tells it.

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::*;
+use crate::phones::digits_of;
 
 const TOP_LEVEL: &[&str] = &[
     "occurred_on",
@@ -220,18 +221,6 @@ fn assert_valid(report: &Value) {
             }
         }
     }
-}
-
-/// Digits of a written number: letter O as zero, full-width digits as ASCII.
-fn digits_of(text: &str) -> String {
-    text.chars()
-        .filter_map(|c| match c {
-            '0'..='9' => Some(c),
-            'O' => Some('0'),
-            '０'..='９' => char::from_u32(u32::from(c) - 0xFF10 + u32::from('0')),
-            _ => None,
-        })
-        .collect()
 }
 
 /// The national significant number: what every written form of an E.164 number ends with.

@@ -426,7 +426,15 @@ pub async fn reports_list(
 ) -> Result<Response, ApiError> {
     let filter = parse_filter(&params)?;
     let result = state.intake.store().list_reports(&filter).await?;
-    let items: Vec<_> = result.items.iter().map(|r| report_json(r, None)).collect();
+    let items: Vec<_> = result
+        .items
+        .iter()
+        .map(|r| {
+            let mut item = report_json(r, None);
+            item["excerpt"] = json!(excerpt(&r.narrative, 140));
+            item
+        })
+        .collect();
     let next_url = result
         .next_cursor
         .map(|c| format!("/reports?{}", filter_query(&params, &c)));
@@ -448,6 +456,15 @@ pub async fn reports_list(
             contact_methods => v(ContactMethod::ALL.map(|m| m.as_str())),
         },
     ))
+}
+
+/// The first `chars` characters of a narrative, cut at a character boundary, with an ellipsis.
+fn excerpt(text: &str, chars: usize) -> String {
+    let mut out: String = text.chars().take(chars).collect();
+    if text.chars().nth(chars).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 pub async fn report_page(

@@ -17,6 +17,8 @@ pub struct Settings {
     pub listen: String,
     /// Where the key that seals personal data is kept (created on first run).
     pub key_file: Option<PathBuf>,
+    /// PostgreSQL only: keep ScamTrace's tables in this schema (created if missing).
+    pub postgres_schema: Option<String>,
     pub server: ServerConfig,
 }
 
@@ -26,6 +28,7 @@ impl Default for Settings {
             database: "sqlite://scamtrace.db".into(),
             listen: "127.0.0.1:8080".into(),
             key_file: None,
+            postgres_schema: None,
             server: ServerConfig::default(),
         }
     }
@@ -52,6 +55,9 @@ impl Settings {
         }
         if let Some(path) = env("SCAMTRACE_KEY_FILE") {
             settings.key_file = Some(path.into());
+        }
+        if let Some(schema) = env("SCAMTRACE_POSTGRES_SCHEMA") {
+            settings.postgres_schema = Some(schema);
         }
         if let Some(rate) = env("SCAMTRACE_RATE_LIMIT_PER_MINUTE") {
             settings.server.rate_limit_per_minute = rate

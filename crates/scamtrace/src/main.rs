@@ -29,6 +29,7 @@ Environment:
   SCAMTRACE_CONFIG         TOML configuration file
   SCAMTRACE_KEY            the 64-hex-digit key that seals personal data (else a key file)
   SCAMTRACE_KEY_FILE       where the key file is (default: beside the SQLite file, or ./scamtrace.key)
+  SCAMTRACE_POSTGRES_SCHEMA  PostgreSQL schema for ScamTrace's tables (default: the search path)
   SCAMTRACE_LOG            log filter, e.g. info or scamtrace_server=debug";
 
 #[derive(Parser)]
@@ -211,9 +212,12 @@ async fn open(settings: &Settings) -> anyhow::Result<Intake> {
         || settings.database.starts_with("postgresql://")
     {
         Arc::new(
-            scamtrace_store_postgres::PostgresStore::open(&settings.database, None)
-                .await
-                .context("cannot open the PostgreSQL database")?,
+            scamtrace_store_postgres::PostgresStore::open(
+                &settings.database,
+                settings.postgres_schema.as_deref(),
+            )
+            .await
+            .context("cannot open the PostgreSQL database")?,
         )
     } else if settings.database.starts_with("sqlite:") || !settings.database.contains("://") {
         Arc::new(

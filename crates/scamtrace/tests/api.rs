@@ -1,0 +1,636 @@
+//! The report API end to end, against a real `scamtrace serve` process: a victim files a report,
+//! an analyst reads it back, and every kind of bad or unauthorized request is refused without
+//! storing or leaking anything.
+
+mod common;
+
+use common::TestServer;
+use serde_json::{Value, json};
+
+fn full_report() -> Value {
+    json!({
+        "occurred_on": "2026-11-02",
+        "country": "US",
+        "language": "en-US",
+        "contact_method": "popup",
+        "impersonated_brand": "Micro soft Windows support",
+        "scammer": {
+            "phone_numbers": ["+1 (888) 555-0142", "1-8OO-555-0143"],
+            "websites": ["ms-helpdesk-247[.]example"],
+            "emails": ["billing@ms-helpdesk.example"],
+            "names": ["Steve"]
+        },
+        "remote_access": {"tool": "AnyDesk", "id": "123 456 789"},
+        "payment": {"method": "gift_card", "amount": "500.00", "currency": "USD", "details": "Google Play cards"},
+        "narrative": "A red screen said my PC was infected <script>alert(1)</script> and to call them.",
+        "reporter": {"name": "Robin Sample", "email": "robin.sample@example.org", "phone": "+1 555 0100", "may_contact": true}
+    })
+}
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+fn stored_count(server: &TestServer) -> u64 {
+    let metrics = server.get("/metrics", &[]).text();
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("scamtrace_reports "))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("scamtrace_reports gauge")
+}
+
+#[test]
+fn a_report_is_filed_and_read_back_by_an_analyst() {
+    let server = TestServer::start(&[]);
+    let created = server.post_json("/api/v1/reports", &[], &full_report());
+    assert_eq!(created.status, 201, "{}", created.text());
+    let body = created.json();
+    let id = body["id"].as_str().unwrap().to_string();
+    let reference = body["reference"].as_str().unwrap();
+    assert!(
+        reference.starts_with("TSS-2026-") && reference.len() == 14,
+        "{reference}"
+    );
+    assert_eq!(
+        created.header("location"),
+        Some(format!("/api/v1/reports/{id}").as_str())
+    );
+
+    let analyst = bearer(&server.token("analyst"));
+    let got = server.get(
+        &format!("/api/v1/reports/{id}"),
+        &[("authorization", &analyst)],
+    );
+    assert_eq!(got.status, 200, "{}", got.text());
+    let r = got.json();
+    assert_eq!(r["reference"], reference);
+    assert_eq!(r["country"], "US");
+    assert_eq!(r["language"], "en-US");
+    assert_eq!(r["occurred_on"], "2026-11-02");
+    assert_eq!(r["contact_method"], "popup");
+    assert_eq!(r["source"], "api");
+    assert_eq!(
+        r["impersonated_brand"]["text"],
+        "Micro soft Windows support"
+    );
+    assert_eq!(r["impersonated_brand"]["brand"]["name"], "Microsoft");
+    assert_eq!(r["scammer"]["phone_numbers"][1], "1-8OO-555-0143");
+    assert_eq!(r["remote_access"]["tool"], "AnyDesk");
+    assert_eq!(
+        r["payment"],
+        json!({"method": "gift_card", "amount": "500.00", "currency": "USD", "details": "Google Play cards"})
+    );
+    assert!(
+        r["narrative"]
+            .as_str()
+            .unwrap()
+            .contains("<script>alert(1)</script>")
+    );
+    assert_eq!(
+        r["reporter"],
+        json!({"present": true}),
+        "personal data only on request"
+    );
+    assert!(!got.text().contains("robin.sample"));
+
+    // Personal data needs a reason, and reading it is counted (and audited).
+    let no_reason = server.get(
+        &format!("/api/v1/reports/{id}?include=reporter"),
+        &[("authorization", &analyst)],
+    );
+    assert_eq!(no_reason.status, 400);
+    assert_eq!(no_reason.json()["error"]["details"][0]["field"], "reason");
+    let with_reason = server.get(
+        &format!("/api/v1/reports/{id}?include=reporter&reason=victim%20follow-up"),
+        &[("authorization", &analyst)],
+    );
+    assert_eq!(with_reason.status, 200);
+    assert_eq!(
+        with_reason.json()["reporter"]["email"],
+        "robin.sample@example.org"
+    );
+    assert!(
+        server
+            .get("/metrics", &[])
+            .text()
+            .contains("scamtrace_personal_data_reads_total 1")
+    );
+    let admin = bearer(&server.token("admin"));
+    let admin_pii = server.get(
+        &format!("/api/v1/reports/{id}?include=reporter&reason=curious"),
+        &[("authorization", &admin)],
+    );
+    assert_eq!(
+        admin_pii.status, 403,
+        "admins manage the instance, they do not read victims' data"
+    );
+
+    // The list finds it by every filter.
+    for query in [
+        "country=us",
+        "brand=microsoft",
+        "contact_method=popup",
+        "since=2026-01-01",
+        "q=infected%20RED",
+        "q=%E3%83%BC",
+    ] {
+        let list = server.get(
+            &format!("/api/v1/reports?{query}"),
+            &[("authorization", &analyst)],
+        );
+        assert_eq!(list.status, 200, "{query}: {}", list.text());
+        let items = list.json()["items"].as_array().unwrap().len();
+        let expected = if query == "q=%E3%83%BC" { 0 } else { 1 };
+        assert_eq!(items, expected, "{query}");
+    }
+    let miss = server
+        .get("/api/v1/reports?country=JP", &[("authorization", &analyst)])
+        .json();
+    assert_eq!(miss, json!({"items": [], "next_cursor": null}));
+}
+
+#[test]
+fn lists_are_paginated_with_cursors() {
+    let server = TestServer::start(&[]);
+    for i in 0..7 {
+        let r = server.post_json("/api/v1/reports", &[], &json!({"country": "GB", "contact_method": "email", "narrative": format!("report {i}")}));
+        assert_eq!(r.status, 201);
+    }
+    let analyst = bearer(&server.token("analyst"));
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/reports?limit=3".to_string();
+    loop {
+        let page = server.get(&path, &[("authorization", &analyst)]).json();
+        let items = page["items"].as_array().unwrap();
+        assert!(items.len() <= 3);
+        seen.extend(
+            items
+                .iter()
+                .map(|i| i["narrative"].as_str().unwrap().to_string()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(c) => path = format!("/api/v1/reports?limit=3&cursor={c}"),
+            None => break,
+        }
+    }
+    let expected: Vec<String> = (0..7).rev().map(|i| format!("report {i}")).collect();
+    assert_eq!(seen, expected, "newest first, each once");
+    let bad = server.get(
+        "/api/v1/reports?cursor=bogus",
+        &[("authorization", &analyst)],
+    );
+    assert_eq!(
+        (
+            bad.status,
+            bad.json()["error"]["details"][0]["field"].as_str()
+        ),
+        (400, Some("cursor"))
+    );
+}
+
+#[test]
+fn bad_input_gets_a_precise_error_and_stores_nothing() {
+    let server = TestServer::start(&[]);
+    let post = |content_type: Option<&str>, body: &[u8]| {
+        let headers: Vec<(&str, &str)> = content_type
+            .map(|c| vec![("content-type", c)])
+            .unwrap_or_default();
+        server.request("POST", "/api/v1/reports", &headers, body)
+    };
+    let details = |r: &common::Response| -> Vec<(String, String)> {
+        r.json()["error"]["details"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["field"].as_str().unwrap().to_string(),
+                    d["code"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let json = Some("application/json");
+
+    let missing = post(json, b"{}");
+    assert_eq!(missing.status, 422);
+    assert_eq!(missing.json()["error"]["code"], "validation_failed");
+    assert_eq!(
+        details(&missing),
+        [
+            ("country", "required"),
+            ("contact_method", "required"),
+            ("narrative", "required")
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+
+    let mut unknown_enum = full_report();
+    unknown_enum["contact_method"] = json!("carrier_pigeon");
+    unknown_enum["payment"]["method"] = json!("iou");
+    let r = post(json, unknown_enum.to_string().as_bytes());
+    assert_eq!(r.status, 422);
+    assert_eq!(
+        details(&r),
+        [
+            ("contact_method", "invalid_value"),
+            ("payment.method", "invalid_value")
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+
+    let mut long = full_report();
+    long["narrative"] = json!("x".repeat(20_001));
+    let r = post(json, long.to_string().as_bytes());
+    assert_eq!(
+        (r.status, details(&r)),
+        (422, vec![("narrative".to_string(), "too_long".to_string())])
+    );
+    assert!(
+        r.json()["error"]["details"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("20000")
+    );
+
+    let mut nested = full_report();
+    nested["scammer"]["phone_numbers"] = json!(["ok 1-888-555-0100", 42]);
+    nested["reporter"]["may_contact"] = json!("yes");
+    nested["extra"] = json!(1);
+    let r = post(json, nested.to_string().as_bytes());
+    assert_eq!(
+        details(&r),
+        [
+            ("extra", "unknown_field"),
+            ("scammer.phone_numbers[1]", "invalid_type"),
+            ("reporter.may_contact", "invalid_type")
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    assert!(
+        !r.text().contains("robin"),
+        "errors never echo personal data"
+    );
+
+    let malformed = post(json, b"{\"country\": \"US\",");
+    assert_eq!(
+        (malformed.status, malformed.json()["error"]["code"].as_str()),
+        (400, Some("malformed_json"))
+    );
+    let not_object = post(json, b"[1,2,3]");
+    assert_eq!(not_object.status, 422);
+    let wrong_type = post(Some("text/plain"), full_report().to_string().as_bytes());
+    assert_eq!(
+        (
+            wrong_type.status,
+            wrong_type.json()["error"]["code"].as_str()
+        ),
+        (415, Some("unsupported_media_type"))
+    );
+    let no_type = post(None, full_report().to_string().as_bytes());
+    assert_eq!(no_type.status, 415);
+    let form_type = post(Some("application/x-www-form-urlencoded"), b"country=US");
+    assert_eq!(form_type.status, 415);
+    let huge = post(
+        json,
+        format!("{{\"narrative\": \"{}\"}}", "x".repeat(400 * 1024)).as_bytes(),
+    );
+    assert_eq!(
+        (huge.status, huge.json()["error"]["code"].as_str()),
+        (413, Some("payload_too_large"))
+    );
+    let nul = post(
+        json,
+        br#"{"country":"US","contact_method":"popup","narrative":"a\u0000b"}"#,
+    );
+    assert_eq!(
+        details(&nul),
+        [("narrative".to_string(), "invalid_characters".to_string())]
+    );
+
+    assert_eq!(
+        stored_count(&server),
+        0,
+        "nothing was stored from any bad request"
+    );
+    let ok = post(json, full_report().to_string().as_bytes());
+    assert_eq!(ok.status, 201);
+    assert_eq!(stored_count(&server), 1);
+}
+
+#[test]
+fn error_messages_follow_accept_language() {
+    let server = TestServer::start(&[]);
+    let expect = [
+        ("de", "Feld"),
+        ("ja", "必須"),
+        ("es", "obligatorio"),
+        ("fr", "obligatoire"),
+        ("en", "required"),
+    ];
+    for (lang, fragment) in expect {
+        let r = server.post_json(
+            "/api/v1/reports",
+            &[("accept-language", lang)],
+            &json!({"country": "US", "contact_method": "popup"}),
+        );
+        let message = r.json()["error"]["details"][0]["message"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(message.contains(fragment), "{lang}: {message}");
+    }
+}
+
+#[test]
+fn every_route_admits_exactly_the_roles_it_declares() {
+    use scamtrace_server::auth::{Access, ROUTES, Role};
+    let server = TestServer::start(&[]);
+    let id = server
+        .post_json("/api/v1/reports", &[], &full_report())
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let tokens: Vec<(Role, String)> = Role::ALL
+        .iter()
+        .map(|r| (*r, bearer(&server.token(r.as_str()))))
+        .collect();
+    for route in ROUTES {
+        let path = route.path.replace("{id}", &id);
+        let callers: Vec<(Option<Role>, Vec<(&str, &str)>)> = std::iter::once((None, vec![]))
+            .chain(
+                tokens
+                    .iter()
+                    .map(|(role, t)| (Some(*role), vec![("authorization", t.as_str())])),
+            )
+            .collect();
+        for (role, headers) in callers {
+            let r = server.request(route.method, &path, &headers, b"");
+            let who = role.map(|r| r.as_str()).unwrap_or("anonymous");
+            match (route.access, role) {
+                (Access::Public, _) => {
+                    assert_ne!(r.status, 401, "{} {path} as {who}", route.method)
+                }
+                (Access::Roles(_), None) if route.api => {
+                    assert_eq!(r.status, 401, "{} {path} as {who}", route.method)
+                }
+                (Access::Roles(_), None) => {
+                    assert_eq!(r.status, 303, "{} {path} as {who}", route.method);
+                    assert!(r.header("location").unwrap().starts_with("/login?next="));
+                }
+                (Access::Roles(allowed), Some(role)) if allowed.contains(&role) => {
+                    assert_eq!(
+                        r.status,
+                        200,
+                        "{} {path} as {who}: {}",
+                        route.method,
+                        r.text()
+                    )
+                }
+                (Access::Roles(_), Some(_)) => {
+                    assert_eq!(r.status, 403, "{} {path} as {who}", route.method)
+                }
+            }
+            assert!(
+                !r.text().contains("robin.sample"),
+                "{} {path} as {who} leaked personal data",
+                route.method
+            );
+        }
+    }
+    let unknown = server.get("/api/v1/nothing-here", &[]);
+    assert_eq!(
+        (unknown.status, unknown.json()["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+    let bogus_token = server.get(
+        "/api/v1/reports",
+        &[("authorization", "Bearer st_not-a-real-token")],
+    );
+    assert_eq!(bogus_token.status, 401);
+    let missing = server.get(
+        "/api/v1/reports/not-an-id",
+        &[("authorization", &tokens[1].1)],
+    );
+    assert_eq!(missing.status, 404);
+}
+
+#[test]
+fn pages_carry_security_headers_and_escape_what_victims_typed() {
+    let server = TestServer::start(&[]);
+    let id = server
+        .post_json("/api/v1/reports", &[], &full_report())
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let form = server.get("/report", &[]);
+    assert_eq!(form.status, 200);
+    let csp = form.header("content-security-policy").unwrap();
+    assert!(
+        csp.contains("frame-ancestors 'none'")
+            && csp.contains("script-src 'self'")
+            && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert_eq!(form.header("x-content-type-options"), Some("nosniff"));
+    assert!(
+        !form.text().contains("<script"),
+        "the form ships no script at all"
+    );
+    assert!(
+        !form.text().contains(" style="),
+        "no inline styles (the CSP forbids them)"
+    );
+
+    let analyst = bearer(&server.token("analyst"));
+    let page = server.get(&format!("/reports/{id}"), &[("authorization", &analyst)]);
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;")
+            || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{html}"
+    );
+    assert!(!html.contains("<script>alert(1)"));
+    assert!(
+        !html.contains("robin.sample"),
+        "sealed until asked for with a reason"
+    );
+    let revealed = server.get(
+        &format!("/reports/{id}?include=reporter&reason=callback"),
+        &[("authorization", &analyst)],
+    );
+    assert!(revealed.text().contains("robin.sample@example.org"));
+}
+
+#[test]
+fn public_posts_are_rate_limited_per_client() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("scamtrace.toml");
+    std::fs::write(
+        &config,
+        "[server]\nrate_limit_per_minute = 1\nrate_limit_burst = 2\n",
+    )
+    .unwrap();
+    let server = TestServer::start(&[
+        ("SCAMTRACE_CONFIG", config.to_str().unwrap()),
+        ("SCAMTRACE_RATE_LIMIT_PER_MINUTE", "1"),
+    ]);
+    let body = json!({"country": "US", "contact_method": "popup", "narrative": "x"});
+    assert_eq!(server.post_json("/api/v1/reports", &[], &body).status, 201);
+    assert_eq!(server.post_json("/api/v1/reports", &[], &body).status, 201);
+    let limited = server.post_json("/api/v1/reports", &[("accept-language", "ja")], &body);
+    assert_eq!(limited.status, 429);
+    let retry: u64 = limited.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    assert_eq!(limited.json()["error"]["code"], "rate_limited");
+    assert!(
+        limited.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .any(|c| c > '\u{3000}'),
+        "localized"
+    );
+    // Reading is not limited.
+    assert_eq!(server.get("/healthz", &[]).status, 200);
+}
+
+#[test]
+fn operations_routes_answer() {
+    let server = TestServer::start(&[]);
+    assert_eq!(
+        server.get("/healthz", &[]).json(),
+        json!({"status": "ok", "database": "sqlite"})
+    );
+    server.post_json("/api/v1/reports", &[], &full_report());
+    let metrics = server.get("/metrics", &[]);
+    assert!(
+        metrics
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let text = metrics.text();
+    for needle in [
+        "scamtrace_reports_accepted_total 1",
+        "scamtrace_reports 1",
+        "route=\"/api/v1/reports\",status=\"201\"",
+        "scamtrace_http_request_duration_seconds_bucket",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from\n{text}");
+    }
+    let doc = server.get("/api/openapi.json", &[]).json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert!(doc["paths"]["/api/v1/reports"]["post"]["requestBody"].is_object());
+}
+
+#[test]
+fn analysts_sign_in_with_a_session_and_sign_out() {
+    let server = TestServer::start(&[]);
+    server.post_json("/api/v1/reports", &[], &full_report());
+    let token = server.token("analyst");
+    let redirect = server.get("/reports", &[]);
+    assert_eq!(redirect.status, 303);
+
+    let login = server.get("/login?next=/reports", &[]);
+    let csrf_cookie = login
+        .headers_named("set-cookie")
+        .into_iter()
+        .find(|c| c.starts_with("st_csrf="))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let csrf = csrf_cookie.trim_start_matches("st_csrf=").to_string();
+    assert!(
+        login.text().contains(&csrf),
+        "the form carries the same token"
+    );
+
+    let form = |fields: &[(&str, &str)]| {
+        url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish()
+    };
+    let wrong = server.request(
+        "POST",
+        "/login",
+        &[
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("cookie", &csrf_cookie),
+        ],
+        form(&[
+            ("csrf_token", &csrf),
+            ("token", "st_wrong"),
+            ("next", "/reports"),
+        ])
+        .as_bytes(),
+    );
+    assert_eq!(wrong.status, 401);
+    let no_csrf = server.request(
+        "POST",
+        "/login",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        form(&[("token", &token), ("next", "/reports")]).as_bytes(),
+    );
+    assert_eq!(no_csrf.status, 403, "login needs the CSRF pair");
+    let ok = server.request(
+        "POST",
+        "/login",
+        &[
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("cookie", &csrf_cookie),
+        ],
+        form(&[
+            ("csrf_token", &csrf),
+            ("token", &token),
+            ("next", "https://evil.example/"),
+        ])
+        .as_bytes(),
+    );
+    assert_eq!(ok.status, 303);
+    assert_eq!(
+        ok.header("location"),
+        Some("/reports"),
+        "never redirects off-site"
+    );
+    let session_cookie = ok
+        .headers_named("set-cookie")
+        .into_iter()
+        .find(|c| c.starts_with("st_session="))
+        .unwrap()
+        .to_string();
+    assert!(
+        session_cookie.contains("HttpOnly") && session_cookie.contains("SameSite=Strict"),
+        "{session_cookie}"
+    );
+    let session = session_cookie.split(';').next().unwrap().to_string();
+    let cookies = format!("{session}; {csrf_cookie}");
+
+    let list = server.get("/reports", &[("cookie", &cookies)]);
+    assert_eq!(list.status, 200);
+    assert!(list.text().contains("TSS-2026-"));
+    let api = server.get("/api/v1/reports", &[("cookie", &cookies)]);
+    assert_eq!(api.status, 200, "the API accepts the session too");
+
+    let out = server.request(
+        "POST",
+        "/logout",
+        &[
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("cookie", &cookies),
+        ],
+        form(&[("csrf_token", &csrf)]).as_bytes(),
+    );
+    assert_eq!(out.status, 303);
+    assert_eq!(
+        server.get("/reports", &[("cookie", &cookies)]).status,
+        303,
+        "the session is gone"
+    );
+}

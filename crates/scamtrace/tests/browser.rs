@@ -1,0 +1,597 @@
+//! Victims report tech-support scams through the public form, in a real headless Chromium driven
+//! over WebDriver. The pages ship no script, so this is the form as plain HTML: what a victim types
+//! must arrive intact, every mistake must be explained beside its field, and a victim who chose
+//! Japanese must be answered in Japanese to the end.
+//!
+//! One browser session serves all the stories, in order, to keep the suite fast.
+
+mod common;
+
+use std::fs::File;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::TestServer;
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{Value, json};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+// What the victim should read, from `scamtrace-server/locales/{en,ja}.toml`.
+const EN_FORM_TITLE: &str = "Report a tech-support scam"; // [form] title
+const EN_REQUIRED: &str = "This field is required."; // [errors] required
+const EN_THANKS_TITLE: &str = "Thank you. Your report was received."; // [thanks] title
+const JA_FORM_TITLE: &str = "サポート詐欺を報告する"; // [form] title
+const JA_REQUIRED: &str = "この項目は必須です。"; // [errors] required
+const JA_THANKS_TITLE: &str = "ありがとうございました。報告を受け付けました。"; // [thanks] title
+
+#[tokio::test]
+async fn victims_report_scams_through_the_web_form() {
+    let Some(driver) = ChromeDriver::start() else {
+        return;
+    };
+    let site = Site::start();
+    let browser = Browser::open(&driver, &site).await;
+
+    a_victim_files_a_complete_report(&browser, &site).await;
+    an_empty_form_explains_each_problem_and_stores_nothing(&browser, &site).await;
+    a_victim_who_chooses_japanese_is_answered_in_japanese(&browser, &site).await;
+
+    browser
+        .client
+        .close()
+        .await
+        .expect("end the browser session");
+}
+
+async fn a_victim_files_a_complete_report(browser: &Browser, site: &Site) {
+    browser.visit("/report").await;
+    assert_eq!(browser.heading().await, EN_FORM_TITLE);
+    assert!(
+        browser
+            .client
+            .find_all(Locator::Css("script"))
+            .await
+            .expect("look for scripts")
+            .is_empty(),
+        "the report form must work without JavaScript, so it ships none"
+    );
+
+    let narrative = "A pop-up said my computer was infected and to call Microsoft. The man on the phone \
+                     made me install AnyDesk and buy gift cards. The pop-up page had \
+                     <script>alert(1)</script> in it.";
+    // The date field offers today as its latest day: the scam happened today.
+    let today = browser
+        .attr("f-occurred_on", "max")
+        .await
+        .expect("the date field has max=today");
+
+    browser.choose("f-country", "US").await;
+    browser.type_date("f-occurred_on", &today).await;
+    browser.click("f-contact_method-phone_call").await;
+    browser.type_into("f-impersonated_brand", "Microsoft").await;
+    browser.type_into("f-narrative", narrative).await;
+    browser
+        .type_into(
+            "f-scammer-phone_numbers",
+            "+1 888 555 0199\n+1 (877) 555-0142",
+        )
+        .await;
+    browser
+        .type_into(
+            "f-scammer-websites",
+            "https://microsoft-alert-support.example/",
+        )
+        .await;
+    browser.type_into("f-remote_access-tool", "AnyDesk").await;
+    browser.type_into("f-remote_access-id", "482 913 377").await;
+    browser.choose("f-payment-method", "gift_card").await;
+    browser.type_into("f-payment-amount", "500").await;
+    browser.choose("f-payment-currency", "USD").await;
+    browser.type_into("f-reporter-name", "Margaret Ellis").await;
+    browser
+        .type_into("f-reporter-email", "margaret.ellis@example.org")
+        .await;
+    browser.click("f-reporter-may_contact").await;
+    browser.submit().await;
+
+    let reference = browser
+        .wait_for("#reference")
+        .await
+        .text()
+        .await
+        .expect("read the reference");
+    assert!(
+        is_reference(&reference),
+        "{reference:?} is not a report reference"
+    );
+    assert_eq!(browser.heading().await, EN_THANKS_TITLE);
+    let url = browser.client.current_url().await.expect("current url");
+    assert_eq!(
+        (url.path(), url.query()),
+        (
+            "/report/thanks",
+            Some(format!("reference={reference}").as_str())
+        )
+    );
+
+    let stored = site.report(&reference);
+    let narrative_stored = stored["narrative"].as_str().expect("narrative");
+    assert!(
+        narrative_stored.contains("<script>alert(1)</script>"),
+        "markup must be kept as typed: {narrative_stored:?}"
+    );
+    assert_eq!(
+        stored["scammer"]["phone_numbers"],
+        json!(["+1 888 555 0199", "+1 (877) 555-0142"])
+    );
+    assert_eq!(
+        stored["scammer"]["websites"],
+        json!(["https://microsoft-alert-support.example/"])
+    );
+    assert_eq!(
+        stored["remote_access"],
+        json!({"tool": "AnyDesk", "id": "482 913 377"})
+    );
+    assert_eq!(stored["payment"]["method"], "gift_card");
+    assert_eq!(stored["payment"]["amount"], "500");
+    assert_eq!(stored["payment"]["currency"], "USD");
+    assert_eq!(stored["reporter"]["present"], true);
+    assert_eq!(stored["country"], "US");
+    assert_eq!(stored["contact_method"], "phone_call");
+    assert_eq!(stored["occurred_on"], today.as_str());
+    assert_eq!(stored["language"], "en");
+}
+
+async fn an_empty_form_explains_each_problem_and_stores_nothing(browser: &Browser, site: &Site) {
+    let stored_before = site.references();
+    browser.visit("/report").await;
+    // The browser's en-US preselects a country; this victim leaves it unchosen, and types only the
+    // brand, with characters that must survive being written back into an attribute.
+    let brand = r#"Microsoft "Windows" <Support> & Co"#;
+    browser.choose("f-country", "").await;
+    browser.type_into("f-impersonated_brand", brand).await;
+    browser.submit().await;
+
+    let summary = browser.wait_for(".error-summary[role='alert']").await;
+    assert_eq!(browser.lang().await, "en");
+    let mut listed = Vec::new();
+    for link in summary
+        .find_all(Locator::Css("a"))
+        .await
+        .expect("summary links")
+    {
+        let href = link.attr("href").await.expect("href").unwrap_or_default();
+        let target = href
+            .strip_prefix('#')
+            .unwrap_or_else(|| panic!("summary link {href:?} is not to this page"));
+        assert!(
+            browser.exists(target).await,
+            "summary link {href:?} leads nowhere"
+        );
+        assert_eq!(
+            link.text().await.expect("link text"),
+            EN_REQUIRED,
+            "summary entry for {target}"
+        );
+        listed.push(target.to_string());
+    }
+    listed.sort();
+    assert_eq!(listed, ["f-contact_method", "f-country", "f-narrative"]);
+
+    let contact_methods = browser
+        .client
+        .find(Locator::XPath(
+            "//input[@id='f-contact_method-phone_call']/ancestor::fieldset[1]",
+        ))
+        .await
+        .expect("the contact-method fieldset");
+    for (field, marked) in [
+        ("country", browser.find("f-country").await),
+        ("contact_method", contact_methods),
+        ("narrative", browser.find("f-narrative").await),
+    ] {
+        let error_id = format!("err-{field}");
+        assert_eq!(
+            browser.text(&error_id).await,
+            EN_REQUIRED,
+            "error beside {field}"
+        );
+        assert_invalid_and_described_by(&marked, &error_id).await;
+    }
+
+    assert_eq!(
+        browser.value("f-impersonated_brand").await,
+        brand,
+        "what the victim typed is kept"
+    );
+    assert_eq!(
+        site.references(),
+        stored_before,
+        "an invalid report must not be stored"
+    );
+}
+
+async fn a_victim_who_chooses_japanese_is_answered_in_japanese(browser: &Browser, site: &Site) {
+    browser.visit("/report").await;
+    assert_eq!(browser.lang().await, "en");
+    let japanese = browser
+        .client
+        .find(Locator::Css("nav.lang-switcher a[hreflang='ja']"))
+        .await
+        .expect("the language switcher offers Japanese");
+    assert_eq!(japanese.text().await.expect("link text"), "日本語");
+    japanese.click().await.expect("choose Japanese");
+    browser.wait_for("html[lang='ja']").await;
+    assert_eq!(browser.heading().await, JA_FORM_TITLE);
+
+    // First the victim forgets to say what happened. Nothing in the request asks for Japanese any
+    // more (the browser's own language is en-US): only the cookie the switcher set.
+    browser.choose("f-country", "JP").await;
+    browser.click("f-contact_method-popup").await;
+    browser.submit().await;
+    let error = browser.wait_for("#err-narrative").await;
+    assert_eq!(browser.lang().await, "ja");
+    assert_eq!(error.text().await.expect("error text"), JA_REQUIRED);
+    assert_invalid_and_described_by(&browser.find("f-narrative").await, "err-narrative").await;
+    assert_eq!(
+        browser.value("f-country").await,
+        "JP",
+        "the chosen country is kept"
+    );
+    assert!(
+        browser
+            .find("f-contact_method-popup")
+            .await
+            .is_selected()
+            .await
+            .expect("radio state")
+    );
+
+    let narrative = "パソコンに「ウイルスに感染しました」という警告が出て、表示された番号に電話しました。\
+                     相手はマイクロソフトの者だと名乗り、電子マネーを買うように言われました。";
+    browser.type_into("f-narrative", narrative).await;
+    browser.submit().await;
+
+    let reference = browser
+        .wait_for("#reference")
+        .await
+        .text()
+        .await
+        .expect("read the reference");
+    assert!(
+        is_reference(&reference),
+        "{reference:?} is not a report reference"
+    );
+    assert_eq!(browser.lang().await, "ja");
+    assert_eq!(browser.heading().await, JA_THANKS_TITLE);
+
+    let stored = site.report(&reference);
+    assert_eq!(stored["narrative"], narrative);
+    assert_eq!(stored["country"], "JP");
+    assert_eq!(stored["contact_method"], "popup");
+    assert_eq!(stored["language"], "ja");
+}
+
+/// `aria-invalid="true"`, and `aria-describedby` names the error, so a screen reader says both.
+async fn assert_invalid_and_described_by(element: &Element, error_id: &str) {
+    let invalid = element.attr("aria-invalid").await.expect("aria-invalid");
+    let described_by = element
+        .attr("aria-describedby")
+        .await
+        .expect("aria-describedby")
+        .unwrap_or_default();
+    assert_eq!(
+        invalid.as_deref(),
+        Some("true"),
+        "the field of {error_id} is not marked invalid"
+    );
+    assert!(
+        described_by.split_whitespace().any(|id| id == error_id),
+        "the field of {error_id} is described by {described_by:?}"
+    );
+}
+
+/// `TSS-YYYY-XXXXX`, the code in Crockford's base 32 (no I, L, O or U).
+fn is_reference(s: &str) -> bool {
+    let Some((year, code)) = s.strip_prefix("TSS-").and_then(|rest| rest.split_once('-')) else {
+        return false;
+    };
+    year.len() == 4
+        && year.bytes().all(|b| b.is_ascii_digit())
+        && code.len() == 5
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b.is_ascii_uppercase() && !b"ILOU".contains(&b)))
+}
+
+/// The server, and an analyst's view of what it stored.
+struct Site {
+    server: TestServer,
+    analyst_token: String,
+}
+
+impl Site {
+    fn start() -> Site {
+        let server = TestServer::start(&[]);
+        let analyst_token = server.token("analyst");
+        Site {
+            server,
+            analyst_token,
+        }
+    }
+
+    /// The latest reports, as an analyst lists them through the API.
+    fn reports(&self) -> Vec<Value> {
+        let auth = format!("Bearer {}", self.analyst_token);
+        let response = self
+            .server
+            .get("/api/v1/reports?limit=5", &[("authorization", &auth)]);
+        assert_eq!(response.status, 200, "{}", response.text());
+        response.json()["items"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn references(&self) -> Vec<String> {
+        self.reports()
+            .iter()
+            .filter_map(|r| r["reference"].as_str().map(String::from))
+            .collect()
+    }
+
+    fn report(&self, reference: &str) -> Value {
+        self.reports()
+            .into_iter()
+            .find(|r| r["reference"] == reference)
+            .unwrap_or_else(|| panic!("report {reference} was not stored"))
+    }
+}
+
+/// One browser session on the site, with the few gestures a victim makes.
+struct Browser {
+    client: Client,
+    base: String,
+}
+
+impl Browser {
+    async fn open(driver: &ChromeDriver, site: &Site) -> Browser {
+        let client = driver.session().await;
+        Browser {
+            client,
+            base: site.server.url(""),
+        }
+    }
+
+    async fn visit(&self, path: &str) {
+        let url = format!("{}{path}", self.base);
+        self.client
+            .goto(&url)
+            .await
+            .unwrap_or_else(|e| panic!("open {url}: {e}"));
+    }
+
+    async fn find(&self, id: &str) -> Element {
+        self.client
+            .find(Locator::Id(id))
+            .await
+            .unwrap_or_else(|e| panic!("no #{id} on the page: {e}"))
+    }
+
+    async fn exists(&self, id: &str) -> bool {
+        !self
+            .client
+            .find_all(Locator::Id(id))
+            .await
+            .expect("look for an element")
+            .is_empty()
+    }
+
+    /// Waits for a page (after a click or a submission) that has `css`.
+    async fn wait_for(&self, css: &str) -> Element {
+        match self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+        {
+            Ok(element) => element,
+            Err(e) => {
+                let url = self
+                    .client
+                    .current_url()
+                    .await
+                    .map(|u| u.to_string())
+                    .unwrap_or_default();
+                let page = self.client.source().await.unwrap_or_default();
+                panic!("no {css} on {url} ({e}); the page:\n{page}");
+            }
+        }
+    }
+
+    async fn type_into(&self, id: &str, text: &str) {
+        let field = self.find(id).await;
+        field
+            .clear()
+            .await
+            .unwrap_or_else(|e| panic!("clear #{id}: {e}"));
+        field
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into #{id}: {e}"));
+    }
+
+    /// Types a `YYYY-MM-DD` day the way an en-US date field takes it (month, day, year).
+    async fn type_date(&self, id: &str, day: &str) {
+        let [year, month, date] = <[&str; 3]>::try_from(day.split('-').collect::<Vec<_>>())
+            .unwrap_or_else(|_| panic!("{day:?} is not YYYY-MM-DD"));
+        self.find(id)
+            .await
+            .send_keys(&format!("{month}{date}{year}"))
+            .await
+            .expect("type a date");
+        assert_eq!(
+            self.value(id).await,
+            day,
+            "the date field did not take {day}"
+        );
+    }
+
+    async fn choose(&self, select_id: &str, value: &str) {
+        self.find(select_id)
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("choose {value:?} in #{select_id}: {e}"));
+    }
+
+    async fn click(&self, id: &str) {
+        self.find(id)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click #{id}: {e}"));
+    }
+
+    async fn submit(&self) {
+        self.click("submit").await;
+    }
+
+    async fn text(&self, id: &str) -> String {
+        self.find(id).await.text().await.expect("element text")
+    }
+
+    async fn attr(&self, id: &str, name: &str) -> Option<String> {
+        self.find(id).await.attr(name).await.expect("attribute")
+    }
+
+    /// A form control's current value (what the victim sees in it).
+    async fn value(&self, id: &str) -> String {
+        self.find(id)
+            .await
+            .prop("value")
+            .await
+            .expect("value")
+            .unwrap_or_default()
+    }
+
+    async fn heading(&self) -> String {
+        self.client
+            .find(Locator::Css("main h1"))
+            .await
+            .expect("a page heading")
+            .text()
+            .await
+            .expect("heading text")
+    }
+
+    async fn lang(&self) -> String {
+        let html = self
+            .client
+            .find(Locator::Css("html"))
+            .await
+            .expect("<html>");
+        html.attr("lang").await.expect("lang").unwrap_or_default()
+    }
+}
+
+/// A ChromeDriver process of our own, stopped with everything it started when dropped.
+struct ChromeDriver {
+    child: Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl ChromeDriver {
+    fn start() -> Option<ChromeDriver> {
+        if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
+            common::skip_or_fail("Chromium/ChromeDriver");
+            return None;
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let log = File::create(dir.path().join("chromedriver.log")).expect("log file");
+        let port = common::free_port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            // Its own process group, so that Drop can end the browsers it starts as well.
+            .process_group(0)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log file"))
+            .stderr(log)
+            .spawn()
+            .expect("start chromedriver");
+        let driver = ChromeDriver { child, port, dir };
+        driver.wait_ready();
+        Some(driver)
+    }
+
+    fn wait_ready(&self) {
+        let addr = format!("127.0.0.1:{}", self.port).parse().expect("address");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(r) = common::try_request(addr, "GET", "/status", &[], b"") {
+                if r.status == 200 && r.json()["value"]["ready"] == true {
+                    return;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("chromedriver did not become ready; log:\n{}", self.log());
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("chromedriver.log")).unwrap_or_default()
+    }
+
+    async fn session(&self) -> Client {
+        let profile = self.dir.path().join("profile");
+        let capabilities = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync",
+                    // The date field's typing order (month, day, year) depends on it.
+                    "--lang=en-US",
+                    format!("--user-data-dir={}", profile.display()),
+                    "--window-size=1280,1600",
+                ],
+            },
+        });
+        let Value::Object(capabilities) = capabilities else {
+            unreachable!("capabilities are a JSON object")
+        };
+        let mut builder = ClientBuilder::new(HttpConnector::new());
+        builder.capabilities(capabilities);
+        builder
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "start a Chromium session: {e}; chromedriver log:\n{}",
+                    self.log()
+                )
+            })
+    }
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        // The group is chromedriver's own PID: it and the Chromium it started, nothing else.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.child.id())])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
