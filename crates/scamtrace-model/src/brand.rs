@@ -106,30 +106,52 @@ pub fn match_brand(text: &str) -> Option<&'static Brand> {
     let haystack = format!(" {folded} ");
     let squashed: String = folded.chars().filter(|c| *c != ' ').collect();
     let mut best: Option<(usize, usize, &'static Brand)> = None;
-    for brand in KNOWN_BRANDS {
-        for alias in brand.aliases {
-            let position = if alias.is_ascii() {
-                haystack.find(&format!(" {alias} ")).or_else(|| {
-                    // "Micro-Soft", "Geek.Squad": the same letters with other separators.
-                    let alias_squashed: String = alias.chars().filter(|c| *c != ' ').collect();
-                    (alias_squashed.len() >= 6 && squashed == alias_squashed).then_some(0)
-                })
-            } else {
-                haystack.find(alias)
+    for alias in ALIASES.iter() {
+        let position = if alias.latin {
+            haystack.find(&alias.padded).or_else(|| {
+                // "Micro-Soft", "Geek.Squad": the same letters with other separators.
+                (alias.squashed.len() >= 6 && squashed == alias.squashed).then_some(0)
+            })
+        } else {
+            haystack.find(alias.text)
+        };
+        if let Some(pos) = position {
+            let better = match best {
+                None => true,
+                Some((p, len, _)) => pos < p || (pos == p && alias.text.len() > len),
             };
-            if let Some(pos) = position {
-                let better = match best {
-                    None => true,
-                    Some((p, len, _)) => pos < p || (pos == p && alias.len() > len),
-                };
-                if better {
-                    best = Some((pos, alias.len(), brand));
-                }
+            if better {
+                best = Some((pos, alias.text.len(), alias.brand));
             }
         }
     }
     best.map(|(_, _, brand)| brand)
 }
+
+/// Every alias with the forms matching needs, computed once.
+struct Alias {
+    brand: &'static Brand,
+    text: &'static str,
+    latin: bool,
+    /// ` alias `: matched on word boundaries in the padded, folded text.
+    padded: String,
+    squashed: String,
+}
+
+static ALIASES: std::sync::LazyLock<Vec<Alias>> = std::sync::LazyLock::new(|| {
+    KNOWN_BRANDS
+        .iter()
+        .flat_map(|brand| {
+            brand.aliases.iter().map(move |text| Alias {
+                brand,
+                text,
+                latin: text.is_ascii(),
+                padded: format!(" {text} "),
+                squashed: text.chars().filter(|c| *c != ' ').collect(),
+            })
+        })
+        .collect()
+});
 
 /// Lowercase, with every run of non-alphanumeric characters turned into one space.
 fn fold(text: &str) -> String {

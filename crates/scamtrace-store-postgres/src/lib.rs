@@ -227,7 +227,7 @@ impl Store for PostgresStore {
         for chunk in reports.chunks(1000) {
             let mut tx = self.pool.begin().await.map_err(db_error)?;
             for row in chunk {
-                refs.push(insert_one(&mut *tx, &mut rng, row).await?);
+                refs.push(insert_one(&mut tx, &mut rng, row).await?);
             }
             tx.commit().await.map_err(db_error)?;
         }

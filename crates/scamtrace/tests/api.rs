@@ -343,6 +343,9 @@ fn error_messages_follow_accept_language() {
     }
 }
 
+/// A role (none for the public) and the headers that authenticate it.
+type Caller<'a> = (Option<scamtrace_server::Role>, Vec<(&'a str, &'a str)>);
+
 #[test]
 fn every_route_admits_exactly_the_roles_it_declares() {
     use scamtrace_server::auth::{Access, ROUTES, Role};
@@ -359,7 +362,7 @@ fn every_route_admits_exactly_the_roles_it_declares() {
         .collect();
     for route in ROUTES {
         let path = route.path.replace("{id}", &id);
-        let callers: Vec<(Option<Role>, Vec<(&str, &str)>)> = std::iter::once((None, vec![]))
+        let callers: Vec<Caller> = std::iter::once((None, vec![]))
             .chain(
                 tokens
                     .iter()

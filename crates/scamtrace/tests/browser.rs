@@ -32,11 +32,15 @@ const JA_THANKS_TITLE: &str = "ありがとうございました。報告を受�
 
 #[tokio::test]
 async fn victims_report_scams_through_the_web_form() {
+    let t0 = Instant::now();
     let Some(driver) = ChromeDriver::start() else {
         return;
     };
+    eprintln!("TIMING driver {:?}", t0.elapsed());
     let site = Site::start();
+    eprintln!("TIMING site {:?}", t0.elapsed());
     let browser = Browser::open(&driver, &site).await;
+    eprintln!("TIMING session {:?}", t0.elapsed());
 
     a_victim_files_a_complete_report(&browser, &site).await;
     an_empty_form_explains_each_problem_and_stores_nothing(&browser, &site).await;
@@ -65,11 +69,8 @@ async fn a_victim_files_a_complete_report(browser: &Browser, site: &Site) {
     let narrative = "A pop-up said my computer was infected and to call Microsoft. The man on the phone \
                      made me install AnyDesk and buy gift cards. The pop-up page had \
                      <script>alert(1)</script> in it.";
-    // The date field offers today as its latest day: the scam happened today.
-    let today = browser
-        .attr("f-occurred_on", "max")
-        .await
-        .expect("the date field has max=today");
+    // It happened today.
+    let today = browser.today().await;
 
     browser.choose("f-country", "US").await;
     browser.type_date("f-occurred_on", &today).await;
@@ -367,6 +368,16 @@ impl Browser {
             client,
             base: site.server.url(""),
         }
+    }
+
+    /// Today's date (UTC, as the server counts it), `YYYY-MM-DD`.
+    async fn today(&self) -> String {
+        let today = self
+            .client
+            .execute("return new Date().toISOString().slice(0, 10)", vec![])
+            .await
+            .expect("ask the date");
+        today.as_str().expect("a date").to_string()
     }
 
     async fn visit(&self, path: &str) {

@@ -87,10 +87,8 @@ impl TestServer {
     fn wait_ready(&self) {
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
-            if let Ok(r) = try_request(self.addr, "GET", "/healthz", &[], b"") {
-                if r.status == 200 {
-                    return;
-                }
+            if try_request(self.addr, "GET", "/healthz", &[], b"").is_ok_and(|r| r.status == 200) {
+                return;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -261,10 +259,7 @@ pub fn try_request(
 
 fn dechunk(mut data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    loop {
-        let Some(end) = data.windows(2).position(|w| w == b"\r\n") else {
-            break;
-        };
+    while let Some(end) = data.windows(2).position(|w| w == b"\r\n") {
         let size = usize::from_str_radix(
             String::from_utf8_lossy(&data[..end])
                 .split(';')
