@@ -183,7 +183,13 @@ pub fn report_from_fields(
     ]);
     let payment = object(vec![
         ("method", text("payment.method")),
-        ("amount", text("payment.amount")),
+        (
+            "amount",
+            fields
+                .get("payment.amount")
+                .and_then(|a| human_amount(a))
+                .map(|a| json!(a)),
+        ),
         ("currency", text("payment.currency")),
         ("details", text("payment.details")),
     ]);
@@ -200,6 +206,41 @@ pub fn report_from_fields(
         ("reporter", reporter),
     ])
     .unwrap_or_else(|| json!({}))
+}
+
+/// An amount as people type it in a form or a spreadsheet, in the API's decimal form: full-width
+/// digits become ASCII, currency signs and spaces go, and a comma is read as the decimal mark when
+/// one or two digits follow it (`129,99`), as a thousands separator otherwise (`1,299`). With both
+/// marks present, the last one is the decimal mark (`1.299,99`, `1,299.99`). Anything else is
+/// passed through for the validator to refuse.
+pub fn human_amount(raw: &str) -> Option<String> {
+    let mut s: String = raw
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '，' => ',',
+            '．' => '.',
+            c => c,
+        })
+        .filter(|c| !c.is_whitespace() && !matches!(c, '$' | '€' | '£' | '¥' | '円' | '\'' | '_'))
+        .collect();
+    if s.is_empty() {
+        return None;
+    }
+    let last_dot = s.rfind('.');
+    let last_comma = s.rfind(',');
+    s = match (last_dot, last_comma) {
+        (Some(d), Some(c)) if c > d => s.replace('.', "").replace(',', "."),
+        (Some(_), Some(_)) => s.replace(',', ""),
+        (None, Some(c)) if s.matches(',').count() == 1 && (1..=2).contains(&(s.len() - c - 1)) => {
+            s.replace(',', ".")
+        }
+        (None, Some(_)) => s.replace(',', ""),
+        (Some(_), None) if s.matches('.').count() > 1 => s.replace('.', ""),
+        _ => s,
+    };
+    Some(s)
 }
 
 fn seal_context(report_id: &str) -> String {
@@ -278,6 +319,30 @@ mod tests {
                 "reporter": {"email": "pat@example.com", "may_contact": true}})
         );
         assert!(parse_report(&v).is_ok());
+    }
+
+    #[test]
+    fn amounts_are_read_as_people_write_them() {
+        let cases = [
+            ("500", "500"),
+            ("129,99", "129.99"),
+            ("1.299,99 €", "1299.99"),
+            ("$1,299.99", "1299.99"),
+            ("1,299", "1299"),
+            ("５０，０００円", "50000"),
+            ("1 200", "1200"),
+            ("12.000.000", "12000000"),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(human_amount(raw).as_deref(), Some(want), "{raw}");
+            assert!(scamtrace_model::Amount::parse(want).is_some());
+        }
+        assert_eq!(human_amount("  "), None);
+        assert_eq!(
+            human_amount("about 500").as_deref(),
+            Some("about500"),
+            "left for the validator to refuse"
+        );
     }
 
     #[tokio::test]

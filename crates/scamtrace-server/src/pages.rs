@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 
 use axum::Extension;
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::value::Serde;
 use minijinja::{Value, context};
@@ -23,7 +23,7 @@ use crate::api::{load_report, rate_limit, read_body, reveal_reporter};
 use crate::auth::{Principal, hash_secret, may_read_personal_data, new_secret};
 use crate::csrf;
 use crate::error::{ApiError, field_message};
-use crate::i18n::{CATALOGS, LANGUAGES, Lang, t};
+use crate::i18n::{CATALOGS, Lang, t};
 use crate::middleware::{SESSION_COOKIE, cookie};
 use crate::views::{filter_query, parse_filter, report_json};
 
@@ -39,6 +39,30 @@ struct Page {
     csrf_token: String,
     /// Set when the CSRF cookie has to be (re)issued with this response.
     new_csrf_cookie: bool,
+    /// The language switcher's links: this page (with its query) in each language.
+    languages: Vec<serde_json::Value>,
+}
+
+/// This page in every interface language: the same path and query, with `lang` replaced. A page
+/// that answered a POST links to its GET form (typed values cannot travel in a link).
+fn language_links(uri: &Uri) -> Vec<serde_json::Value> {
+    let kept: Vec<(String, String)> = uri
+        .query()
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .filter(|(k, _)| k != "lang")
+                .collect()
+        })
+        .unwrap_or_default();
+    Lang::all()
+        .map(|l| {
+            let mut query = url::form_urlencoded::Serializer::new(String::new());
+            query.extend_pairs(kept.iter());
+            query.append_pair("lang", l.code());
+            json!({"code": l.code(), "name": CATALOGS.get(l, "meta.language_name"), "href": format!("{}?{}", uri.path(), query.finish())})
+        })
+        .collect()
 }
 
 impl Page {
@@ -47,32 +71,31 @@ impl Page {
         lang: Lang,
         principal: Option<Principal>,
         headers: &HeaderMap,
+        uri: &Uri,
     ) -> Page {
+        let languages = language_links(uri);
         match cookie(headers, csrf::COOKIE).filter(|c| state.csrf.is_genuine(c)) {
             Some(token) => Page {
                 lang,
                 principal,
                 csrf_token: token,
                 new_csrf_cookie: false,
+                languages,
             },
             None => Page {
                 lang,
                 principal,
                 csrf_token: state.csrf.issue(),
                 new_csrf_cookie: true,
+                languages,
             },
         }
     }
 
     fn base(&self) -> Value {
-        let languages: Vec<_> = LANGUAGES
-            .iter()
-            .filter_map(|(code, _)| Lang::from_code(code))
-            .map(|l| json!({"code": l.code(), "name": CATALOGS.get(l, "meta.language_name")}))
-            .collect();
         context! {
             lang => self.lang.code(),
-            languages => v(languages),
+            languages => v(&self.languages),
             principal => self.principal.as_ref().map(|p| p.role.as_str()),
             csrf_token => self.csrf_token.clone(),
         }
@@ -113,9 +136,7 @@ impl Page {
 pub fn error_page(state: &AppState, lang: Lang, error: ApiError) -> Response {
     let status = error.status();
     let message = t(lang, &format!("errors.{}", error.code()));
-    let languages: Vec<_> = Lang::all()
-        .map(|l| json!({"code": l.code(), "name": CATALOGS.get(l, "meta.language_name")}))
-        .collect();
+    let languages = language_links(&Uri::from_static("/"));
     let ctx =
         context! { lang => lang.code(), languages => v(languages), message => message.clone() };
     let html = state
@@ -137,8 +158,9 @@ pub async fn home(
     Extension(lang): Extension<Lang>,
     Extension(principal): Extension<Option<Principal>>,
     headers: HeaderMap,
+    uri: Uri,
 ) -> Response {
-    Page::new(&state, lang, principal, &headers).render(
+    Page::new(&state, lang, principal, &headers, &uri).render(
         &state,
         StatusCode::OK,
         "home.html",
@@ -168,7 +190,8 @@ fn countries(lang: Lang) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// The country a browser's languages suggest (`en-GB` → GB, `ja` → JP), to preselect.
+/// The country to preselect: the region of the browser's first language tag when that tag is in
+/// the page's language (`en-GB` → GB), else the language's main country (`ja` → JP), else none.
 fn suggested_country(headers: &HeaderMap, lang: Lang) -> Option<String> {
     let accept = headers
         .get(header::ACCEPT_LANGUAGE)
@@ -176,8 +199,12 @@ fn suggested_country(headers: &HeaderMap, lang: Lang) -> Option<String> {
         .unwrap_or("");
     let from_header = accept.split(',').find_map(|part| {
         let tag = part.split(';').next()?.trim();
-        let region = tag.split('-').nth(1)?;
-        scamtrace_model::Country::parse(region).map(|c| c.to_string())
+        let mut subtags = tag.split('-');
+        let primary = subtags.next()?;
+        if !primary.eq_ignore_ascii_case(lang.code()) {
+            return None;
+        }
+        scamtrace_model::Country::parse(subtags.next()?).map(|c| c.to_string())
     });
     from_header.or_else(|| match lang.code() {
         "ja" => Some("JP".into()),
@@ -194,11 +221,13 @@ fn form_page(
     status: StatusCode,
     values: Value,
     errors: Value,
+    summary: Value,
 ) -> Response {
     let today = time::OffsetDateTime::now_utc().date();
     let extra = context! {
         values => values,
         errors => errors,
+        summary => summary,
         countries => v(countries(page.lang)),
         currencies => v(CURRENCIES),
         contact_methods => v(ContactMethod::ALL.map(|m| m.as_str())),
@@ -208,15 +237,78 @@ fn form_page(
     page.render(state, status, "report_form.html", extra)
 }
 
+/// The form's fields in page order, with the label each error names.
+const FORM_FIELDS: &[(&str, &str)] = &[
+    ("country", "form.country"),
+    ("occurred_on", "form.occurred_on"),
+    ("contact_method", "form.contact_method"),
+    ("impersonated_brand", "form.impersonated_brand"),
+    ("narrative", "form.narrative"),
+    ("scammer.phone_numbers", "form.phone_numbers"),
+    ("scammer.websites", "form.websites"),
+    ("scammer.emails", "form.emails"),
+    ("scammer.names", "form.names"),
+    ("remote_access.tool", "form.remote_tool"),
+    ("remote_access.id", "form.remote_id"),
+    ("payment.method", "form.payment_method"),
+    ("payment.amount", "form.amount"),
+    ("payment.currency", "form.currency"),
+    ("payment.details", "form.payment_details"),
+    ("reporter.name", "form.reporter_name"),
+    ("reporter.email", "form.reporter_email"),
+    ("reporter.phone", "form.reporter_phone"),
+    ("reporter.may_contact", "form.may_contact"),
+];
+
+/// Field errors for the form: one message per field (`scammer.phone_numbers[2]` belongs to the
+/// list's box) to show beside it, and a summary in page order whose links name their field.
+fn form_errors(
+    lang: Lang,
+    errors: &[scamtrace_model::FieldError],
+) -> (Map<String, serde_json::Value>, Vec<serde_json::Value>) {
+    let mut beside = Map::new();
+    for e in errors {
+        let field = e.field.split('[').next().unwrap_or(&e.field).to_string();
+        beside
+            .entry(field)
+            .or_insert_with(|| json!(field_message(lang, e)));
+    }
+    let mut summary = Vec::new();
+    for (field, label) in FORM_FIELDS {
+        if let Some(message) = beside.get(*field).and_then(|m| m.as_str()) {
+            let target = match *field {
+                "contact_method" => "f-contact_method-phone_call".to_string(),
+                f => format!("f-{}", f.replace('.', "-")),
+            };
+            summary.push(json!({"href": format!("#{target}"), "text": format!("{}: {message}", t(lang, label))}));
+        }
+    }
+    // Errors on fields the form does not show (none expected) still get a line.
+    for (field, message) in &beside {
+        if !FORM_FIELDS.iter().any(|(f, _)| f == field) {
+            summary.push(json!({"href": null, "text": format!("{field}: {}", message.as_str().unwrap_or(""))}));
+        }
+    }
+    (beside, summary)
+}
+
 pub async fn report_form(
     State(state): State<Arc<AppState>>,
     Extension(lang): Extension<Lang>,
     Extension(principal): Extension<Option<Principal>>,
     headers: HeaderMap,
+    uri: Uri,
 ) -> Response {
-    let page = Page::new(&state, lang, principal, &headers);
+    let page = Page::new(&state, lang, principal, &headers, &uri);
     let values = json!({"country": suggested_country(&headers, lang)});
-    form_page(&state, &page, StatusCode::OK, v(&values), Value::from(()))
+    form_page(
+        &state,
+        &page,
+        StatusCode::OK,
+        v(&values),
+        Value::from(()),
+        v(Vec::<()>::new()),
+    )
 }
 
 fn parse_form(bytes: &[u8]) -> HashMap<String, String> {
@@ -231,22 +323,25 @@ pub async fn report_submit(
 ) -> Result<Response, ApiError> {
     rate_limit(&state, &request)?;
     let headers = request.headers().clone();
+    let uri = request.uri().clone();
     let bytes = read_body(&state, request.into_body()).await?;
     let fields = parse_form(&bytes);
-    let page = Page::new(&state, lang, principal, &headers);
+    let page = Page::new(&state, lang, principal, &headers, &uri);
     // Redisplayed values: what the victim typed, so nothing has to be typed twice.
     let values = v(&fields);
     if !state.csrf.verify(
         cookie(&headers, csrf::COOKIE).as_deref(),
         fields.get("csrf_token").map(String::as_str),
     ) {
-        let errors = context! { csrf => t(lang, "errors.csrf") };
+        let errors = context! {};
+        let summary = v(vec![json!({"href": null, "text": t(lang, "errors.csrf")})]);
         return Ok(form_page(
             &state,
             &page,
             StatusCode::FORBIDDEN,
             values,
             errors,
+            summary,
         ));
     }
     let input = scamtrace_intake::report_from_fields(&fields, &['\n']);
@@ -266,22 +361,14 @@ pub async fn report_submit(
                 .metrics
                 .reports_rejected
                 .fetch_add(1, Ordering::Relaxed);
-            // One message per form field: `scammer.phone_numbers[2]` belongs to the list's box.
-            let mut by_field: Vec<(String, String)> = Vec::new();
-            for e in &errors {
-                let field = e.field.split('[').next().unwrap_or(&e.field).to_string();
-                if !by_field.iter().any(|(f, _)| *f == field) {
-                    by_field.push((field, field_message(lang, e)));
-                }
-            }
-            let errors: Map<String, serde_json::Value> =
-                by_field.into_iter().map(|(f, m)| (f, json!(m))).collect();
+            let (errors, summary) = form_errors(lang, &errors);
             Ok(form_page(
                 &state,
                 &page,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 values,
                 v(&errors),
+                v(&summary),
             ))
         }
         Err(IntakeError::Store(e)) => Err(e.into()),
@@ -293,13 +380,14 @@ pub async fn report_thanks(
     Extension(lang): Extension<Lang>,
     Extension(principal): Extension<Option<Principal>>,
     headers: HeaderMap,
+    uri: Uri,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let reference = params
         .get("reference")
         .and_then(|r| Reference::parse(r))
         .ok_or(ApiError::NotFound)?;
-    let page = Page::new(&state, lang, principal, &headers);
+    let page = Page::new(&state, lang, principal, &headers, &uri);
     Ok(page.render(
         &state,
         StatusCode::OK,
@@ -321,9 +409,10 @@ pub async fn login_form(
     Extension(lang): Extension<Lang>,
     Extension(principal): Extension<Option<Principal>>,
     headers: HeaderMap,
+    uri: Uri,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    let page = Page::new(&state, lang, principal, &headers);
+    let page = Page::new(&state, lang, principal, &headers, &uri);
     page.render(
         &state,
         StatusCode::OK,
@@ -339,9 +428,10 @@ pub async fn login_submit(
 ) -> Result<Response, ApiError> {
     rate_limit(&state, &request)?;
     let headers = request.headers().clone();
+    let uri = request.uri().clone();
     let fields = parse_form(&read_body(&state, request.into_body()).await?);
     let next = safe_next(fields.get("next"));
-    let page = Page::new(&state, lang, None, &headers);
+    let page = Page::new(&state, lang, None, &headers, &uri);
     if !state.csrf.verify(
         cookie(&headers, csrf::COOKIE).as_deref(),
         fields.get("csrf_token").map(String::as_str),
@@ -422,6 +512,7 @@ pub async fn reports_list(
     Extension(lang): Extension<Lang>,
     Extension(principal): Extension<Option<Principal>>,
     headers: HeaderMap,
+    uri: Uri,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let filter = parse_filter(&params)?;
@@ -446,7 +537,7 @@ pub async fn reports_list(
         "q": params.get("q"), "country": params.get("country"), "brand": filter.brand,
         "contact_method": filter.contact_method, "since": params.get("since"), "until": params.get("until"),
     });
-    let page = Page::new(&state, lang, principal, &headers);
+    let page = Page::new(&state, lang, principal, &headers, &uri);
     Ok(page.render(
         &state,
         StatusCode::OK,
@@ -472,6 +563,7 @@ pub async fn report_page(
     Extension(lang): Extension<Lang>,
     Extension(principal): Extension<Option<Principal>>,
     headers: HeaderMap,
+    uri: Uri,
     Path(id): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
@@ -488,7 +580,7 @@ pub async fn report_page(
     } else {
         None
     };
-    let page = Page::new(&state, lang, principal, &headers);
+    let page = Page::new(&state, lang, principal, &headers, &uri);
     Ok(page.render(
         &state,
         StatusCode::OK,

@@ -447,6 +447,39 @@ fn pages_carry_security_headers_and_escape_what_victims_typed() {
         !form.text().contains(" style="),
         "no inline styles (the CSP forbids them)"
     );
+    assert!(
+        form.text()
+            .contains(r#"aria-describedby="hint-occurred_on" max="20"#),
+        "the date picker stops at today"
+    );
+    assert!(form.text().contains(r#"inputmode="decimal""#));
+
+    // The language switcher keeps the page: a victim who switches on the thanks page keeps the reference.
+    let thanks = server.get("/report/thanks?reference=TSS-2026-ABCDE", &[]);
+    assert_eq!(thanks.status, 200);
+    assert!(
+        thanks
+            .text()
+            .contains("thanks?reference=TSS-2026-ABCDE&amp;lang=ja\" hreflang=\"ja\""),
+        "{}",
+        thanks.text()
+    );
+    let japanese = server.get("/report/thanks?reference=TSS-2026-ABCDE&lang=ja", &[]);
+    assert!(
+        japanese.text().contains("<html lang=\"ja\"") && japanese.text().contains("TSS-2026-ABCDE")
+    );
+    assert!(
+        japanese
+            .headers_named("set-cookie")
+            .iter()
+            .any(|c| c.starts_with("st_lang=ja"))
+    );
+    assert_eq!(
+        server
+            .get("/report/thanks?reference=%3Cscript%3E", &[])
+            .status,
+        404
+    );
 
     let analyst = bearer(&server.token("analyst"));
     let page = server.get(&format!("/reports/{id}"), &[("authorization", &analyst)]);

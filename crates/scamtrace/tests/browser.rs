@@ -8,6 +8,8 @@
 mod common;
 
 use std::fs::File;
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -32,15 +34,11 @@ const JA_THANKS_TITLE: &str = "ありがとうございました。報告を受�
 
 #[tokio::test]
 async fn victims_report_scams_through_the_web_form() {
-    let t0 = Instant::now();
     let Some(driver) = ChromeDriver::start() else {
         return;
     };
-    eprintln!("TIMING driver {:?}", t0.elapsed());
     let site = Site::start();
-    eprintln!("TIMING site {:?}", t0.elapsed());
     let browser = Browser::open(&driver, &site).await;
-    eprintln!("TIMING session {:?}", t0.elapsed());
 
     a_victim_files_a_complete_report(&browser, &site).await;
     an_empty_form_explains_each_problem_and_stores_nothing(&browser, &site).await;
@@ -175,15 +173,18 @@ async fn an_empty_form_explains_each_problem_and_stores_nothing(browser: &Browse
             browser.exists(target).await,
             "summary link {href:?} leads nowhere"
         );
-        assert_eq!(
-            link.text().await.expect("link text"),
-            EN_REQUIRED,
-            "summary entry for {target}"
+        let text = link.text().await.expect("link text");
+        assert!(
+            text.ends_with(&format!(": {EN_REQUIRED}")) && text.len() > EN_REQUIRED.len() + 4,
+            "summary entry for {target} names its field: {text:?}"
         );
         listed.push(target.to_string());
     }
-    listed.sort();
-    assert_eq!(listed, ["f-contact_method", "f-country", "f-narrative"]);
+    // In page order, each naming its field, each leading to a control that takes focus.
+    assert_eq!(
+        listed,
+        ["f-country", "f-contact_method-phone_call", "f-narrative"]
+    );
 
     let contact_methods = browser
         .client
@@ -205,6 +206,24 @@ async fn an_empty_form_explains_each_problem_and_stores_nothing(browser: &Browse
         );
         assert_invalid_and_described_by(&marked, &error_id).await;
     }
+
+    // Following a link in the summary puts the victim in the box to fix.
+    summary
+        .find(Locator::Css("a[href='#f-narrative']"))
+        .await
+        .expect("the narrative's summary link")
+        .click()
+        .await
+        .expect("follow the link");
+    let focused = browser
+        .client
+        .active_element()
+        .await
+        .expect("the focused element");
+    assert_eq!(
+        focused.attr("id").await.expect("id").as_deref(),
+        Some("f-narrative")
+    );
 
     assert_eq!(
         browser.value("f-impersonated_brand").await,
@@ -231,8 +250,8 @@ async fn a_victim_who_chooses_japanese_is_answered_in_japanese(browser: &Browser
     browser.wait_for("html[lang='ja']").await;
     assert_eq!(browser.heading().await, JA_FORM_TITLE);
 
-    // First the victim forgets to say what happened. Nothing in the request asks for Japanese any
-    // more (the browser's own language is en-US): only the cookie the switcher set.
+    // First the victim forgets to say what happened. From here on no address carries `?lang=ja`
+    // and the browser's own language is en-US: only the switcher's cookie keeps the pages Japanese.
     browser.choose("f-country", "JP").await;
     browser.click("f-contact_method-popup").await;
     browser.submit().await;
@@ -251,7 +270,8 @@ async fn a_victim_who_chooses_japanese_is_answered_in_japanese(browser: &Browser
             .await
             .is_selected()
             .await
-            .expect("radio state")
+            .expect("radio state"),
+        "the chosen contact method is kept"
     );
 
     let narrative = "パソコンに「ウイルスに感染しました」という警告が出て、表示された番号に電話しました。\
@@ -479,10 +499,6 @@ impl Browser {
         self.find(id).await.text().await.expect("element text")
     }
 
-    async fn attr(&self, id: &str, name: &str) -> Option<String> {
-        self.find(id).await.attr(name).await.expect("attribute")
-    }
-
     /// A form control's current value (what the victim sees in it).
     async fn value(&self, id: &str) -> String {
         self.find(id)
@@ -544,17 +560,42 @@ impl ChromeDriver {
     }
 
     fn wait_ready(&self) {
-        let addr = format!("127.0.0.1:{}", self.port).parse().expect("address");
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
-            if let Ok(r) = common::try_request(addr, "GET", "/status", &[], b"") {
-                if r.status == 200 && r.json()["value"]["ready"] == true {
-                    return;
-                }
+            if self.says_ready() {
+                return;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
         panic!("chromedriver did not become ready; log:\n{}", self.log());
+    }
+
+    /// Asks `GET /status`. ChromeDriver keeps the connection open whatever the request says, so
+    /// this reads only until the answer is in rather than to the end of the stream.
+    fn says_ready(&self) -> bool {
+        let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) else {
+            return false;
+        };
+        let request = format!(
+            "GET /status HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
+            self.port
+        );
+        if stream
+            .set_read_timeout(Some(Duration::from_secs(2)))
+            .is_err()
+            || stream.write_all(request.as_bytes()).is_err()
+        {
+            return false;
+        }
+        let mut answer = Vec::new();
+        let mut chunk = [0u8; 4096];
+        while let Ok(n @ 1..) = stream.read(&mut chunk) {
+            answer.extend_from_slice(&chunk[..n]);
+            if answer.windows(12).any(|w| w == br#""ready":true"#) {
+                return true;
+            }
+        }
+        false
     }
 
     fn log(&self) -> String {
