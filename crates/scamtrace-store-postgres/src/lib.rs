@@ -224,13 +224,36 @@ impl Store for PostgresStore {
     ) -> Result<Vec<StoredRef>, StoreError> {
         let mut rng = rand::rngs::StdRng::from_os_rng();
         let mut refs = Vec::with_capacity(reports.len());
-        for chunk in reports.chunks(1000) {
-            let mut tx = self.pool.begin().await.map_err(db_error)?;
-            for row in chunk {
-                refs.push(insert_one(&mut tx, &mut rng, row).await?);
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        for chunk in reports.chunks(sql::INSERT_CHUNK) {
+            let references: Vec<String> = chunk
+                .iter()
+                .map(|row| Reference::generate(row.received_at.year(), &mut rng).to_string())
+                .collect();
+            let pairs: Vec<(&NewReportRow, &str)> = chunk
+                .iter()
+                .zip(references.iter().map(String::as_str))
+                .collect();
+            let q = sql::insert_reports(Dialect::Postgres, &pairs);
+            let inserted: std::collections::HashSet<String> = bind_all(&q)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(db_error)?
+                .iter()
+                .filter_map(|r| r.try_get::<String, _>("id").ok())
+                .collect();
+            for (row, reference) in chunk.iter().zip(references) {
+                if inserted.contains(&row.id) {
+                    refs.push(StoredRef {
+                        id: row.id.clone(),
+                        reference,
+                    });
+                } else {
+                    refs.push(insert_one(&mut tx, &mut rng, row).await?);
+                }
             }
-            tx.commit().await.map_err(db_error)?;
         }
+        tx.commit().await.map_err(db_error)?;
         Ok(refs)
     }
 

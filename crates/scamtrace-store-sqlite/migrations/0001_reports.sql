@@ -21,16 +21,12 @@ CREATE INDEX reports_brand ON reports (brand_slug, id);
 CREATE INDEX reports_contact_method ON reports (contact_method, id);
 CREATE INDEX reports_received_at ON reports (received_at);
 
--- Substring search in any language: trigrams need no word segmentation (Japanese has no spaces).
+-- Free-text search over narratives. The application writes each narrative's search text
+-- (`scamtrace_store::sql::search_text`: Han, kana and Hangul characters set apart one by one, so
+-- Japanese is searchable without a word segmenter); rowid is reports.seq.
 CREATE VIRTUAL TABLE reports_fts USING fts5 (
-    narrative, content = 'reports', content_rowid = 'seq', tokenize = 'trigram'
+    body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER reports_fts_insert AFTER INSERT ON reports BEGIN
-    INSERT INTO reports_fts (rowid, narrative) VALUES (new.seq, new.narrative);
-END;
-CREATE TRIGGER reports_fts_delete AFTER DELETE ON reports BEGIN
-    INSERT INTO reports_fts (reports_fts, rowid, narrative) VALUES ('delete', old.seq, old.narrative);
-END;
 
 CREATE TABLE api_tokens (
     id TEXT PRIMARY KEY,

@@ -185,57 +185,88 @@ async fn write_loop(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Job>) {
     }
 }
 
-/// One transaction for the whole batch; a savepoint per job. If the commit itself fails, every
+/// One transaction for the whole batch. All the batch's reports go in through multi-row
+/// `INSERT`s (few round trips to SQLite's thread); should that fail, each job is retried alone
+/// under its own savepoint so one bad write does not sink its neighbours. Every other write is a
+/// single statement, which SQLite rolls back by itself when it fails. If the commit fails, every
 /// job fails, since none of them is durable.
 async fn apply_batch(
     conn: &mut SqliteConnection,
     rng: &mut rand::rngs::StdRng,
     batch: &[Job],
 ) -> Vec<Result<Done, StoreError>> {
-    if let Err(e) = sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *conn).await {
-        let message = e.to_string();
-        return batch
+    let fail_all = |message: String| {
+        batch
             .iter()
             .map(|_| Err(StoreError::Database(message.clone())))
-            .collect();
+            .collect()
+    };
+    if let Err(e) = sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *conn).await {
+        return fail_all(e.to_string());
     }
-    let mut results = Vec::with_capacity(batch.len());
-    for job in batch {
-        let _ = sqlx::raw_sql("SAVEPOINT job").execute(&mut *conn).await;
-        let result = apply(conn, rng, &job.op).await;
-        let end = if result.is_ok() {
-            "RELEASE job"
-        } else {
-            "ROLLBACK TO job; RELEASE job"
-        };
-        let _ = sqlx::raw_sql(end).execute(&mut *conn).await;
-        results.push(result);
+    let mut results: Vec<Option<Result<Done, StoreError>>> = batch.iter().map(|_| None).collect();
+
+    let report_jobs: Vec<(usize, &Vec<NewReportRow>)> = batch
+        .iter()
+        .enumerate()
+        .filter_map(|(i, job)| match &job.op {
+            Op::Reports(rows) => Some((i, rows)),
+            _ => None,
+        })
+        .collect();
+    if !report_jobs.is_empty() {
+        let rows: Vec<&NewReportRow> = report_jobs
+            .iter()
+            .flat_map(|(_, rows)| rows.iter())
+            .collect();
+        let _ = sqlx::raw_sql("SAVEPOINT bulk").execute(&mut *conn).await;
+        match insert_many(conn, rng, &rows).await {
+            Ok(mut refs) => {
+                let _ = sqlx::raw_sql("RELEASE bulk").execute(&mut *conn).await;
+                let mut rest = refs.split_off(0).into_iter();
+                for (i, rows) in &report_jobs {
+                    results[*i] = Some(Ok(Done::Refs(rest.by_ref().take(rows.len()).collect())));
+                }
+            }
+            Err(_) => {
+                let _ = sqlx::raw_sql("ROLLBACK TO bulk; RELEASE bulk")
+                    .execute(&mut *conn)
+                    .await;
+                for (i, rows) in &report_jobs {
+                    let rows: Vec<&NewReportRow> = rows.iter().collect();
+                    let _ = sqlx::raw_sql("SAVEPOINT job").execute(&mut *conn).await;
+                    let result = insert_many(conn, rng, &rows).await;
+                    let end = if result.is_ok() {
+                        "RELEASE job"
+                    } else {
+                        "ROLLBACK TO job; RELEASE job"
+                    };
+                    let _ = sqlx::raw_sql(end).execute(&mut *conn).await;
+                    results[*i] = Some(result.map(Done::Refs));
+                }
+            }
+        }
+    }
+    for (i, job) in batch.iter().enumerate() {
+        if results[i].is_none() {
+            results[i] = Some(apply(conn, &job.op).await);
+        }
     }
     if let Err(e) = sqlx::raw_sql("COMMIT").execute(&mut *conn).await {
         let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
-        let message = e.to_string();
-        tracing::error!(error = %message, "SQLite commit failed");
-        return batch
-            .iter()
-            .map(|_| Err(StoreError::Database(message.clone())))
-            .collect();
+        tracing::error!(error = %e, "SQLite commit failed");
+        return fail_all(e.to_string());
     }
     results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(StoreError::Database("write not applied".into()))))
+        .collect()
 }
 
-async fn apply(
-    conn: &mut SqliteConnection,
-    rng: &mut rand::rngs::StdRng,
-    op: &Op,
-) -> Result<Done, StoreError> {
+/// A write that is not a report: one statement each.
+async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError> {
     match op {
-        Op::Reports(rows) => {
-            let mut refs = Vec::with_capacity(rows.len());
-            for row in rows {
-                refs.push(insert_one(conn, rng, row).await?);
-            }
-            Ok(Done::Refs(refs))
-        }
+        Op::Reports(_) => Err(StoreError::Database("reports are inserted in bulk".into())),
         Op::Token(t) => {
             sqlx::query("INSERT INTO api_tokens (id, hash, role, label, organization, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
                 .bind(&t.id)
@@ -284,6 +315,56 @@ async fn apply(
     }
 }
 
+/// Inserts reports under fresh random references, in chunks of multi-row `INSERT`s, and adds
+/// their narratives to the free-text index; the rare row whose reference clashed is inserted again
+/// alone under a new one. Answers in input order.
+async fn insert_many(
+    conn: &mut SqliteConnection,
+    rng: &mut rand::rngs::StdRng,
+    rows: &[&NewReportRow],
+) -> Result<Vec<StoredRef>, StoreError> {
+    let mut refs = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(sql::INSERT_CHUNK) {
+        let references: Vec<String> = chunk
+            .iter()
+            .map(|row| Reference::generate(row.received_at.year(), rng).to_string())
+            .collect();
+        let pairs: Vec<(&NewReportRow, &str)> = chunk
+            .iter()
+            .copied()
+            .zip(references.iter().map(String::as_str))
+            .collect();
+        let q = sql::insert_reports(Dialect::Sqlite, &pairs);
+        let inserted: std::collections::HashMap<String, i64> = bind_all(&q)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(db_error)?
+            .iter()
+            .filter_map(|r| {
+                Some((
+                    r.try_get::<String, _>("id").ok()?,
+                    r.try_get::<i64, _>("seq").ok()?,
+                ))
+            })
+            .collect();
+        let mut indexed = Vec::with_capacity(chunk.len());
+        for (row, reference) in chunk.iter().zip(references) {
+            match inserted.get(&row.id) {
+                Some(seq) => {
+                    indexed.push((*seq, *row));
+                    refs.push(StoredRef {
+                        id: row.id.clone(),
+                        reference,
+                    });
+                }
+                None => refs.push(insert_one(conn, rng, row).await?),
+            }
+        }
+        index_narratives(conn, &indexed).await?;
+    }
+    Ok(refs)
+}
+
 /// Inserts a report under a fresh random reference, drawing again on the rare clash.
 async fn insert_one(
     conn: &mut SqliteConnection,
@@ -293,8 +374,9 @@ async fn insert_one(
     for _ in 0..16 {
         let reference = Reference::generate(row.received_at.year(), rng).to_string();
         let q = sql::insert_report(Dialect::Sqlite, row, &reference);
-        let done = bind_all(&q).execute(&mut *conn).await.map_err(db_error)?;
-        if done.rows_affected() == 1 {
+        let done = bind_all(&q).fetch_all(&mut *conn).await.map_err(db_error)?;
+        if let Some(seq) = done.first().and_then(|r| r.try_get::<i64, _>("seq").ok()) {
+            index_narratives(conn, &[(seq, row)]).await?;
             return Ok(StoredRef {
                 id: row.id.clone(),
                 reference,
@@ -304,6 +386,31 @@ async fn insert_one(
     Err(StoreError::Database(
         "could not find a free report reference".into(),
     ))
+}
+
+/// Adds narratives to the free-text index, in the same transaction as their reports.
+async fn index_narratives(
+    conn: &mut SqliteConnection,
+    rows: &[(i64, &NewReportRow)],
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut q = Query::new(Dialect::Sqlite, "");
+    let tuples: Vec<String> = rows
+        .iter()
+        .map(|(seq, row)| {
+            let seq = q.bind(Bind::Int(*seq));
+            let body = q.bind(Bind::Text(sql::search_text(&row.report.narrative)));
+            format!("({seq}, {body})")
+        })
+        .collect();
+    q.sql = format!(
+        "INSERT INTO reports_fts (rowid, body) VALUES {}",
+        tuples.join(", ")
+    );
+    bind_all(&q).execute(&mut *conn).await.map_err(db_error)?;
+    Ok(())
 }
 
 fn report_from_row(row: &SqliteRow) -> Result<StoredReport, StoreError> {

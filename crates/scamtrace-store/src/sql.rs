@@ -58,9 +58,37 @@ impl Query {
 /// The `INSERT` of one report; a clash on `reference` inserts nothing (the caller retries with
 /// another reference).
 pub fn insert_report(dialect: Dialect, row: &NewReportRow, reference: &str) -> Query {
+    insert_reports(dialect, &[(row, reference)])
+}
+
+/// One `INSERT` of many reports, returning the ids that went in. A row whose `reference` clashes
+/// is left out (and its id missing from the result), so the caller retries just that one.
+pub fn insert_reports(dialect: Dialect, rows: &[(&NewReportRow, &str)]) -> Query {
+    let mut q = Query::new(dialect, "");
+    let mut tuples = Vec::with_capacity(rows.len());
+    for (row, reference) in rows {
+        let placeholders: Vec<String> = report_values(row, reference)
+            .into_iter()
+            .map(|v| q.bind(v))
+            .collect();
+        tuples.push(format!("({})", placeholders.join(", ")));
+    }
+    q.sql = format!(
+        "INSERT INTO reports ({REPORT_COLUMNS}) VALUES {} ON CONFLICT (reference) DO NOTHING RETURNING id, seq",
+        tuples.join(", ")
+    );
+    q
+}
+
+/// Reports per multi-row `INSERT`: 14 values each stays well under both databases' limits on
+/// bound parameters.
+pub const INSERT_CHUNK: usize = 500;
+
+fn report_values(row: &NewReportRow, reference: &str) -> Vec<Bind> {
     let r = &row.report;
     let details = serde_json::to_string(&row.details()).unwrap_or_else(|_| "{}".into());
-    let values = vec![
+    let brand = r.impersonated_brand.as_ref().and_then(|b| b.brand.as_ref());
+    vec![
         Bind::Text(row.id.clone()),
         Bind::Text(reference.to_string()),
         Bind::Int(to_micros(row.received_at)),
@@ -70,29 +98,12 @@ pub fn insert_report(dialect: Dialect, row: &NewReportRow, reference: &str) -> Q
         Bind::OptText(r.language.as_ref().map(|l| l.as_str().into())),
         Bind::Text(r.contact_method.as_str().into()),
         Bind::OptText(r.impersonated_brand.as_ref().map(|b| b.text.clone())),
-        Bind::OptText(
-            r.impersonated_brand
-                .as_ref()
-                .and_then(|b| b.brand.as_ref())
-                .map(|b| b.slug.clone()),
-        ),
-        Bind::OptText(
-            r.impersonated_brand
-                .as_ref()
-                .and_then(|b| b.brand.as_ref())
-                .map(|b| b.name.clone()),
-        ),
+        Bind::OptText(brand.map(|b| b.slug.clone())),
+        Bind::OptText(brand.map(|b| b.name.clone())),
         Bind::Text(details),
         Bind::Text(r.narrative.clone()),
         Bind::OptBytes(row.reporter_sealed.clone()),
-    ];
-    let mut q = Query::new(dialect, "");
-    let placeholders: Vec<String> = values.into_iter().map(|v| q.bind(v)).collect();
-    q.sql = format!(
-        "INSERT INTO reports ({REPORT_COLUMNS}) VALUES ({}) ON CONFLICT (reference) DO NOTHING",
-        placeholders.join(", ")
-    );
-    q
+    ]
 }
 
 /// A report row as read back, column by column, before parsing.
@@ -138,6 +149,52 @@ impl ReportRowFields {
             reporter_sealed: self.reporter_sealed,
         })
     }
+}
+
+/// Whether a character belongs to a script written without spaces between words (Han, kana,
+/// Hangul): such characters are indexed one by one, so any run of them is found as a phrase.
+fn is_unspaced_script(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF      // Hiragana, Katakana
+        | 0x3400..=0x4DBF    // CJK Extension A
+        | 0x4E00..=0x9FFF    // CJK Unified Ideographs
+        | 0xF900..=0xFAFF    // CJK Compatibility Ideographs
+        | 0xAC00..=0xD7AF    // Hangul syllables
+        | 0xFF66..=0xFF9F    // half-width Katakana
+        | 0x20000..=0x2FFFF) // CJK Extensions B and later
+}
+
+/// The text the free-text index holds for a narrative: full-width letters and digits folded to
+/// ASCII, and every Han, kana or Hangul character set apart as its own word. The index's
+/// `unicode61` tokenizer then splits on everything else and folds case and diacritics.
+pub fn search_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 2);
+    for c in text.chars() {
+        let c = match c as u32 {
+            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c),
+            _ => c,
+        };
+        if is_unspaced_script(c) {
+            out.push(' ');
+            out.push(c);
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// An FTS5 query for one search word: its tokens as a phrase, the last one a prefix, so `Wi`
+/// finds "Windows", `steam-karten` finds "Steam-Karten" and `ウイルス` finds it inside a
+/// sentence. `None` when the word has no letters or digits.
+pub fn search_phrase(word: &str) -> Option<String> {
+    let text = search_text(word);
+    let tokens: Vec<&str> = text
+        .split(|c: char| !(c.is_alphanumeric() || is_unspaced_script(c)))
+        .filter(|t| !t.is_empty())
+        .collect();
+    (!tokens.is_empty()).then(|| format!("\"{}\"*", tokens.join(" ")))
 }
 
 /// Escapes `%`, `_` and `\` so user text matches literally in `LIKE ... ESCAPE '\'`.
@@ -189,22 +246,20 @@ pub fn list_reports(dialect: Dialect, filter: &ReportFilter, limit: u32) -> Quer
         clauses.push(format!("id < {}", q.bind(Bind::Text(cursor.0.clone()))));
     }
     for word in filter.q.as_deref().map(query_words).unwrap_or_default() {
-        let clause = match dialect {
-            // The trigram index answers words of three characters or more; shorter ones scan.
-            Dialect::Sqlite if word.chars().count() >= 3 => {
-                let phrase = format!("\"{}\"", word.replace('"', "\"\""));
-                format!(
-                    "seq IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH {})",
-                    q.bind(Bind::Text(phrase))
-                )
-            }
-            Dialect::Sqlite => {
+        let phrase = search_phrase(&word);
+        let clause = match (dialect, phrase) {
+            (Dialect::Sqlite, Some(phrase)) => format!(
+                "seq IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH {})",
+                q.bind(Bind::Text(phrase))
+            ),
+            // Punctuation alone has no words to look up: match it literally.
+            (Dialect::Sqlite, None) => {
                 format!(
                     "narrative LIKE {} ESCAPE '\\'",
                     q.bind(Bind::Text(like_pattern(&word)))
                 )
             }
-            Dialect::Postgres => {
+            (Dialect::Postgres, _) => {
                 format!(
                     "narrative ILIKE {} ESCAPE '\\'",
                     q.bind(Bind::Text(like_pattern(&word)))
@@ -246,12 +301,38 @@ mod tests {
         assert!(q.sql.contains("narrative ILIKE $2") && q.sql.contains("narrative ILIKE $3"));
         assert!(q.sql.ends_with("LIMIT $4"));
         assert_eq!(q.binds.last(), Some(&Bind::Int(51)));
+        let filter = ReportFilter {
+            country: Some("US".into()),
+            q: Some("gift _".into()),
+            ..Default::default()
+        };
         let q = list_reports(Dialect::Sqlite, &filter, 50);
         assert!(
             q.sql.contains("reports_fts MATCH ?2") && q.sql.contains("narrative LIKE ?3"),
             "{}",
             q.sql
         );
-        assert_eq!(q.binds[1], Bind::Text("\"gift\"".into()));
+        assert_eq!(q.binds[1], Bind::Text("\"gift\"*".into()));
+    }
+
+    #[test]
+    fn search_text_sets_apart_unspaced_scripts_and_folds_full_width() {
+        assert_eq!(
+            search_text("ウイルスです ＡｎｙＤｅｓｋ"),
+            " ウ  イ  ル  ス  で  す  AnyDesk"
+        );
+        assert_eq!(
+            search_phrase("ウイルス").as_deref(),
+            Some("\"ウ イ ル ス\"*")
+        );
+        assert_eq!(
+            search_phrase("steam-karten").as_deref(),
+            Some("\"steam karten\"*")
+        );
+        assert_eq!(
+            search_phrase("\"') OR 1=1 --").as_deref(),
+            Some("\"OR 1 1\"*")
+        );
+        assert_eq!(search_phrase("_%"), None);
     }
 }
