@@ -14,14 +14,4 @@ request = function()
   return wrk.format(nil, "/api/v1/reports", nil, reports[i])
 end
 
-local statuses = {}
-response = function(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
-
-done = function(summary, latency, requests)
-  io.write("-- statuses --\n")
-  for status, count in pairs(statuses) do
-    io.write(string.format("status %d: %d\n", status, count))
-  end
-end
+-- wrk itself prints "Non-2xx or 3xx responses" when any request was refused.
