@@ -151,6 +151,63 @@ fn a_report_is_filed_and_read_back_by_an_analyst() {
 }
 
 #[test]
+fn the_form_refuses_posts_without_its_csrf_pair_and_logs_no_personal_data() {
+    let server = TestServer::start(&[("SCAMTRACE_LOG", "debug")]);
+    let body = "country=US&contact_method=popup&narrative=forged&reporter.email=robin.sample%40example.org";
+    let forged = server.request(
+        "POST",
+        "/report",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        body.as_bytes(),
+    );
+    assert_eq!(forged.status, 403);
+    assert_eq!(stored_count(&server), 0, "a cross-site post stores nothing");
+
+    let form = server.get("/report", &[]);
+    let cookie = form
+        .headers_named("set-cookie")
+        .into_iter()
+        .find(|c| c.starts_with("st_csrf="))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let token = cookie.trim_start_matches("st_csrf=");
+    let genuine = format!("{body}&csrf_token={token}");
+    let ok = server.request(
+        "POST",
+        "/report",
+        &[
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("cookie", &cookie),
+        ],
+        genuine.as_bytes(),
+    );
+    assert_eq!(ok.status, 303, "{}", ok.text());
+    assert!(
+        ok.header("location")
+            .unwrap()
+            .starts_with("/report/thanks?reference=TSS-")
+    );
+    server.post_json("/api/v1/reports", &[], &full_report());
+    server.post_json(
+        "/api/v1/reports",
+        &[],
+        &json!({"country": "US", "reporter": {"email": "robin.sample@example.org"}}),
+    );
+    assert_eq!(stored_count(&server), 2);
+    let log = server.log();
+    assert!(!log.is_empty());
+    for secret in ["robin.sample", "Robin Sample", "555 0100"] {
+        assert!(
+            !log.contains(secret),
+            "the log holds personal data: {secret}"
+        );
+    }
+}
+
+#[test]
 fn lists_are_paginated_with_cursors() {
     let server = TestServer::start(&[]);
     for i in 0..7 {
