@@ -309,7 +309,7 @@ impl Store for PostgresStore {
     }
 
     async fn insert_token(&self, t: TokenRecord) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO api_tokens (id, hash, role, label, organization, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        sqlx::query(sql::INSERT_TOKEN)
             .bind(&t.id)
             .bind(&t.hash)
             .bind(&t.role)
@@ -323,7 +323,7 @@ impl Store for PostgresStore {
     }
 
     async fn find_token(&self, hash: &[u8]) -> Result<Option<TokenRecord>, StoreError> {
-        let row = sqlx::query("SELECT id, hash, role, label, organization, created_at FROM api_tokens WHERE hash = $1 AND revoked_at IS NULL")
+        let row = sqlx::query(sql::FIND_TOKEN)
             .bind(hash)
             .fetch_optional(&self.pool)
             .await
@@ -342,7 +342,7 @@ impl Store for PostgresStore {
     }
 
     async fn insert_session(&self, s: SessionRecord) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO sessions (hash, token_id, role, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        sqlx::query(sql::INSERT_SESSION)
             .bind(&s.hash)
             .bind(&s.token_id)
             .bind(&s.role)
@@ -359,7 +359,7 @@ impl Store for PostgresStore {
         hash: &[u8],
         now: time::OffsetDateTime,
     ) -> Result<Option<SessionRecord>, StoreError> {
-        let row = sqlx::query("SELECT hash, token_id, role, created_at, expires_at FROM sessions WHERE hash = $1 AND expires_at > $2")
+        let row = sqlx::query(sql::FIND_SESSION)
             .bind(hash)
             .bind(to_micros(now))
             .fetch_optional(&self.pool)
@@ -378,7 +378,7 @@ impl Store for PostgresStore {
     }
 
     async fn delete_session(&self, hash: &[u8]) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE hash = $1")
+        sqlx::query(sql::DELETE_SESSION)
             .bind(hash)
             .execute(&self.pool)
             .await
@@ -387,7 +387,7 @@ impl Store for PostgresStore {
     }
 
     async fn append_audit(&self, e: AuditEvent) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO audit_log (at, actor, action, subject, reason) VALUES ($1, $2, $3, $4, $5)")
+        sqlx::query(sql::INSERT_AUDIT)
             .bind(to_micros(e.at))
             .bind(&e.actor)
             .bind(&e.action)

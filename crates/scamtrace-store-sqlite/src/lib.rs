@@ -268,7 +268,7 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError>
     match op {
         Op::Reports(_) => Err(StoreError::Database("reports are inserted in bulk".into())),
         Op::Token(t) => {
-            sqlx::query("INSERT INTO api_tokens (id, hash, role, label, organization, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+            sqlx::query(sql::INSERT_TOKEN)
                 .bind(&t.id)
                 .bind(&t.hash)
                 .bind(&t.role)
@@ -281,7 +281,7 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError>
             Ok(Done::Unit)
         }
         Op::Session(s) => {
-            sqlx::query("INSERT INTO sessions (hash, token_id, role, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+            sqlx::query(sql::INSERT_SESSION)
                 .bind(&s.hash)
                 .bind(&s.token_id)
                 .bind(&s.role)
@@ -293,7 +293,7 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError>
             Ok(Done::Unit)
         }
         Op::DeleteSession(hash) => {
-            sqlx::query("DELETE FROM sessions WHERE hash = ?1")
+            sqlx::query(sql::DELETE_SESSION)
                 .bind(hash)
                 .execute(&mut *conn)
                 .await
@@ -301,7 +301,7 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError>
             Ok(Done::Unit)
         }
         Op::Audit(e) => {
-            sqlx::query("INSERT INTO audit_log (at, actor, action, subject, reason) VALUES (?1, ?2, ?3, ?4, ?5)")
+            sqlx::query(sql::INSERT_AUDIT)
                 .bind(to_micros(e.at))
                 .bind(&e.actor)
                 .bind(&e.action)
@@ -515,7 +515,7 @@ impl Store for SqliteStore {
     }
 
     async fn find_token(&self, hash: &[u8]) -> Result<Option<TokenRecord>, StoreError> {
-        let row = sqlx::query("SELECT id, hash, role, label, organization, created_at FROM api_tokens WHERE hash = ?1 AND revoked_at IS NULL")
+        let row = sqlx::query(sql::FIND_TOKEN)
             .bind(hash)
             .fetch_optional(&self.reads)
             .await
@@ -542,7 +542,7 @@ impl Store for SqliteStore {
         hash: &[u8],
         now: time::OffsetDateTime,
     ) -> Result<Option<SessionRecord>, StoreError> {
-        let row = sqlx::query("SELECT hash, token_id, role, created_at, expires_at FROM sessions WHERE hash = ?1 AND expires_at > ?2")
+        let row = sqlx::query(sql::FIND_SESSION)
             .bind(hash)
             .bind(to_micros(now))
             .fetch_optional(&self.reads)

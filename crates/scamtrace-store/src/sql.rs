@@ -14,6 +14,16 @@ use crate::{
 pub const REPORT_COLUMNS: &str = "id, reference, received_at, source, occurred_on, country, language, \
      contact_method, brand_text, brand_slug, brand_name, details, narrative, reporter_sealed";
 
+// Statements both backends run as they are. SQLite reads `$1`, `$2` ... as parameters numbered
+// in order of appearance, so one text serves both.
+pub const INSERT_TOKEN: &str = "INSERT INTO api_tokens (id, hash, role, label, organization, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
+pub const FIND_TOKEN: &str = "SELECT id, hash, role, label, organization, created_at FROM api_tokens WHERE hash = $1 AND revoked_at IS NULL";
+pub const INSERT_SESSION: &str = "INSERT INTO sessions (hash, token_id, role, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
+pub const FIND_SESSION: &str = "SELECT hash, token_id, role, created_at, expires_at FROM sessions WHERE hash = $1 AND expires_at > $2";
+pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE hash = $1";
+pub const INSERT_AUDIT: &str =
+    "INSERT INTO audit_log (at, actor, action, subject, reason) VALUES ($1, $2, $3, $4, $5)";
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dialect {
     Sqlite,
