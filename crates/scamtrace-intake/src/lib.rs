@@ -81,6 +81,7 @@ impl Intake {
             source,
             report,
             reporter_sealed,
+            indicators: Vec::new(),
         }
     }
 

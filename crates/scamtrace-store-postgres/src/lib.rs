@@ -24,8 +24,14 @@ use scamtrace_store::*;
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow};
 use sqlx::{AssertSqlSafe, Postgres, Row};
 
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "reports", include_str!("../migrations/0001_reports.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "reports", include_str!("../migrations/0001_reports.sql")),
+    (
+        2,
+        "indicators",
+        include_str!("../migrations/0002_indicators.sql"),
+    ),
+];
 
 pub struct PostgresStore {
     pool: PgPool,
@@ -36,6 +42,25 @@ fn db_error(e: sqlx::Error) -> StoreError {
 }
 
 impl PostgresStore {
+    async fn with_indicators(
+        &self,
+        report: Option<StoredReport>,
+    ) -> Result<Option<StoredReport>, StoreError> {
+        let Some(mut report) = report else {
+            return Ok(None);
+        };
+        let rows = sqlx::query(sql::SELECT_INDICATORS)
+            .bind(&report.id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        report.indicators = rows
+            .iter()
+            .map(indicator_from_row)
+            .collect::<Result<_, _>>()?;
+        Ok(Some(report))
+    }
+
     /// Connects to `url` (a `postgres://` URL) and applies pending migrations. With `schema`, all
     /// tables live in that schema (created if missing), so several ScamTrace databases can share
     /// one PostgreSQL database.
@@ -159,6 +184,7 @@ fn bind_all(query: &Query) -> sqlx::query::Query<'_, Postgres, PgArguments> {
             Bind::Int(i) => q.bind(*i),
             Bind::OptText(s) => q.bind(s.as_deref()),
             Bind::OptBytes(b) => q.bind(b.as_deref()),
+            Bind::Real(r) => q.bind(*r),
         };
     }
     q
@@ -184,6 +210,37 @@ async fn insert_one(
     Err(StoreError::Database(
         "could not find a free report reference".into(),
     ))
+}
+
+/// Stores the indicators of reports just inserted.
+async fn insert_indicators(
+    conn: &mut PgConnection,
+    rows: &[&NewReportRow],
+) -> Result<(), StoreError> {
+    let all: Vec<(&str, &IndicatorRow)> = rows
+        .iter()
+        .flat_map(|r| r.indicators.iter().map(move |i| (r.id.as_str(), i)))
+        .collect();
+    for chunk in all.chunks(sql::INDICATOR_CHUNK) {
+        let q = sql::insert_indicators(Dialect::Postgres, chunk);
+        bind_all(&q).execute(&mut *conn).await.map_err(db_error)?;
+    }
+    Ok(())
+}
+
+fn indicator_from_row(r: &PgRow) -> Result<IndicatorRow, StoreError> {
+    Ok(IndicatorRow {
+        kind: r.try_get("kind").map_err(db_error)?,
+        value: r.try_get("value").map_err(db_error)?,
+        display: r.try_get("display").map_err(db_error)?,
+        source: r.try_get("source").map_err(db_error)?,
+        span_start: r.try_get("span_start").map_err(db_error)?,
+        span_end: r.try_get("span_end").map_err(db_error)?,
+        confidence: r.try_get("confidence").map_err(db_error)?,
+        benign: r.try_get::<i64, _>("benign").map_err(db_error)? != 0,
+        linking: r.try_get::<i64, _>("linking").map_err(db_error)? != 0,
+        attributes: r.try_get("attributes").map_err(db_error)?,
+    })
 }
 
 fn report_from_row(row: &PgRow) -> Result<StoredReport, StoreError> {
@@ -214,8 +271,11 @@ impl Store for PostgresStore {
 
     async fn insert_report(&self, report: NewReportRow) -> Result<StoredRef, StoreError> {
         let mut rng = rand::rngs::StdRng::from_os_rng();
-        let mut conn = self.pool.acquire().await.map_err(db_error)?;
-        insert_one(&mut conn, &mut rng, &report).await
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let stored = insert_one(&mut tx, &mut rng, &report).await?;
+        insert_indicators(&mut tx, &[&report]).await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(stored)
     }
 
     async fn insert_reports(
@@ -252,6 +312,8 @@ impl Store for PostgresStore {
                     refs.push(insert_one(&mut tx, &mut rng, row).await?);
                 }
             }
+            let rows: Vec<&NewReportRow> = chunk.iter().collect();
+            insert_indicators(&mut tx, &rows).await?;
         }
         tx.commit().await.map_err(db_error)?;
         Ok(refs)
@@ -264,7 +326,8 @@ impl Store for PostgresStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(db_error)?;
-        row.as_ref().map(report_from_row).transpose()
+        self.with_indicators(row.as_ref().map(report_from_row).transpose()?)
+            .await
     }
 
     async fn get_report_by_reference(
@@ -277,7 +340,8 @@ impl Store for PostgresStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(db_error)?;
-        row.as_ref().map(report_from_row).transpose()
+        self.with_indicators(row.as_ref().map(report_from_row).transpose()?)
+            .await
     }
 
     async fn list_reports(&self, filter: &ReportFilter) -> Result<Page<StoredReport>, StoreError> {
@@ -298,6 +362,40 @@ impl Store for PostgresStore {
             None
         };
         Ok(Page { items, next_cursor })
+    }
+
+    async fn replace_indicators(
+        &self,
+        report_id: &str,
+        rows: Vec<IndicatorRow>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        sqlx::query(sql::DELETE_INDICATORS)
+            .bind(report_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let pairs: Vec<(&str, &IndicatorRow)> = rows.iter().map(|r| (report_id, r)).collect();
+        for chunk in pairs.chunks(sql::INDICATOR_CHUNK) {
+            let q = sql::insert_indicators(Dialect::Postgres, chunk);
+            bind_all(&q).execute(&mut *tx).await.map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn reports_with_indicator(
+        &self,
+        kind: &str,
+        value: &str,
+        limit: u32,
+    ) -> Result<Vec<String>, StoreError> {
+        sqlx::query_scalar(sql::REPORTS_WITH_INDICATOR)
+            .bind(kind)
+            .bind(value)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)
     }
 
     async fn count_reports(&self) -> Result<u64, StoreError> {

@@ -31,8 +31,14 @@ use sqlx::sqlite::{
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection, Row, Sqlite};
 use tokio::sync::{mpsc, oneshot};
 
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "reports", include_str!("../migrations/0001_reports.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "reports", include_str!("../migrations/0001_reports.sql")),
+    (
+        2,
+        "indicators",
+        include_str!("../migrations/0002_indicators.sql"),
+    ),
+];
 
 /// Writes waiting beyond this many are taken in the next transaction.
 const MAX_BATCH: usize = 512;
@@ -48,6 +54,7 @@ fn db_error(e: sqlx::Error) -> StoreError {
 
 enum Op {
     Reports(Vec<NewReportRow>),
+    ReplaceIndicators(String, Vec<IndicatorRow>),
     Token(TokenRecord),
     Session(SessionRecord),
     DeleteSession(Vec<u8>),
@@ -100,6 +107,25 @@ impl SqliteStore {
                 .trim_start_matches("sqlite://")
                 .trim_start_matches("sqlite:"),
         )
+    }
+
+    async fn with_indicators(
+        &self,
+        report: Option<StoredReport>,
+    ) -> Result<Option<StoredReport>, StoreError> {
+        let Some(mut report) = report else {
+            return Ok(None);
+        };
+        let rows = sqlx::query(sql::SELECT_INDICATORS)
+            .bind(&report.id)
+            .fetch_all(&self.reads)
+            .await
+            .map_err(db_error)?;
+        report.indicators = rows
+            .iter()
+            .map(indicator_from_row)
+            .collect::<Result<_, _>>()?;
+        Ok(Some(report))
     }
 
     async fn write(&self, op: Op) -> Result<Done, StoreError> {
@@ -161,6 +187,7 @@ fn bind_all(query: &Query) -> sqlx::query::Query<'_, Sqlite, SqliteArguments> {
             Bind::Int(i) => q.bind(*i),
             Bind::OptText(s) => q.bind(s.as_deref()),
             Bind::OptBytes(b) => q.bind(b.as_deref()),
+            Bind::Real(r) => q.bind(*r),
         };
     }
     q
@@ -267,6 +294,34 @@ async fn apply_batch(
 async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError> {
     match op {
         Op::Reports(_) => Err(StoreError::Database("reports are inserted in bulk".into())),
+        Op::ReplaceIndicators(report_id, rows) => {
+            sqlx::raw_sql("SAVEPOINT replace")
+                .execute(&mut *conn)
+                .await
+                .map_err(db_error)?;
+            let result = async {
+                sqlx::query(sql::DELETE_INDICATORS)
+                    .bind(report_id)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+                let pairs: Vec<(&str, &IndicatorRow)> =
+                    rows.iter().map(|r| (report_id.as_str(), r)).collect();
+                for chunk in pairs.chunks(sql::INDICATOR_CHUNK) {
+                    let q = sql::insert_indicators(Dialect::Sqlite, chunk);
+                    bind_all(&q).execute(&mut *conn).await.map_err(db_error)?;
+                }
+                Ok::<(), StoreError>(())
+            }
+            .await;
+            let end = if result.is_ok() {
+                "RELEASE replace"
+            } else {
+                "ROLLBACK TO replace; RELEASE replace"
+            };
+            let _ = sqlx::raw_sql(end).execute(&mut *conn).await;
+            result.map(|_| Done::Unit)
+        }
         Op::Token(t) => {
             sqlx::query(sql::INSERT_TOKEN)
                 .bind(&t.id)
@@ -361,6 +416,7 @@ async fn insert_many(
             }
         }
         index_narratives(conn, &indexed).await?;
+        insert_indicators(conn, chunk).await?;
     }
     Ok(refs)
 }
@@ -388,6 +444,22 @@ async fn insert_one(
     ))
 }
 
+/// Stores the indicators of reports just inserted.
+async fn insert_indicators(
+    conn: &mut SqliteConnection,
+    rows: &[&NewReportRow],
+) -> Result<(), StoreError> {
+    let all: Vec<(&str, &IndicatorRow)> = rows
+        .iter()
+        .flat_map(|r| r.indicators.iter().map(move |i| (r.id.as_str(), i)))
+        .collect();
+    for chunk in all.chunks(sql::INDICATOR_CHUNK) {
+        let q = sql::insert_indicators(Dialect::Sqlite, chunk);
+        bind_all(&q).execute(&mut *conn).await.map_err(db_error)?;
+    }
+    Ok(())
+}
+
 /// Adds narratives to the free-text index, in the same transaction as their reports.
 async fn index_narratives(
     conn: &mut SqliteConnection,
@@ -411,6 +483,21 @@ async fn index_narratives(
     );
     bind_all(&q).execute(&mut *conn).await.map_err(db_error)?;
     Ok(())
+}
+
+fn indicator_from_row(r: &SqliteRow) -> Result<IndicatorRow, StoreError> {
+    Ok(IndicatorRow {
+        kind: r.try_get("kind").map_err(db_error)?,
+        value: r.try_get("value").map_err(db_error)?,
+        display: r.try_get("display").map_err(db_error)?,
+        source: r.try_get("source").map_err(db_error)?,
+        span_start: r.try_get("span_start").map_err(db_error)?,
+        span_end: r.try_get("span_end").map_err(db_error)?,
+        confidence: r.try_get("confidence").map_err(db_error)?,
+        benign: r.try_get::<i64, _>("benign").map_err(db_error)? != 0,
+        linking: r.try_get::<i64, _>("linking").map_err(db_error)? != 0,
+        attributes: r.try_get("attributes").map_err(db_error)?,
+    })
 }
 
 fn report_from_row(row: &SqliteRow) -> Result<StoredReport, StoreError> {
@@ -466,7 +553,8 @@ impl Store for SqliteStore {
             .fetch_optional(&self.reads)
             .await
             .map_err(db_error)?;
-        row.as_ref().map(report_from_row).transpose()
+        self.with_indicators(row.as_ref().map(report_from_row).transpose()?)
+            .await
     }
 
     async fn get_report_by_reference(
@@ -479,7 +567,8 @@ impl Store for SqliteStore {
             .fetch_optional(&self.reads)
             .await
             .map_err(db_error)?;
-        row.as_ref().map(report_from_row).transpose()
+        self.with_indicators(row.as_ref().map(report_from_row).transpose()?)
+            .await
     }
 
     async fn list_reports(&self, filter: &ReportFilter) -> Result<Page<StoredReport>, StoreError> {
@@ -500,6 +589,31 @@ impl Store for SqliteStore {
             None
         };
         Ok(Page { items, next_cursor })
+    }
+
+    async fn replace_indicators(
+        &self,
+        report_id: &str,
+        rows: Vec<IndicatorRow>,
+    ) -> Result<(), StoreError> {
+        self.write(Op::ReplaceIndicators(report_id.to_string(), rows))
+            .await
+            .map(|_| ())
+    }
+
+    async fn reports_with_indicator(
+        &self,
+        kind: &str,
+        value: &str,
+        limit: u32,
+    ) -> Result<Vec<String>, StoreError> {
+        sqlx::query_scalar(sql::REPORTS_WITH_INDICATOR)
+            .bind(kind)
+            .bind(value)
+            .bind(i64::from(limit))
+            .fetch_all(&self.reads)
+            .await
+            .map_err(db_error)
     }
 
     async fn count_reports(&self) -> Result<u64, StoreError> {

@@ -16,6 +16,7 @@ pub fn row(input: serde_json::Value, age: Duration) -> NewReportRow {
         source: Source::Api,
         report,
         reporter_sealed: None,
+        indicators: Vec::new(),
     }
 }
 
@@ -29,6 +30,7 @@ pub async fn run_all(store: &dyn Store) {
     free_text_search(store).await;
     hostile_text_is_stored_verbatim(store).await;
     tokens_sessions_and_audit(store).await;
+    indicators_are_stored_and_found(store).await;
 }
 
 async fn empty_store(store: &dyn Store) {
@@ -340,4 +342,127 @@ async fn tokens_sessions_and_audit(store: &dyn Store) {
     let events = store.list_audit(2).await.unwrap();
     assert_eq!(events.len(), 2);
     assert_eq!(events[0].subject, "report-2", "newest first");
+}
+
+fn indicator(kind: &str, value: &str) -> IndicatorRow {
+    IndicatorRow {
+        kind: kind.into(),
+        value: value.into(),
+        display: value.into(),
+        source: "narrative".into(),
+        span_start: 3,
+        span_end: 9,
+        confidence: 0.75,
+        benign: false,
+        linking: true,
+        attributes: r#"{"region":"US"}"#.into(),
+    }
+}
+
+async fn indicators_are_stored_and_found(store: &dyn Store) {
+    let mut a = row(
+        json!({"country": "NZ", "contact_method": "phone_call", "narrative": "a"}),
+        Duration::ZERO,
+    );
+    a.indicators = vec![
+        indicator("phone", "+18885550142"),
+        indicator("brand", "microsoft"),
+        indicator("phone", "+18885550142"),
+    ];
+    let a_id = store.insert_report(a).await.unwrap().id;
+    let mut batch = Vec::new();
+    for i in 0..3 {
+        let mut r = row(
+            json!({"country": "NZ", "contact_method": "popup", "narrative": format!("b{i}")}),
+            Duration::ZERO,
+        );
+        r.indicators = vec![
+            indicator("phone", "+18885550142"),
+            indicator("domain", &format!("site{i}.example.com")),
+        ];
+        batch.push(r);
+    }
+    let batch_ids: Vec<String> = store
+        .insert_reports(batch)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+
+    let got = store.get_report(&a_id).await.unwrap().unwrap();
+    assert_eq!(
+        got.indicators.len(),
+        2,
+        "a repeated (kind, value) is stored once"
+    );
+    assert_eq!(got.indicators[0], indicator("phone", "+18885550142"));
+    assert_eq!(got.indicators[1].kind, "brand");
+    let by_ref = store
+        .get_report_by_reference(&got.reference)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(by_ref.indicators.len(), 2);
+
+    let holders = store
+        .reports_with_indicator("phone", "+18885550142", 10)
+        .await
+        .unwrap();
+    assert_eq!(holders.len(), 4);
+    assert_eq!(holders[0], batch_ids[2], "newest first");
+    assert_eq!(
+        store
+            .reports_with_indicator("domain", "site1.example.com", 10)
+            .await
+            .unwrap(),
+        [batch_ids[1].clone()]
+    );
+    assert!(
+        store
+            .reports_with_indicator("phone", "+10000000000", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .reports_with_indicator("phone", "+18885550142", 2)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
+    store
+        .replace_indicators(&a_id, vec![indicator("email", "x@y.example")])
+        .await
+        .unwrap();
+    let got = store.get_report(&a_id).await.unwrap().unwrap();
+    assert_eq!(
+        got.indicators
+            .iter()
+            .map(|i| i.kind.as_str())
+            .collect::<Vec<_>>(),
+        ["email"]
+    );
+    assert_eq!(
+        store
+            .reports_with_indicator("phone", "+18885550142", 10)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    let listed = store
+        .list_reports(&ReportFilter {
+            country: Some("NZ".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        listed.items.iter().all(|r| r.indicators.is_empty()),
+        "lists stay light"
+    );
 }

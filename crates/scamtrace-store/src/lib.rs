@@ -74,6 +74,21 @@ pub trait Store: Send + Sync + 'static {
 
     async fn count_reports(&self) -> Result<u64, StoreError>;
 
+    /// Replaces a report's indicators (after extraction improved: `scamtrace reindex`).
+    async fn replace_indicators(
+        &self,
+        report_id: &str,
+        rows: Vec<IndicatorRow>,
+    ) -> Result<(), StoreError>;
+
+    /// Ids of reports holding the indicator `(kind, value)`, newest first.
+    async fn reports_with_indicator(
+        &self,
+        kind: &str,
+        value: &str,
+        limit: u32,
+    ) -> Result<Vec<String>, StoreError>;
+
     async fn insert_token(&self, token: TokenRecord) -> Result<(), StoreError>;
 
     /// The live (not revoked) token with this hash.

@@ -6,8 +6,8 @@
 use scamtrace_model::{BrandClaim, BrandRef};
 
 use crate::{
-    NewReportRow, ReportFilter, Source, StoreError, StoredReport, from_micros, query_words,
-    to_micros,
+    IndicatorRow, NewReportRow, ReportFilter, Source, StoreError, StoredReport, from_micros,
+    query_words, to_micros,
 };
 
 /// The columns of a report row, in the order [`ReportRowFields`] reads them.
@@ -31,12 +31,13 @@ pub enum Dialect {
 }
 
 /// A value to bind to a placeholder.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Bind {
     Text(String),
     Int(i64),
     OptText(Option<String>),
     OptBytes(Option<Vec<u8>>),
+    Real(f64),
 }
 
 /// A statement under construction: SQL text with numbered placeholders, and their values.
@@ -89,6 +90,47 @@ pub fn insert_reports(dialect: Dialect, rows: &[(&NewReportRow, &str)]) -> Query
     );
     q
 }
+
+/// The columns of an indicator row, in [`IndicatorRow`] order after `report_id`.
+pub const INDICATOR_COLUMNS: &str = "report_id, kind, value, display, source, span_start, span_end, confidence, benign, linking, attributes";
+
+/// One `INSERT` of indicator rows; a repeated `(report, kind, value)` keeps the first.
+pub fn insert_indicators(dialect: Dialect, rows: &[(&str, &IndicatorRow)]) -> Query {
+    let mut q = Query::new(dialect, "");
+    let tuples: Vec<String> = rows
+        .iter()
+        .map(|(report_id, r)| {
+            let values = [
+                Bind::Text(report_id.to_string()),
+                Bind::Text(r.kind.clone()),
+                Bind::Text(r.value.clone()),
+                Bind::Text(r.display.clone()),
+                Bind::Text(r.source.clone()),
+                Bind::Int(r.span_start),
+                Bind::Int(r.span_end),
+                Bind::Real(r.confidence),
+                Bind::Int(i64::from(r.benign)),
+                Bind::Int(i64::from(r.linking)),
+                Bind::Text(r.attributes.clone()),
+            ];
+            let placeholders: Vec<String> = values.into_iter().map(|v| q.bind(v)).collect();
+            format!("({})", placeholders.join(", "))
+        })
+        .collect();
+    q.sql = format!(
+        "INSERT INTO indicators ({INDICATOR_COLUMNS}) VALUES {} ON CONFLICT (report_id, kind, value) DO NOTHING",
+        tuples.join(", ")
+    );
+    q
+}
+
+/// Indicator rows per `INSERT`: 11 values each.
+pub const INDICATOR_CHUNK: usize = 1000;
+
+pub const SELECT_INDICATORS: &str = "SELECT report_id, kind, value, display, source, span_start, span_end, confidence, benign, linking, attributes \
+     FROM indicators WHERE report_id = $1 ORDER BY seq";
+pub const DELETE_INDICATORS: &str = "DELETE FROM indicators WHERE report_id = $1";
+pub const REPORTS_WITH_INDICATOR: &str = "SELECT report_id FROM indicators WHERE kind = $1 AND value = $2 ORDER BY report_id DESC LIMIT $3";
 
 /// Reports per multi-row `INSERT`: 14 values each stays well under both databases' limits on
 /// bound parameters.
@@ -157,6 +199,7 @@ impl ReportRowFields {
             details,
             narrative: self.narrative,
             reporter_sealed: self.reporter_sealed,
+            indicators: Vec::new(),
         })
     }
 }

@@ -52,6 +52,25 @@ pub struct NewReportRow {
     pub report: NewReport,
     /// The reporter block, sealed by the vault; the store cannot read it.
     pub reporter_sealed: Option<Vec<u8>>,
+    /// What extraction found in the report, stored with it in the same transaction.
+    pub indicators: Vec<IndicatorRow>,
+}
+
+/// One indicator of one report, as stored: indexed by `(kind, value)` for exact lookup.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IndicatorRow {
+    pub kind: String,
+    pub value: String,
+    pub display: String,
+    /// `narrative`, or the field path (`scammer.phone_numbers[0]`).
+    pub source: String,
+    pub span_start: i64,
+    pub span_end: i64,
+    pub confidence: f64,
+    pub benign: bool,
+    pub linking: bool,
+    /// Kind-specific facts as a JSON object (`{"region": "US", "number_type": "toll_free"}`).
+    pub attributes: String,
 }
 
 impl NewReportRow {
@@ -72,7 +91,7 @@ pub struct StoredRef {
 }
 
 /// A report as stored. Personal data is still sealed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StoredReport {
     pub id: String,
     pub reference: String,
@@ -86,6 +105,8 @@ pub struct StoredReport {
     pub details: ReportDetails,
     pub narrative: String,
     pub reporter_sealed: Option<Vec<u8>>,
+    /// Filled by `get_report` and `get_report_by_reference`; lists leave it empty.
+    pub indicators: Vec<IndicatorRow>,
 }
 
 /// Filters for listing reports. All given filters must hold.
