@@ -16,8 +16,11 @@
 
 use std::sync::Arc;
 
+use scamtrace_extract::{Extractor, Indicator, ReferenceList, ReportText};
 use scamtrace_model::{FieldError, NewReport, Reporter, parse_report};
-use scamtrace_store::{NewReportRow, Source, Store, StoreError, StoredRef, StoredReport};
+use scamtrace_store::{
+    IndicatorRow, NewReportRow, Source, Store, StoreError, StoredRef, StoredReport,
+};
 use scamtrace_vault::{Vault, VaultError};
 
 #[derive(Debug, thiserror::Error)]
@@ -28,16 +31,66 @@ pub enum IntakeError {
     Store(#[from] StoreError),
 }
 
-/// Validates, seals and stores reports.
+/// A stored report: its id, its human reference, and what extraction found in it.
+#[derive(Clone, Debug)]
+pub struct Submitted {
+    pub id: String,
+    pub reference: String,
+    pub indicators: Vec<IndicatorRow>,
+}
+
+/// Validates, extracts, seals and stores reports.
 #[derive(Clone)]
 pub struct Intake {
     store: Arc<dyn Store>,
     vault: Arc<Vault>,
+    extractor: Arc<Extractor>,
 }
 
 impl Intake {
+    /// Intake with the shipped reference list of legitimate values.
     pub fn new(store: Arc<dyn Store>, vault: Arc<Vault>) -> Intake {
-        Intake { store, vault }
+        Intake::with_reference(store, vault, ReferenceList::builtin())
+    }
+
+    pub fn with_reference(
+        store: Arc<dyn Store>,
+        vault: Arc<Vault>,
+        reference: ReferenceList,
+    ) -> Intake {
+        let extractor =
+            Extractor::with_reference(reference, vault.derive_key("scamtrace/gift-card/v1"));
+        Intake {
+            store,
+            vault,
+            extractor: Arc::new(extractor),
+        }
+    }
+
+    pub fn extractor(&self) -> &Extractor {
+        &self.extractor
+    }
+
+    /// The indicators of a report, as stored.
+    pub fn indicators(&self, report: &ReportText) -> Vec<IndicatorRow> {
+        self.extractor
+            .extract_report(report)
+            .iter()
+            .map(indicator_row)
+            .collect()
+    }
+
+    /// The indicators of a stored report, extracted again (`scamtrace reindex`).
+    pub fn indicators_of_stored(&self, report: &StoredReport) -> Vec<IndicatorRow> {
+        let brand = report.impersonated_brand.as_ref().map(|b| b.text.as_str());
+        self.indicators(&ReportText {
+            country: &report.country,
+            impersonated_brand: brand,
+            scammer: &report.details.scammer,
+            remote_access: report.details.remote_access.as_ref(),
+            payment: report.details.payment.as_ref(),
+            narrative: &report.narrative,
+        })
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -48,14 +101,22 @@ impl Intake {
         &self.vault
     }
 
-    /// Validates API-shaped JSON and stores it. Durable when it returns `Ok`.
+    /// Validates API-shaped JSON, extracts its indicators and stores both. Durable when it
+    /// returns `Ok`.
     pub async fn submit(
         &self,
         input: &serde_json::Value,
         source: Source,
-    ) -> Result<StoredRef, IntakeError> {
+    ) -> Result<Submitted, IntakeError> {
         let report = parse_report(input).map_err(IntakeError::Invalid)?;
-        Ok(self.store.insert_report(self.row(report, source)).await?)
+        let row = self.row(report, source);
+        let indicators = row.indicators.clone();
+        let stored = self.store.insert_report(row).await?;
+        Ok(Submitted {
+            id: stored.id,
+            reference: stored.reference,
+            indicators,
+        })
     }
 
     /// Stores already-validated reports in bulk (imports, demo data).
@@ -71,6 +132,14 @@ impl Intake {
     /// Gives the report an id and a time, and seals its reporter under the id.
     pub fn row(&self, mut report: NewReport, source: Source) -> NewReportRow {
         let id = uuid::Uuid::now_v7().to_string();
+        let indicators = self.indicators(&ReportText {
+            country: report.country.as_str(),
+            impersonated_brand: report.impersonated_brand.as_ref().map(|b| b.text.as_str()),
+            scammer: &report.scammer,
+            remote_access: report.remote_access.as_ref(),
+            payment: report.payment.as_ref(),
+            narrative: &report.narrative,
+        });
         let reporter_sealed = report.reporter.take().map(|r| {
             let plain = serde_json::to_vec(&r).unwrap_or_default();
             self.vault.seal(&plain, seal_context(&id).as_bytes())
@@ -81,7 +150,7 @@ impl Intake {
             source,
             report,
             reporter_sealed,
-            indicators: Vec::new(),
+            indicators,
         }
     }
 
@@ -97,6 +166,47 @@ impl Intake {
             .map(Some)
             .map_err(|_| VaultError::Unseal)
     }
+}
+
+/// An extracted indicator in its stored form.
+pub fn indicator_row(i: &Indicator) -> IndicatorRow {
+    IndicatorRow {
+        kind: i.kind.as_str().to_string(),
+        value: i.value.clone(),
+        display: i.display.clone(),
+        source: i.origin.label(),
+        span_start: i.span.0 as i64,
+        span_end: i.span.1 as i64,
+        confidence: f64::from(i.confidence),
+        benign: i.benign,
+        linking: i.linking,
+        attributes: serde_json::to_string(&i.attributes).unwrap_or_else(|_| "{}".into()),
+    }
+}
+
+/// An indicator as the API and `scamtrace extract` show it: `kind`, `value`, `display`,
+/// `source`, `span`, `confidence`, `benign`, `linking`, and its kind-specific fields (`region`,
+/// `number_type`, `registrable_domain`, `tool`, `chain` ...) at the top level.
+pub fn indicator_json(row: &IndicatorRow) -> serde_json::Value {
+    let mut out = serde_json::json!({
+        "kind": row.kind,
+        "value": row.value,
+        "display": row.display,
+        "source": row.source,
+        "span": [row.span_start, row.span_end],
+        "confidence": (row.confidence * 100.0).round() / 100.0,
+        "benign": row.benign,
+        "linking": row.linking,
+    });
+    if let (Some(out), Ok(serde_json::Value::Object(attributes))) = (
+        out.as_object_mut(),
+        serde_json::from_str::<serde_json::Value>(&row.attributes),
+    ) {
+        for (k, v) in attributes {
+            out.entry(k).or_insert(v);
+        }
+    }
+    out
 }
 
 /// The flat field names of the form and of CSV imports: the API's JSON paths.

@@ -67,8 +67,15 @@ pub async fn create_report(
                 .reports_accepted
                 .fetch_add(1, Ordering::Relaxed);
             let location = format!("/api/v1/reports/{}", stored.id);
-            let body =
-                json!({"id": stored.id, "reference": stored.reference, "status": "received"});
+            let indicators: Vec<_> = stored
+                .indicators
+                .iter()
+                .map(scamtrace_intake::indicator_json)
+                .collect();
+            let body = json!({
+                "id": stored.id, "reference": stored.reference, "status": "received",
+                "indicators": indicators,
+            });
             Ok((
                 StatusCode::CREATED,
                 [(header::LOCATION, location)],
@@ -177,7 +184,18 @@ pub async fn list_reports(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let filter = parse_filter(&params)?;
     let page = state.intake.store().list_reports(&filter).await?;
-    let items: Vec<_> = page.items.iter().map(|r| report_json(r, None)).collect();
+    // Lists carry no indicators (one report's page does): keep them light.
+    let items: Vec<_> = page
+        .items
+        .iter()
+        .map(|r| {
+            let mut item = report_json(r, None);
+            if let Some(obj) = item.as_object_mut() {
+                obj.remove("indicators");
+            }
+            item
+        })
+        .collect();
     Ok(Json(
         json!({"items": items, "next_cursor": page.next_cursor.map(|c| c.encode())}),
     ))

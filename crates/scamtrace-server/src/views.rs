@@ -37,6 +37,7 @@ pub fn report_json(r: &StoredReport, reporter: Option<&Reporter>) -> Value {
         "payment": r.details.payment,
         "narrative": r.narrative,
         "reporter": reporter_json,
+        "indicators": r.indicators.iter().map(scamtrace_intake::indicator_json).collect::<Vec<_>>(),
     })
 }
 

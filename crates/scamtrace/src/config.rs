@@ -17,6 +17,9 @@ pub struct Settings {
     pub listen: String,
     /// Where the key that seals personal data is kept (created on first run).
     pub key_file: Option<PathBuf>,
+    /// More legitimate values (brands' real numbers and domains) to mark benign, in the format of
+    /// the shipped list (`crates/scamtrace-extract/data/legitimate.toml`).
+    pub reference_file: Option<PathBuf>,
     /// PostgreSQL only: keep ScamTrace's tables in this schema (created if missing).
     pub postgres_schema: Option<String>,
     pub server: ServerConfig,
@@ -28,6 +31,7 @@ impl Default for Settings {
             database: "sqlite://scamtrace.db".into(),
             listen: "127.0.0.1:8080".into(),
             key_file: None,
+            reference_file: None,
             postgres_schema: None,
             server: ServerConfig::default(),
         }
@@ -98,6 +102,19 @@ impl Settings {
             return dir.join(format!("{stem}.key"));
         }
         PathBuf::from("scamtrace.key")
+    }
+
+    /// The shipped reference list, extended by `reference_file` when set.
+    pub fn reference_list(&self) -> anyhow::Result<scamtrace_extract::ReferenceList> {
+        let mut list = scamtrace_extract::ReferenceList::builtin();
+        if let Some(path) = &self.reference_file {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the reference list {}", path.display()))?;
+            let extra = scamtrace_extract::ReferenceList::from_toml(&text)
+                .with_context(|| format!("in {}", path.display()))?;
+            list.extend(extra);
+        }
+        Ok(list)
     }
 
     pub fn vault(&self) -> anyhow::Result<Vault> {

@@ -57,6 +57,22 @@ enum Command {
 CSV columns are the API's field paths (country, contact_method, narrative, scammer.phone_numbers, payment.amount, ...);\nlist cells hold several values separated by ';' or line breaks."
     )]
     Import(import::ImportArgs),
+    /// Read text on standard input and print the indicators in it, one JSON object per line.
+    #[command(
+        after_help = "Examples:\n  echo 'Call 1-8OO-555-0142, AnyDesk 123 456 789' | scamtrace extract --region US\n  scamtrace extract --region JP < narrative.txt"
+    )]
+    Extract {
+        /// Default region (ISO 3166-1 alpha-2) for phone numbers written without a country code.
+        #[arg(long, default_value = "US")]
+        region: String,
+        /// Language of the text (BCP 47), for the record; extraction reads all five intake languages.
+        #[arg(long)]
+        lang: Option<String>,
+    },
+    /// Extract every stored report's indicators again (after an upgrade of extraction or of the
+    /// reference list).
+    #[command(after_help = "Example:\n  scamtrace reindex --database sqlite://scamtrace.db")]
+    Reindex,
     /// Administration: access tokens.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -168,6 +184,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             serve(settings, args).await?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Extract { region, lang } => extract(&settings, &region, lang.as_deref()),
+        Command::Reindex => {
+            let intake = open(&settings).await?;
+            reindex(&intake).await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Import(args) => {
             let intake = open(&settings).await?;
             import::run(&intake, args).await
@@ -234,7 +256,85 @@ async fn open(settings: &Settings) -> anyhow::Result<Intake> {
         );
     };
     let vault = settings.vault()?;
-    Ok(Intake::new(store, Arc::new(vault)))
+    Ok(Intake::with_reference(
+        store,
+        Arc::new(vault),
+        settings.reference_list()?,
+    ))
+}
+
+fn extract(settings: &Settings, region: &str, lang: Option<&str>) -> anyhow::Result<ExitCode> {
+    use std::io::{Read, Write};
+    let Some(region) = scamtrace_model::Country::parse(region) else {
+        eprintln!("error: --region {region:?} is not an ISO 3166-1 alpha-2 country code");
+        return Ok(ExitCode::from(2));
+    };
+    if let Some(lang) = lang
+        && scamtrace_model::LanguageTag::parse(lang).is_none()
+    {
+        eprintln!("error: --lang {lang:?} is not a BCP 47 language tag");
+        return Ok(ExitCode::from(2));
+    }
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .context("standard input is not UTF-8 text")?;
+    // Extraction keys gift card code hashes with the instance key when there is one; without a
+    // database at hand, a key of zeros makes the hashes comparable only within this run.
+    let key = match std::env::var("SCAMTRACE_KEY") {
+        Ok(hex) if !hex.is_empty() => scamtrace_vault::Vault::from_hex(&hex, "SCAMTRACE_KEY")?
+            .derive_key("scamtrace/gift-card/v1"),
+        _ => [0; 32],
+    };
+    let extractor = scamtrace_extract::Extractor::with_reference(settings.reference_list()?, key);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for indicator in extractor.extract_text(&text, region.as_str(), scamtrace_extract::Origin::Text)
+    {
+        let row = scamtrace_intake::indicator_row(&indicator);
+        serde_json::to_writer(&mut out, &scamtrace_intake::indicator_json(&row))?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn reindex(intake: &Intake) -> anyhow::Result<()> {
+    let total = intake.store().count_reports().await?;
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(total)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let started = std::time::Instant::now();
+    let mut cursor = None;
+    let mut done = 0u64;
+    let mut indicators = 0usize;
+    loop {
+        let filter = scamtrace_store::ReportFilter {
+            limit: 500,
+            cursor: cursor.clone(),
+            ..Default::default()
+        };
+        let page = intake.store().list_reports(&filter).await?;
+        for report in &page.items {
+            let rows = intake.indicators_of_stored(report);
+            indicators += rows.len();
+            intake.store().replace_indicators(&report.id, rows).await?;
+            done += 1;
+            bar.inc(1);
+        }
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    bar.finish_and_clear();
+    println!(
+        "Re-extracted {done} reports ({indicators} indicators) in {:.1} s.",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 fn demo_generate(reports: usize, seed: u64) -> anyhow::Result<()> {

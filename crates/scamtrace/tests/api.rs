@@ -16,8 +16,8 @@ fn full_report() -> Value {
         "impersonated_brand": "Micro soft Windows support",
         "scammer": {
             "phone_numbers": ["+1 (888) 555-0142", "1-8OO-555-0143"],
-            "websites": ["ms-helpdesk-247[.]example"],
-            "emails": ["billing@ms-helpdesk.example"],
+            "websites": ["ms-helpdesk-247[.]example[.]com"],
+            "emails": ["billing@ms-helpdesk.example.com"],
             "names": ["Steve"]
         },
         "remote_access": {"tool": "AnyDesk", "id": "123 456 789"},
@@ -57,6 +57,49 @@ fn a_report_is_filed_and_read_back_by_an_analyst() {
         Some(format!("/api/v1/reports/{id}").as_str())
     );
 
+    // Extraction ran before the 201: the report's indicators, normalized, with where they came from.
+    let indicators = |v: &Value| -> Vec<(String, String, String)> {
+        v["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                (
+                    i["kind"].as_str().unwrap().to_string(),
+                    i["value"].as_str().unwrap().to_string(),
+                    i["source"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let created_indicators = indicators(&body);
+    for expected in [
+        ("phone", "+18885550142", "scammer.phone_numbers[0]"),
+        (
+            "domain",
+            "ms-helpdesk-247.example.com",
+            "scammer.websites[0]",
+        ),
+        (
+            "email",
+            "billing@ms-helpdesk.example.com",
+            "scammer.emails[0]",
+        ),
+        ("remote_access", "anydesk:123456789", "remote_access.id"),
+        ("gift_card", "google_play", "payment.details"),
+        ("brand", "microsoft", "impersonated_brand"),
+    ] {
+        let expected = (
+            expected.0.to_string(),
+            expected.1.to_string(),
+            expected.2.to_string(),
+        );
+        assert!(
+            created_indicators.contains(&expected),
+            "{expected:?} missing from {created_indicators:?}"
+        );
+    }
+
     let analyst = bearer(&server.token("analyst"));
     let got = server.get(
         &format!("/api/v1/reports/{id}"),
@@ -64,6 +107,17 @@ fn a_report_is_filed_and_read_back_by_an_analyst() {
     );
     assert_eq!(got.status, 200, "{}", got.text());
     let r = got.json();
+    assert_eq!(indicators(&r), created_indicators, "stored as extracted");
+    let phone = r["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "phone")
+        .unwrap();
+    assert_eq!(
+        (phone["region"].as_str(), phone["number_type"].as_str()),
+        (Some("US"), Some("toll_free"))
+    );
     assert_eq!(r["reference"], reference);
     assert_eq!(r["country"], "US");
     assert_eq!(r["language"], "en-US");
@@ -144,6 +198,13 @@ fn a_report_is_filed_and_read_back_by_an_analyst() {
         let expected = if query == "q=%E3%83%BC" { 0 } else { 1 };
         assert_eq!(items, expected, "{query}");
     }
+    let listed = server
+        .get("/api/v1/reports", &[("authorization", &analyst)])
+        .json();
+    assert!(
+        listed["items"][0].get("indicators").is_none(),
+        "lists stay light"
+    );
     let miss = server
         .get("/api/v1/reports?country=JP", &[("authorization", &analyst)])
         .json();

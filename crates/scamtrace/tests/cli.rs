@@ -30,6 +30,8 @@ fn every_command_has_help_and_bad_usage_exits_2() {
         &["import", "--help"],
         &["admin", "create-token", "--help"],
         &["demo", "generate", "--help"],
+        &["extract", "--help"],
+        &["reindex", "--help"],
     ] {
         let out = scamtrace(dir.path(), args);
         assert!(out.status.success(), "{args:?}");
@@ -189,4 +191,99 @@ fn imports_skip_bad_lines_by_number_and_keep_the_rest() {
     let out = server.cli(&["import", bad_header.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown CSV columns [\"victim_ssn\"]"));
+}
+
+#[test]
+fn extract_prints_one_json_line_per_indicator() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .args(["extract", "--region", "US"])
+        .current_dir(dir.path())
+        .env_remove("SCAMTRACE_CONFIG")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let text = "He said he was from Microsoft, told me to go to hxxps://fix-my-pc-now[.]com/help and install AnyDesk (ID 123 456 789).";
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let kinds: Vec<&str> = lines.iter().map(|l| l["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        ["brand", "url", "domain", "remote_access"],
+        "{lines:?}"
+    );
+    let url = &lines[1];
+    assert_eq!(url["value"], "https://fix-my-pc-now.com/help");
+    assert_eq!(url["registrable_domain"], "fix-my-pc-now.com");
+    assert_eq!(url["source"], "text");
+    let span = url["span"].as_array().unwrap();
+    let (s, e) = (
+        span[0].as_u64().unwrap() as usize,
+        span[1].as_u64().unwrap() as usize,
+    );
+    assert_eq!(
+        &text[s..e],
+        "hxxps://fix-my-pc-now[.]com/help",
+        "spans point into what was written"
+    );
+    assert_eq!(lines[3]["tool"], "anydesk");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["confidence"].as_f64().unwrap() > 0.0 && l.get("display").is_some())
+    );
+    assert_eq!(
+        scamtrace(dir.path(), &["extract", "--region", "XX"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn reindex_extracts_stored_reports_again() {
+    let server = TestServer::start(&[]);
+    let body = serde_json::json!({"country": "US", "contact_method": "popup", "narrative": "AnyDesk 987 654 321 and fix-my-pc-now.com"});
+    let id = server.post_json("/api/v1/reports", &[], &body).json()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = server.cli(&["reindex"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("Re-extracted 1 reports"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let analyst = format!("Bearer {}", server.token("analyst"));
+    let r = server
+        .get(
+            &format!("/api/v1/reports/{id}"),
+            &[("authorization", &analyst)],
+        )
+        .json();
+    let values: Vec<&str> = r["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(values, ["anydesk:987654321", "fix-my-pc-now.com"]);
 }

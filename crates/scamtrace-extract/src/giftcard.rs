@@ -1,0 +1,270 @@
+//! Gift cards: which brands victims were told to buy, and card codes, which are kept only as a
+//! keyed hash (the same card in two reports links them; the code itself is never stored).
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+/// Gift card brands and how victims name them, lowercase.
+pub const GIFT_CARDS: &[(&str, &str, &[&str])] = &[
+    (
+        "google_play",
+        "Google Play",
+        &[
+            "google play",
+            "googleplay",
+            "play store card",
+            "グーグルプレイ",
+            "google playカード",
+        ],
+    ),
+    (
+        "apple",
+        "Apple / iTunes",
+        &[
+            "itunes",
+            "apple gift",
+            "apple card",
+            "app store",
+            "apple store card",
+            "アップルギフト",
+            "itunesカード",
+            "appleギフト",
+        ],
+    ),
+    (
+        "amazon",
+        "Amazon",
+        &[
+            "amazon gift",
+            "amazon card",
+            "amazon voucher",
+            "amazonギフト",
+            "アマゾンギフト",
+        ],
+    ),
+    ("steam", "Steam", &["steam"]),
+    ("target", "Target", &["target gift", "target card"]),
+    ("walmart", "Walmart", &["walmart"]),
+    ("ebay", "eBay", &["ebay"]),
+    ("razer_gold", "Razer Gold", &["razer gold", "razer"]),
+    ("best_buy", "Best Buy", &["best buy gift", "best buy card"]),
+    ("sephora", "Sephora", &["sephora"]),
+    (
+        "vanilla",
+        "Vanilla prepaid",
+        &[
+            "vanilla visa",
+            "vanilla mastercard",
+            "vanilla gift",
+            "vanilla card",
+        ],
+    ),
+    ("xbox", "Xbox", &["xbox gift", "xbox card"]),
+    ("playstation", "PlayStation", &["playstation", "psn card"]),
+    ("paysafecard", "paysafecard", &["paysafecard", "paysafe"]),
+    (
+        "pcs",
+        "PCS",
+        &["pcs mastercard", "coupon pcs", "carte pcs", "recharge pcs"],
+    ),
+    ("transcash", "Transcash", &["transcash"]),
+    ("neosurf", "Neosurf", &["neosurf"]),
+    ("webmoney", "WebMoney", &["webmoney", "ウェブマネー"]),
+    ("bitcash", "BitCash", &["bitcash", "ビットキャッシュ"]),
+];
+
+/// Words that say a brand is named as a card, not as a company.
+const CARD_WORDS: &[&str] = &[
+    "card",
+    "gift",
+    "voucher",
+    "code",
+    "カード",
+    "ギフト",
+    "券",
+    "karte",
+    "gutschein",
+    "tarjeta",
+    "carte",
+    "coupon",
+    "recharge",
+];
+
+pub struct GiftCardMatch {
+    pub start: usize,
+    pub end: usize,
+    pub slug: &'static str,
+    pub name: &'static str,
+}
+
+/// Gift card brands named in text: the name, with a card word within a few words (or the name is
+/// itself unambiguous, like "paysafecard").
+pub fn find_gift_cards(text: &str) -> Vec<GiftCardMatch> {
+    let lower = text.to_lowercase();
+    if lower.len() != text.len() {
+        return find_in(text, &text.to_ascii_lowercase());
+    }
+    find_in(text, &lower)
+}
+
+fn find_in(text: &str, lower: &str) -> Vec<GiftCardMatch> {
+    let mut found: Vec<GiftCardMatch> = Vec::new();
+    for (slug, name, aliases) in GIFT_CARDS {
+        for alias in *aliases {
+            let mut from = 0;
+            while let Some(pos) = lower[from..].find(alias) {
+                let start = from + pos;
+                let end = start + alias.len();
+                from = end;
+                let before_ok = alias.starts_with(|c: char| !c.is_ascii())
+                    || !lower[..start]
+                        .chars()
+                        .next_back()
+                        .is_some_and(char::is_alphanumeric);
+                if !before_ok {
+                    continue;
+                }
+                let mut window_end = (end + 24).min(lower.len());
+                while !lower.is_char_boundary(window_end) {
+                    window_end -= 1;
+                }
+                let carded = CARD_WORDS.iter().any(|w| alias.contains(w))
+                    || CARD_WORDS
+                        .iter()
+                        .any(|w| lower[start..window_end].contains(w));
+                if carded && !found.iter().any(|f| f.start < end && start < f.end) {
+                    found.push(GiftCardMatch {
+                        start,
+                        end,
+                        slug,
+                        name,
+                    });
+                }
+            }
+        }
+    }
+    let _ = text;
+    found.sort_by_key(|m| m.start);
+    found
+}
+
+/// The gift card brand a short text names ("3 Google Play cards of $200").
+pub fn match_gift_card(text: &str) -> Option<(&'static str, &'static str)> {
+    let lower = text.to_lowercase();
+    GIFT_CARDS
+        .iter()
+        .find(|(_, _, aliases)| aliases.iter().any(|a| lower.contains(a)))
+        .map(|(s, n, _)| (*s, *n))
+}
+
+/// A card code found near a card mention: 10 to 20 letters and digits, in groups or not, with at
+/// least four digits and two letters (so plain numbers and words are not taken for codes).
+pub struct CardCode {
+    pub start: usize,
+    pub end: usize,
+    pub normalized: String,
+}
+
+pub fn find_card_codes(text: &str) -> Vec<CardCode> {
+    let bytes = text.as_bytes();
+    let run_end = |from: usize| {
+        from + bytes[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count()
+    };
+    let codelike =
+        |g: &[u8]| g.iter().any(u8::is_ascii_digit) || g.iter().all(|b| !b.is_ascii_lowercase());
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphanumeric() || (i > 0 && bytes[i - 1].is_ascii_alphanumeric()) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = run_end(i);
+        let first = end - start;
+        // Written in groups (`X7KQ-4M2P-9RTW-3ZHB`): more groups of the same length, one
+        // separator apart.
+        if (first == 4 || first == 5) && codelike(&bytes[start..end]) {
+            while end + 1 < bytes.len() && matches!(bytes[end], b'-' | b' ') {
+                let next_end = run_end(end + 1);
+                if next_end - (end + 1) != first
+                    || !codelike(&bytes[end + 1..next_end])
+                    || next_end - start > 24
+                {
+                    break;
+                }
+                end = next_end;
+            }
+        }
+        let code: String = text[start..end]
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let digits = code.bytes().filter(u8::is_ascii_digit).count();
+        let letters = code.len() - digits;
+        if (10..=20).contains(&code.len()) && digits >= 4 && letters >= 2 {
+            found.push(CardCode {
+                start,
+                end,
+                normalized: code,
+            });
+        }
+        i = end.max(start + 1);
+    }
+    found
+}
+
+/// `HMAC-SHA-256(key, brand ":" code)`, hex: the only form in which a card code is kept.
+pub fn hash_code(key: &[u8; 32], brand: &str, code: &str) -> String {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    mac.update(brand.as_bytes());
+    mac.update(b":");
+    mac.update(code.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brands_are_found_as_cards_not_as_companies() {
+        let text = "I bought 3 Google Play cards and two Steam gift cards at Walmart. Amazon called me first.";
+        let found: Vec<&str> = find_gift_cards(text).iter().map(|m| m.slug).collect();
+        assert_eq!(
+            found,
+            ["google_play", "steam"],
+            "Walmart is the shop, Amazon the caller"
+        );
+        assert_eq!(
+            find_gift_cards("Amazonギフト券を5万円分買いました")[0].slug,
+            "amazon"
+        );
+        assert_eq!(
+            match_gift_card("3 Google Play cards of $200").unwrap().0,
+            "google_play"
+        );
+    }
+
+    #[test]
+    fn codes_are_found_and_hashed() {
+        let text = "the codes were X7KQ-4M2P-9RTW-3ZHB and 5GH7K2M9QW3RT8VX, order 12345678901";
+        let codes: Vec<String> = find_card_codes(text)
+            .into_iter()
+            .map(|c| c.normalized)
+            .collect();
+        assert_eq!(codes, ["X7KQ4M2P9RTW3ZHB", "5GH7K2M9QW3RT8VX"]);
+        let key = [7u8; 32];
+        assert_eq!(hash_code(&key, "google_play", "X7KQ4M2P9RTW3ZHB").len(), 64);
+        assert_ne!(
+            hash_code(&key, "google_play", "X7KQ4M2P9RTW3ZHB"),
+            hash_code(&[8u8; 32], "google_play", "X7KQ4M2P9RTW3ZHB")
+        );
+        assert!(find_card_codes("Microsoft support windows defender").is_empty());
+    }
+}

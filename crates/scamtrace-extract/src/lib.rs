@@ -1,0 +1,580 @@
+//! Extraction: every report becomes normalized indicators.
+//!
+//! Correlation is only as good as normalization: `+1 (888) 555-0142`, `1-888-555-0142` and
+//! `888.555.0142` must meet at one value, whether they came from a structured field or from a
+//! victim's free text in their own language. This crate takes a report's fields and narrative and
+//! returns [`Indicator`]s, each a `(kind, canonical value)` with where it was found and how sure
+//! extraction is. It does no I/O.
+//!
+//! ```
+//! use scamtrace_extract::{Extractor, IndicatorKind, Origin};
+//!
+//! let extractor = Extractor::new([0; 32]);
+//! let found = extractor.extract_text(
+//!     "Microsoft told me to call 1-888-555-0142 and install AnyDesk (ID 123 456 789).",
+//!     "US",
+//!     Origin::Text,
+//! );
+//! let values: Vec<_> = found.iter().map(|i| (i.kind, i.value.as_str())).collect();
+//! assert!(values.contains(&(IndicatorKind::RemoteAccess, "anydesk:123456789")));
+//! assert!(values.contains(&(IndicatorKind::Brand, "microsoft")));
+//! ```
+
+mod giftcard;
+mod handles;
+mod indicator;
+pub mod net;
+pub mod payment;
+pub mod phone;
+mod reference;
+pub mod remote;
+mod text;
+
+use std::collections::BTreeMap;
+
+pub use indicator::{Indicator, IndicatorKind, Origin};
+pub use reference::{ReferenceError, ReferenceList};
+use scamtrace_model::{KNOWN_BRANDS, Payment, PaymentMethod, RemoteAccess, Scammer};
+
+/// The parts of a report extraction reads. Built from a new report or a stored one alike.
+pub struct ReportText<'a> {
+    /// The victim's country: the default region for phone numbers written without one.
+    pub country: &'a str,
+    pub impersonated_brand: Option<&'a str>,
+    pub scammer: &'a Scammer,
+    pub remote_access: Option<&'a RemoteAccess>,
+    pub payment: Option<&'a Payment>,
+    pub narrative: &'a str,
+}
+
+/// Extracts indicators. Holds the reference list of legitimate values and the key that hashes
+/// gift card codes.
+pub struct Extractor {
+    reference: ReferenceList,
+    gift_card_key: [u8; 32],
+}
+
+/// Confidence of a value the victim typed into a field meant for it.
+const FIELD_CONFIDENCE: f32 = 0.95;
+
+impl Extractor {
+    /// An extractor with the shipped reference list. `gift_card_key` keys the hash under which
+    /// card codes are kept (derive it from the instance's master key).
+    pub fn new(gift_card_key: [u8; 32]) -> Extractor {
+        Extractor {
+            reference: ReferenceList::builtin(),
+            gift_card_key,
+        }
+    }
+
+    pub fn with_reference(reference: ReferenceList, gift_card_key: [u8; 32]) -> Extractor {
+        Extractor {
+            reference,
+            gift_card_key,
+        }
+    }
+
+    /// Every indicator of a report: its structured fields first, then its narrative. Each
+    /// `(kind, value)` appears once, at its first and most certain occurrence.
+    pub fn extract_report(&self, report: &ReportText) -> Vec<Indicator> {
+        let mut out = Collector::default();
+        let region = report.country;
+        for (i, raw) in report.scammer.phone_numbers.iter().enumerate() {
+            let origin = Origin::Field(format!("scammer.phone_numbers[{i}]"));
+            match phone::parse_phone(raw, region) {
+                Some(m) => {
+                    let confidence = if m.valid { FIELD_CONFIDENCE } else { 0.5 };
+                    out.push(self.phone_indicator(&m, origin, (m.start, m.end), confidence));
+                }
+                // A vanity number or one with words around it: search the field as text.
+                None => self.text_into(raw, region, origin, &mut out),
+            }
+        }
+        for (i, raw) in report.scammer.websites.iter().enumerate() {
+            self.text_into(
+                raw,
+                region,
+                Origin::Field(format!("scammer.websites[{i}]")),
+                &mut out,
+            );
+        }
+        for (i, raw) in report.scammer.emails.iter().enumerate() {
+            self.text_into(
+                raw,
+                region,
+                Origin::Field(format!("scammer.emails[{i}]")),
+                &mut out,
+            );
+        }
+        if let Some(ra) = report.remote_access {
+            let tool = ra.tool.as_deref().and_then(remote::match_tool);
+            match (tool, ra.id.as_deref()) {
+                (Some(tool), Some(id)) => match remote::parse_id(tool, id) {
+                    Some(rid) => out.push(self.remote_indicator(
+                        &rid,
+                        Origin::Field("remote_access.id".into()),
+                        (0, id.len()),
+                        FIELD_CONFIDENCE,
+                    )),
+                    None => self.text_into(
+                        &format!("{} {id}", tool.name),
+                        region,
+                        Origin::Field("remote_access.id".into()),
+                        &mut out,
+                    ),
+                },
+                (None, Some(id)) => self.text_into(
+                    id,
+                    region,
+                    Origin::Field("remote_access.id".into()),
+                    &mut out,
+                ),
+                _ => {}
+            }
+        }
+        if let Some(payment) = report.payment
+            && let Some(details) = payment.details.as_deref()
+        {
+            let origin = Origin::Field("payment.details".into());
+            self.text_into(details, region, origin.clone(), &mut out);
+            if payment.method == PaymentMethod::GiftCard
+                && let Some((slug, name)) = giftcard::match_gift_card(details)
+            {
+                out.push(gift_card_brand(
+                    slug,
+                    name,
+                    origin,
+                    (0, details.len()),
+                    FIELD_CONFIDENCE,
+                ));
+            }
+        }
+        if let Some(brand) = report.impersonated_brand
+            && let Some(b) = scamtrace_model::match_brand(brand)
+        {
+            out.push(brand_indicator(
+                b,
+                Origin::Field("impersonated_brand".into()),
+                (0, brand.len()),
+                FIELD_CONFIDENCE,
+            ));
+        }
+        self.text_into(report.narrative, region, Origin::Narrative, &mut out);
+        out.into_vec()
+    }
+
+    /// Every indicator in free text. `region` is the default region for phone numbers.
+    pub fn extract_text(&self, text: &str, region: &str, origin: Origin) -> Vec<Indicator> {
+        let mut out = Collector::default();
+        self.text_into(text, region, origin, &mut out);
+        out.into_vec()
+    }
+
+    fn text_into(&self, original: &str, region: &str, origin: Origin, out: &mut Collector) {
+        let mapped = text::normalize(original);
+        let norm = mapped.text.as_str();
+        // Spans already claimed by a more specific find, in original offsets.
+        let mut taken: Vec<(usize, usize)> = Vec::new();
+
+        for m in net::find_network(norm) {
+            match m {
+                net::NetMatch::Url { start, end, url } => {
+                    let span = mapped.span(start, end);
+                    taken.push(span);
+                    if let Some(instance) = remote::screenconnect_instance(&url.url)
+                        && let Some(tool) = remote::tool("screenconnect")
+                    {
+                        let rid = remote::RemoteId { tool, id: instance };
+                        out.push(self.remote_indicator(&rid, origin.clone(), span, 0.9));
+                    }
+                    let host_attr = match &url.host {
+                        net::Host::Domain(d) => Some(d.registrable.clone()),
+                        net::Host::Ip(_) => None,
+                    };
+                    let benign = match &url.host {
+                        net::Host::Domain(d) => {
+                            self.reference.domain(&d.ascii).is_some() && !d.private_suffix
+                        }
+                        net::Host::Ip(_) => false,
+                    };
+                    let mut attributes = BTreeMap::new();
+                    if let Some(r) = host_attr {
+                        attributes.insert("registrable_domain", r);
+                    }
+                    out.push(Indicator {
+                        kind: IndicatorKind::Url,
+                        value: url.url.clone(),
+                        display: url.url.clone(),
+                        origin: origin.clone(),
+                        span,
+                        confidence: 0.95,
+                        benign,
+                        linking: !benign,
+                        attributes,
+                    });
+                    match url.host {
+                        net::Host::Domain(d) => {
+                            out.push(self.domain_indicator(&d, origin.clone(), span, 0.9))
+                        }
+                        net::Host::Ip(ip) => out.push(ip_indicator(ip, origin.clone(), span)),
+                    }
+                }
+                net::NetMatch::Email {
+                    start,
+                    end,
+                    email,
+                    domain,
+                } => {
+                    let span = mapped.span(start, end);
+                    taken.push(span);
+                    let benign = self.reference.email(&email).is_some();
+                    out.push(Indicator {
+                        kind: IndicatorKind::Email,
+                        value: email.clone(),
+                        display: email,
+                        origin: origin.clone(),
+                        span,
+                        confidence: 0.95,
+                        benign,
+                        linking: !benign,
+                        attributes: BTreeMap::from([(
+                            "registrable_domain",
+                            domain.registrable.clone(),
+                        )]),
+                    });
+                    out.push(self.domain_indicator(&domain, origin.clone(), span, 0.8));
+                }
+                net::NetMatch::Domain { start, end, domain } => {
+                    let span = mapped.span(start, end);
+                    taken.push(span);
+                    out.push(self.domain_indicator(&domain, origin.clone(), span, 0.85));
+                }
+                net::NetMatch::Ip { start, end, ip } => {
+                    let span = mapped.span(start, end);
+                    taken.push(span);
+                    out.push(ip_indicator(ip, origin.clone(), span));
+                }
+            }
+        }
+        for m in remote::find_remote_ids(norm) {
+            let span = mapped.span(m.start, m.end);
+            taken.push(span);
+            out.push(self.remote_indicator(&m.id, origin.clone(), span, 0.85));
+        }
+        for m in payment::find_wallets(norm) {
+            let span = mapped.span(m.start, m.end);
+            taken.push(span);
+            out.push(Indicator {
+                kind: IndicatorKind::CryptoWallet,
+                value: format!("{}:{}", m.chain.as_str(), m.address),
+                display: m.address.clone(),
+                origin: origin.clone(),
+                span,
+                confidence: 0.99,
+                benign: false,
+                linking: true,
+                attributes: BTreeMap::from([("chain", m.chain.as_str().to_string())]),
+            });
+        }
+        for m in payment::find_ibans(norm) {
+            let span = mapped.span(m.start, m.end);
+            taken.push(span);
+            out.push(Indicator {
+                kind: IndicatorKind::BankAccount,
+                value: format!("iban:{}", m.iban),
+                display: m.iban.clone(),
+                origin: origin.clone(),
+                span,
+                confidence: 0.99,
+                benign: false,
+                linking: true,
+                attributes: BTreeMap::from([("country", m.country)]),
+            });
+        }
+        for m in handles::find_accounts(norm) {
+            let span = mapped.span(m.start, m.end);
+            taken.push(span);
+            out.push(simple(
+                IndicatorKind::BankAccount,
+                m.value,
+                origin.clone(),
+                span,
+                0.7,
+                true,
+            ));
+        }
+        for m in handles::find_handles(norm) {
+            let span = mapped.span(m.start, m.end);
+            taken.push(span);
+            let mut ind = simple(
+                IndicatorKind::PaymentHandle,
+                m.value,
+                origin.clone(),
+                span,
+                0.8,
+                true,
+            );
+            ind.attributes.insert("app", m.app.to_string());
+            out.push(ind);
+        }
+        let cards = giftcard::find_gift_cards(norm);
+        if !cards.is_empty() {
+            let brand = cards[0].slug;
+            for code in giftcard::find_card_codes(norm) {
+                let span = mapped.span(code.start, code.end);
+                if overlaps(&taken, span) {
+                    continue;
+                }
+                taken.push(span);
+                let hash = giftcard::hash_code(&self.gift_card_key, brand, &code.normalized);
+                let mut ind = simple(
+                    IndicatorKind::GiftCard,
+                    format!("code:{hash}"),
+                    origin.clone(),
+                    span,
+                    0.6,
+                    true,
+                );
+                ind.display = format!("{} card code (kept only as a keyed hash)", cards[0].name);
+                ind.attributes.insert("brand", brand.to_string());
+                out.push(ind);
+            }
+        }
+        for m in cards {
+            let span = mapped.span(m.start, m.end);
+            taken.push(span);
+            out.push(gift_card_brand(m.slug, m.name, origin.clone(), span, 0.8));
+        }
+        for m in phone::find_phones(original, region) {
+            if overlaps(&taken, (m.start, m.end)) {
+                continue;
+            }
+            out.push(self.phone_indicator(&m, origin.clone(), (m.start, m.end), m.confidence));
+        }
+        // "Google Play cards" names a card, not the company the scammers claimed to be.
+        for (brand, span) in find_brands(original) {
+            if !overlaps(&taken, span) {
+                out.push(brand_indicator(brand, origin.clone(), span, 0.8));
+            }
+        }
+    }
+
+    fn phone_indicator(
+        &self,
+        m: &phone::PhoneMatch,
+        origin: Origin,
+        span: (usize, usize),
+        confidence: f32,
+    ) -> Indicator {
+        let benign = self.reference.phone(&m.e164).is_some();
+        let mut attributes = BTreeMap::from([("number_type", m.number_type.as_str().to_string())]);
+        if let Some(region) = &m.region {
+            attributes.insert("region", region.clone());
+        }
+        if let Some(label) = self.reference.phone(&m.e164) {
+            attributes.insert("legitimate", label.to_string());
+        }
+        Indicator {
+            kind: IndicatorKind::Phone,
+            value: m.e164.clone(),
+            display: m.international.clone(),
+            origin,
+            span,
+            confidence,
+            benign,
+            // A real company's number in a scam report is spoofing: it must not link victims.
+            linking: !benign,
+            attributes,
+        }
+    }
+
+    fn domain_indicator(
+        &self,
+        d: &net::DomainName,
+        origin: Origin,
+        span: (usize, usize),
+        confidence: f32,
+    ) -> Indicator {
+        let label = if d.private_suffix {
+            None
+        } else {
+            self.reference.domain(&d.ascii)
+        };
+        let mut attributes = BTreeMap::from([("registrable_domain", d.registrable.clone())]);
+        if d.private_suffix {
+            attributes.insert("shared_host", "true".into());
+        }
+        if let Some(label) = label {
+            attributes.insert("legitimate", label.to_string());
+        }
+        Indicator {
+            kind: IndicatorKind::Domain,
+            value: d.ascii.clone(),
+            display: d.unicode.clone(),
+            origin,
+            span,
+            confidence,
+            benign: label.is_some(),
+            linking: label.is_none(),
+            attributes,
+        }
+    }
+
+    fn remote_indicator(
+        &self,
+        rid: &remote::RemoteId,
+        origin: Origin,
+        span: (usize, usize),
+        confidence: f32,
+    ) -> Indicator {
+        Indicator {
+            kind: IndicatorKind::RemoteAccess,
+            value: rid.value(),
+            display: format!("{} {}", rid.tool.name, rid.id),
+            origin,
+            span,
+            confidence,
+            benign: false,
+            linking: !rid.tool.short_lived,
+            attributes: BTreeMap::from([("tool", rid.tool.slug.to_string())]),
+        }
+    }
+}
+
+fn simple(
+    kind: IndicatorKind,
+    value: String,
+    origin: Origin,
+    span: (usize, usize),
+    confidence: f32,
+    linking: bool,
+) -> Indicator {
+    Indicator {
+        kind,
+        display: value.clone(),
+        value,
+        origin,
+        span,
+        confidence,
+        benign: false,
+        linking,
+        attributes: BTreeMap::new(),
+    }
+}
+
+fn ip_indicator(ip: std::net::IpAddr, origin: Origin, span: (usize, usize)) -> Indicator {
+    // Private and reserved addresses say nothing about who is behind them.
+    let public = !net::is_non_public(&ip);
+    simple(IndicatorKind::Ip, ip.to_string(), origin, span, 0.9, public)
+}
+
+/// The brand a gift card is of; context, never a link (everyone sells Google Play cards).
+fn gift_card_brand(
+    slug: &str,
+    name: &str,
+    origin: Origin,
+    span: (usize, usize),
+    confidence: f32,
+) -> Indicator {
+    let mut ind = simple(
+        IndicatorKind::GiftCard,
+        slug.to_string(),
+        origin,
+        span,
+        confidence,
+        false,
+    );
+    ind.display = name.to_string();
+    ind.attributes.insert("brand", slug.to_string());
+    ind
+}
+
+/// A brand named in the text: context for the report and its cluster, never a link.
+fn brand_indicator(
+    brand: &scamtrace_model::Brand,
+    origin: Origin,
+    span: (usize, usize),
+    confidence: f32,
+) -> Indicator {
+    let mut ind = simple(
+        IndicatorKind::Brand,
+        brand.slug.to_string(),
+        origin,
+        span,
+        confidence,
+        false,
+    );
+    ind.display = brand.name.to_string();
+    ind
+}
+
+/// Every known brand named in `text`, with its span. Latin aliases match on word boundaries,
+/// case-insensitively; CJK aliases as substrings.
+fn find_brands(text: &str) -> Vec<(&'static scamtrace_model::Brand, (usize, usize))> {
+    let lower = text.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let mut found: Vec<(&'static scamtrace_model::Brand, (usize, usize))> = Vec::new();
+    for brand in KNOWN_BRANDS {
+        // "bank" alone is too vague to name in text.
+        if brand.slug == "bank" {
+            continue;
+        }
+        for alias in brand.aliases {
+            let mut from = 0;
+            while let Some(pos) = lower[from..].find(alias) {
+                let start = from + pos;
+                let end = start + alias.len();
+                from = end;
+                let boundary = !alias.is_ascii()
+                    || ((start == 0 || !bytes[start - 1].is_ascii_alphanumeric())
+                        && (end == bytes.len() || !bytes[end].is_ascii_alphanumeric()));
+                if boundary && !found.iter().any(|(b, _)| b.slug == brand.slug) {
+                    found.push((brand, (start, end)));
+                }
+            }
+        }
+    }
+    found.sort_by_key(|(_, span)| span.0);
+    found
+}
+
+fn overlaps(taken: &[(usize, usize)], span: (usize, usize)) -> bool {
+    taken.iter().any(|(s, e)| *s < span.1 && span.0 < *e)
+}
+
+/// Keeps the first occurrence of each `(kind, value)`, upgrading it when a later one is surer.
+#[derive(Default)]
+struct Collector {
+    items: Vec<Indicator>,
+}
+
+impl Collector {
+    fn push(&mut self, ind: Indicator) {
+        if let Some(existing) = self
+            .items
+            .iter_mut()
+            .find(|i| i.kind == ind.kind && i.value == ind.value)
+        {
+            if ind.confidence > existing.confidence
+                && matches!(existing.origin, Origin::Narrative | Origin::Text)
+            {
+                *existing = ind;
+            }
+            return;
+        }
+        self.items.push(ind);
+    }
+
+    /// Fields in the order extraction read them; within one field or text, in reading order.
+    fn into_vec(self) -> Vec<Indicator> {
+        let mut origins: Vec<Origin> = Vec::new();
+        for i in &self.items {
+            if !origins.contains(&i.origin) {
+                origins.push(i.origin.clone());
+            }
+        }
+        let mut items = self.items;
+        items.sort_by_key(|i| (origins.iter().position(|o| *o == i.origin), i.span.0));
+        items
+    }
+}

@@ -1,0 +1,528 @@
+//! Domains, URLs, email addresses and IP addresses: parsing one value into its canonical form, and
+//! finding them in free text.
+//!
+//! Canonical forms: a domain is its lowercase ASCII (punycode) hostname without a trailing dot,
+//! and carries its registrable domain by the Public Suffix List *including* private suffixes, so
+//! `evil.azurewebsites.net` and `other.azurewebsites.net` stay apart. A URL is WHATWG-parsed with
+//! scheme and host lowercased, default port and fragment dropped, and percent-escapes normalized.
+//! An email keeps its local part and lowercases and IDNA-maps its domain. An IP is its standard
+//! text form.
+
+use std::net::IpAddr;
+
+/// A hostname, checked against the Public Suffix List.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DomainName {
+    /// Lowercase ASCII (punycode for IDNs), no trailing dot.
+    pub ascii: String,
+    /// For display: Unicode form of IDNs.
+    pub unicode: String,
+    /// The registrable domain (`example.co.uk`; `evil.azurewebsites.net` under a private suffix).
+    pub registrable: String,
+    /// The public suffix is a private one (a hosting platform's shared parent).
+    pub private_suffix: bool,
+}
+
+/// Words that look like a TLD after a dot but in victims' text are nearly always file names.
+const FILE_EXTENSIONS: &[&str] = &[
+    "zip", "mov", "exe", "msi", "pdf", "doc", "docx", "jpg", "png", "txt", "apk", "dll", "bat",
+];
+
+fn is_label(label: &str) -> bool {
+    !label.is_empty()
+        && label.len() <= 63
+        && !label.starts_with('-')
+        && !label.ends_with('-')
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Parses a hostname: lowercase, trailing dot removed, IDNA (UTS #46) to ASCII, every label
+/// checked, a known public suffix with a registrable label in front of it.
+pub fn parse_domain(input: &str) -> Option<DomainName> {
+    let trimmed = input.trim().trim_end_matches('.');
+    if trimmed.is_empty()
+        || trimmed.len() > 253
+        || trimmed.starts_with('.')
+        || trimmed.contains("..")
+    {
+        return None;
+    }
+    let ascii = if trimmed.is_ascii() {
+        trimmed.to_ascii_lowercase()
+    } else {
+        idna::domain_to_ascii(trimmed).ok()?
+    };
+    if ascii.len() > 253 || !ascii.contains('.') || !ascii.split('.').all(is_label) {
+        return None;
+    }
+    let tld = ascii.rsplit('.').next()?;
+    if tld.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let suffix = psl::suffix(ascii.as_bytes())?;
+    if !suffix.is_known() {
+        return None;
+    }
+    let domain = psl::domain(ascii.as_bytes())?;
+    let registrable = std::str::from_utf8(domain.as_bytes()).ok()?.to_string();
+    let private_suffix = matches!(suffix.typ(), Some(psl::Type::Private));
+    let (unicode, _) = idna::domain_to_unicode(&ascii);
+    Some(DomainName {
+        ascii,
+        unicode,
+        registrable,
+        private_suffix,
+    })
+}
+
+/// The registrable domain of a hostname by the Public Suffix List algorithm, private suffixes
+/// included, with the list's default rule (`*`) for unknown top-level domains. Input is
+/// lowercased, a trailing dot dropped, and IDNA-mapped; the answer is in the input's form
+/// (Unicode in, Unicode out). `None` for a public suffix itself, an empty label or a leading dot.
+pub fn registrable_domain(host: &str) -> Option<String> {
+    let host = host.trim_end_matches('.');
+    if host.is_empty() || host.starts_with('.') || host.contains("..") {
+        return None;
+    }
+    let ascii = if host.is_ascii() {
+        host.to_ascii_lowercase()
+    } else {
+        idna::domain_to_ascii(host).ok()?
+    };
+    if !ascii.split('.').all(is_label) {
+        return None;
+    }
+    let domain = psl::domain(ascii.as_bytes())?;
+    let registrable = std::str::from_utf8(domain.as_bytes()).ok()?.to_string();
+    if host.is_ascii() {
+        Some(registrable)
+    } else {
+        Some(idna::domain_to_unicode(&registrable).0)
+    }
+}
+
+/// A canonical URL and its host.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CanonicalUrl {
+    pub url: String,
+    pub host: Host,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Host {
+    Domain(DomainName),
+    Ip(IpAddr),
+}
+
+/// Decodes escapes of unreserved characters (`%41` → `A`) and uppercases the hex of the others
+/// (`%2f` → `%2F`), so that equivalent URLs compare equal (RFC 3986 section 6.2.2).
+fn normalize_escapes(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = &s[i + 1..i + 3];
+            if let Ok(v) = u8::from_str_radix(hex, 16) {
+                if v.is_ascii_alphanumeric() || matches!(v, b'-' | b'.' | b'_' | b'~') {
+                    out.push(v as char);
+                } else {
+                    out.push('%');
+                    out.push_str(&hex.to_ascii_uppercase());
+                }
+                i += 3;
+                continue;
+            }
+        }
+        // `s` is ASCII after WHATWG serialization.
+        out.push(bytes[i] as char);
+        i += 1;
+    }
+    out
+}
+
+/// Parses an http(s) URL (a bare `www.` host is taken as `http://`).
+pub fn canonical_url(input: &str) -> Option<CanonicalUrl> {
+    let input = input.trim();
+    let with_scheme = if input.len() >= 4 && input[..4].eq_ignore_ascii_case("www.") {
+        format!("http://{input}")
+    } else {
+        input.to_string()
+    };
+    let mut url = url::Url::parse(&with_scheme).ok()?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
+    let host = match url.host()? {
+        url::Host::Domain(d) => Host::Domain(parse_domain(d)?),
+        url::Host::Ipv4(ip) => Host::Ip(IpAddr::V4(ip)),
+        url::Host::Ipv6(ip) => Host::Ip(IpAddr::V6(ip)),
+    };
+    url.set_fragment(None);
+    if url.query() == Some("") {
+        url.set_query(None);
+    }
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    let path = normalize_escapes(url.path());
+    url.set_path(&path);
+    if let Some(q) = url.query().map(normalize_escapes) {
+        url.set_query(Some(&q));
+    }
+    Some(CanonicalUrl {
+        url: url.to_string(),
+        host,
+    })
+}
+
+/// An email address with its domain lowercased and IDNA-mapped; the local part is kept as written.
+pub fn parse_email(input: &str) -> Option<(String, DomainName)> {
+    let input = input.trim().trim_start_matches("mailto:");
+    let (local, domain) = input.rsplit_once('@')?;
+    if local.is_empty()
+        || local.len() > 64
+        || local.starts_with('.')
+        || local.ends_with('.')
+        || local.contains("..")
+    {
+        return None;
+    }
+    if !local
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"._%+-!#$&'*/=?^`{|}~".contains(&b))
+    {
+        return None;
+    }
+    let domain = parse_domain(domain)?;
+    Some((format!("{local}@{}", domain.ascii), domain))
+}
+
+/// An IPv4 or IPv6 address in its standard text form.
+pub fn parse_ip(input: &str) -> Option<IpAddr> {
+    let input = input.trim().trim_start_matches('[').trim_end_matches(']');
+    let ip: IpAddr = input.parse().ok()?;
+    Some(ip)
+}
+
+/// Whether an address says nothing about who is behind it (private, loopback, link-local ...).
+pub fn is_non_public(ip: &IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+        }
+        IpAddr::V6(v6) => {
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || (v6.segments()[0] & 0xfe00) == 0xfc00
+                || (v6.segments()[0] & 0xffc0) == 0xfe80
+        }
+    }
+}
+
+/// Something found in text, with its span in the text that was searched.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NetMatch {
+    Url {
+        start: usize,
+        end: usize,
+        url: CanonicalUrl,
+    },
+    Email {
+        start: usize,
+        end: usize,
+        email: String,
+        domain: DomainName,
+    },
+    Domain {
+        start: usize,
+        end: usize,
+        domain: DomainName,
+    },
+    Ip {
+        start: usize,
+        end: usize,
+        ip: IpAddr,
+    },
+}
+
+/// Characters that end a token: whitespace, brackets and quotes, and CJK text and punctuation
+/// (Japanese writes addresses straight after words, with no space).
+fn is_delimiter(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '<' | '>'
+                | '"'
+                | '\''
+                | '('
+                | ')'
+                | '['
+                | ']'
+                | '{'
+                | '}'
+                | ','
+                | ';'
+                | '|'
+                | '\\'
+                | '`'
+                | '«'
+                | '»'
+                | '“'
+                | '”'
+                | '‘'
+                | '’'
+        )
+        || matches!(c as u32, 0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20)
+}
+
+/// Tokens longer than this are not addresses (and are skipped whole, keeping the scan linear).
+const MAX_TOKEN: usize = 2048;
+
+/// URLs, emails, bare domains and IP addresses in free text, in order.
+pub fn find_network(text: &str) -> Vec<NetMatch> {
+    let mut found = Vec::new();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        if is_delimiter(c) {
+            if let Some(s) = start.take()
+                && i - s <= MAX_TOKEN
+            {
+                classify(text, s, i, &mut found);
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    found
+}
+
+fn classify(text: &str, mut start: usize, mut end: usize, found: &mut Vec<NetMatch>) {
+    // Sentence punctuation around a token is not part of it.
+    while end > start
+        && matches!(
+            text.as_bytes()[end - 1],
+            b'.' | b',' | b':' | b'!' | b'?' | b';'
+        )
+    {
+        end -= 1;
+    }
+    while start < end && matches!(text.as_bytes()[start], b':' | b'.' | b'/') {
+        start += 1;
+    }
+    if start >= end {
+        return;
+    }
+    let token = &text[start..end];
+    let lower_prefix: String = token
+        .chars()
+        .take(8)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if lower_prefix.starts_with("http://")
+        || lower_prefix.starts_with("https://")
+        || lower_prefix.starts_with("www.")
+    {
+        if let Some(url) = canonical_url(token) {
+            found.push(NetMatch::Url { start, end, url });
+        }
+        return;
+    }
+    // A URL written without a scheme: `example.com/path`.
+    if let Some(slash) = token.find('/') {
+        let host = &token[..slash];
+        if !host.contains('@')
+            && looks_like_written_domain(host)
+            && parse_domain(host).is_some()
+            && let Some(url) = canonical_url(&format!("http://{token}"))
+        {
+            found.push(NetMatch::Url { start, end, url });
+        }
+        return;
+    }
+    if let Some(at) = token.find('@') {
+        // Trim what cannot start a local part ("email:bob@x.com").
+        let local_start = token[..at]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || "._%+-".contains(c)))
+            .map(|p| p + 1)
+            .unwrap_or(0);
+        if let Some((email, domain)) = parse_email(&token[local_start..]) {
+            found.push(NetMatch::Email {
+                start: start + local_start,
+                end,
+                email,
+                domain,
+            });
+        }
+        return;
+    }
+    if token.contains(':') || token.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        if (token.matches('.').count() == 3 || token.matches(':').count() >= 2)
+            && let Some(ip) = parse_ip(token)
+        {
+            found.push(NetMatch::Ip { start, end, ip });
+        }
+        return;
+    }
+    if token.contains('.')
+        && looks_like_written_domain(token)
+        && let Some(domain) = parse_domain(token)
+    {
+        found.push(NetMatch::Domain { start, end, domain });
+    }
+}
+
+/// Guards against prose: `here.Then` (a sentence without its space) and `setup.exe` are not
+/// domains, `e.g.` and `U.S.` are abbreviations.
+fn looks_like_written_domain(token: &str) -> bool {
+    let Some(tld) = token.rsplit('.').next() else {
+        return false;
+    };
+    if tld.len() < 2 || FILE_EXTENSIONS.contains(&tld.to_ascii_lowercase().as_str()) {
+        return false;
+    }
+    let mut chars = tld.chars();
+    let titlecase = chars.next().is_some_and(|c| c.is_uppercase())
+        && chars.clone().any(|c| c.is_lowercase())
+        && chars.all(|c| !c.is_uppercase());
+    if titlecase {
+        return false;
+    }
+    // Every label at least as long as an abbreviation's letter.
+    token
+        .split('.')
+        .filter(|l| !l.is_empty())
+        .all(|l| l.chars().count() >= 2 || l.chars().all(|c| c.is_ascii_digit()))
+        && token.split('.').count() >= 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domains_canonicalize_and_keep_private_suffixes_apart() {
+        let d = parse_domain("Support.Microsoft.COM.").unwrap();
+        assert_eq!(
+            (d.ascii.as_str(), d.registrable.as_str(), d.private_suffix),
+            ("support.microsoft.com", "microsoft.com", false)
+        );
+        let a = parse_domain("evil.azurewebsites.net").unwrap();
+        let b = parse_domain("other.azurewebsites.net").unwrap();
+        assert_ne!(a.registrable, b.registrable);
+        assert!(a.private_suffix);
+        let uk = parse_domain("help.example.co.uk").unwrap();
+        assert_eq!(uk.registrable, "example.co.uk");
+        let idn = parse_domain("аррӏе.com").unwrap();
+        assert!(idn.ascii.starts_with("xn--"), "{}", idn.ascii);
+        assert_eq!(idn.unicode, "аррӏе.com");
+        for bad in [
+            "",
+            "com",
+            "localhost",
+            "example.invalidtld",
+            "-bad.com",
+            "a..b.com",
+            "1.2.3.4",
+            "exa mple.com",
+            ".com",
+        ] {
+            assert!(parse_domain(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn urls_canonicalize() {
+        let u =
+            canonical_url("HTTPS://Secure-Amzn.Example.COM:443/Refund/%7euser/%2fcase?id=5#top")
+                .unwrap();
+        assert_eq!(
+            u.url,
+            "https://secure-amzn.example.com/Refund/~user/%2Fcase?id=5"
+        );
+        assert_eq!(
+            canonical_url("http://example.com").unwrap().url,
+            "http://example.com/"
+        );
+        assert_eq!(
+            canonical_url("www.example.com/a?").unwrap().url,
+            "http://www.example.com/a"
+        );
+        assert!(canonical_url("ftp://example.com/x").is_none());
+        assert!(canonical_url("javascript:alert(1)").is_none());
+        assert_eq!(
+            canonical_url("http://user:pw@example.com/").unwrap().url,
+            "http://example.com/"
+        );
+    }
+
+    #[test]
+    fn emails_lowercase_only_their_domain() {
+        assert_eq!(
+            parse_email("Billing.Team@MS-Help.Example.COM").unwrap().0,
+            "Billing.Team@ms-help.example.com"
+        );
+        for bad in ["@x.com", "a@", "a@b", "a b@c.com", "a@@c.com"] {
+            assert!(parse_email(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn text_yields_each_kind_with_spans() {
+        let text = "Call them, or go to https://ms-support.example.com/fix?x=1. Email billing@evil.example.net, \
+                    see fixmypc247.us or www.help-desk.example.org. Server 203.0.113.9 and 2001:db8::1. \
+                    Then.I clicked setup.exe, e.g. the U.S. version 1.2.3.";
+        let found = find_network(text);
+        let shown: Vec<String> = found
+            .iter()
+            .map(|m| match m {
+                NetMatch::Url { start, end, url } => {
+                    format!("url {} [{}]", url.url, &text[*start..*end])
+                }
+                NetMatch::Email {
+                    start, end, email, ..
+                } => format!("email {email} [{}]", &text[*start..*end]),
+                NetMatch::Domain { start, end, domain } => {
+                    format!("domain {} [{}]", domain.ascii, &text[*start..*end])
+                }
+                NetMatch::Ip { start, end, ip } => format!("ip {ip} [{}]", &text[*start..*end]),
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "url https://ms-support.example.com/fix?x=1 [https://ms-support.example.com/fix?x=1]",
+                "email billing@evil.example.net [billing@evil.example.net]",
+                "domain fixmypc247.us [fixmypc247.us]",
+                "url http://www.help-desk.example.org/ [www.help-desk.example.org]",
+                "ip 203.0.113.9 [203.0.113.9]",
+                "ip 2001:db8::1 [2001:db8::1]",
+            ]
+        );
+    }
+
+    #[test]
+    fn japanese_text_around_addresses() {
+        let text = "画面にms-help.example.comと出て、電話しました。";
+        let found = find_network(text);
+        assert!(
+            matches!(&found[..], [NetMatch::Domain { domain, .. }] if domain.ascii == "ms-help.example.com"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn non_public_addresses_are_recognized() {
+        assert!(is_non_public(&"192.168.1.5".parse().unwrap()));
+        assert!(!is_non_public(&"8.8.8.8".parse().unwrap()));
+    }
+}

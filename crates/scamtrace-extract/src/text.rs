@@ -1,0 +1,162 @@
+//! Text as extraction reads it: defanged indicators made whole again (`hxxp`, `[.]`, `[at]` ...)
+//! and full-width ASCII folded, with a map back to the original byte offsets, so every span we
+//! report points into what the victim actually wrote.
+
+/// Normalized text and, for each of its bytes, the original byte offset it came from.
+pub struct Mapped {
+    pub text: String,
+    /// `origin[i]` is the original offset of normalized byte `i`; one extra entry maps the end.
+    origin: Vec<usize>,
+}
+
+impl Mapped {
+    /// The original span of the normalized range `[start, end)`.
+    pub fn span(&self, start: usize, end: usize) -> (usize, usize) {
+        let s = self.origin.get(start).copied().unwrap_or(0);
+        // The end maps to just past the last original byte that produced the range.
+        let e = if end == 0 {
+            s
+        } else {
+            self.origin
+                .get(end)
+                .copied()
+                .unwrap_or_else(|| self.origin.last().copied().unwrap_or(0))
+        };
+        (s, e.max(s))
+    }
+}
+
+/// Defanging forms and what they stand for. Longest first, matched case-insensitively.
+const DEFANGS: &[(&str, &str)] = &[
+    ("[dot]", "."),
+    ("(dot)", "."),
+    ("{dot}", "."),
+    ("[.]", "."),
+    ("(.)", "."),
+    ("{.}", "."),
+    ("[at]", "@"),
+    ("(at)", "@"),
+    ("{at}", "@"),
+    ("[@]", "@"),
+    ("(@)", "@"),
+    ("[:]", ":"),
+    ("[://]", "://"),
+    ("hxxps", "https"),
+    ("hxxp", "http"),
+    ("hXXps", "https"),
+    ("hXXp", "http"),
+    ("fxp", "ftp"),
+];
+
+/// Top-level domains that ` dot ` may introduce (`example dot com`). A closed list: " dot " is an
+/// ordinary word too.
+const SPOKEN_DOT_TLDS: &[&str] = &[
+    "com", "net", "org", "info", "biz", "us", "uk", "co", "de", "es", "fr", "jp", "ca", "au", "io",
+    "online", "site", "live", "support", "help", "tech", "xyz", "shop", "store",
+];
+
+/// Folds full-width ASCII (U+FF01–FF5E) and the ideographic full stop used in addresses.
+fn fold_char(c: char) -> char {
+    match c as u32 {
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c),
+        0x3002 | 0xFF61 => '.',
+        _ => c,
+    }
+}
+
+pub fn normalize(original: &str) -> Mapped {
+    let mut text = String::with_capacity(original.len());
+    let mut origin = Vec::with_capacity(original.len() + 1);
+    let bytes = original.as_bytes();
+    let mut i = 0;
+    'outer: while i < original.len() {
+        for (from, to) in DEFANGS {
+            let n = from.len();
+            if i + n <= bytes.len() && bytes[i..i + n].eq_ignore_ascii_case(from.as_bytes()) {
+                // `hxxp` only at a word start, followed by `s:` or `:`.
+                let is_scheme = from.starts_with('h') || from.starts_with('f');
+                if is_scheme {
+                    let before_ok = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+                    let after = bytes.get(i + n).copied();
+                    if !before_ok || !matches!(after, Some(b':') | Some(b'[')) {
+                        continue;
+                    }
+                }
+                for b in to.bytes() {
+                    text.push(b as char);
+                    origin.push(i);
+                }
+                i += n;
+                continue 'outer;
+            }
+        }
+        // ` dot ` between a label and a known TLD.
+        if bytes[i] == b' '
+            && i + 5 <= bytes.len()
+            && bytes[i..i + 5].eq_ignore_ascii_case(b" dot ")
+        {
+            let prev_ok = i > 0 && bytes[i - 1].is_ascii_alphanumeric();
+            let rest = &original[i + 5..];
+            let word: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if prev_ok && SPOKEN_DOT_TLDS.contains(&word.as_str()) {
+                text.push('.');
+                origin.push(i);
+                i += 5;
+                continue;
+            }
+        }
+        let Some(c) = original[i..].chars().next() else {
+            break;
+        };
+        let folded = fold_char(c);
+        let start = text.len();
+        text.push(folded);
+        for _ in start..text.len() {
+            origin.push(i);
+        }
+        i += c.len_utf8();
+    }
+    origin.push(original.len());
+    Mapped { text, origin }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defanged_forms_are_made_whole_and_spans_map_back() {
+        let original = "visit hxxps://ms-help[.]example[dot]com/fix or mail scam[at]evil(.)example";
+        let m = normalize(original);
+        assert_eq!(
+            m.text,
+            "visit https://ms-help.example.com/fix or mail scam@evil.example"
+        );
+        let start = m.text.find("https").unwrap();
+        let end = m.text.find(" or").unwrap();
+        let (s, e) = m.span(start, end);
+        assert_eq!(&original[s..e], "hxxps://ms-help[.]example[dot]com/fix");
+    }
+
+    #[test]
+    fn spoken_dots_need_a_known_tld() {
+        assert_eq!(
+            normalize("go to fixmypc dot com now").text,
+            "go to fixmypc.com now"
+        );
+        assert_eq!(normalize("I dot my i's").text, "I dot my i's");
+        assert_eq!(normalize("shxxp: no").text, "shxxp: no");
+    }
+
+    #[test]
+    fn full_width_ascii_folds() {
+        let original = "ｗｗｗ．ｅｘａｍｐｌｅ．ｃｏｍ";
+        let m = normalize(original);
+        assert_eq!(m.text, "www.example.com");
+        assert_eq!(m.span(0, m.text.len()), (0, original.len()));
+    }
+}
