@@ -19,7 +19,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use rand::SeedableRng;
 use scamtrace_model::Reference;
-use scamtrace_store::sql::{self, Bind, Dialect, Query, REPORT_COLUMNS, ReportRowFields};
+use scamtrace_store::decode::{self, StoreRow};
+use scamtrace_store::sql::{self, Bind, Dialect, Query, REPORT_COLUMNS};
 use scamtrace_store::*;
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow};
 use sqlx::{AssertSqlSafe, Postgres, Row};
@@ -56,7 +57,7 @@ impl PostgresStore {
             .map_err(db_error)?;
         report.indicators = rows
             .iter()
-            .map(indicator_from_row)
+            .map(|r| decode::indicator(&Columns(r)))
             .collect::<Result<_, _>>()?;
         Ok(Some(report))
     }
@@ -228,39 +229,32 @@ async fn insert_indicators(
     Ok(())
 }
 
-fn indicator_from_row(r: &PgRow) -> Result<IndicatorRow, StoreError> {
-    Ok(IndicatorRow {
-        kind: r.try_get("kind").map_err(db_error)?,
-        value: r.try_get("value").map_err(db_error)?,
-        display: r.try_get("display").map_err(db_error)?,
-        source: r.try_get("source").map_err(db_error)?,
-        span_start: r.try_get("span_start").map_err(db_error)?,
-        span_end: r.try_get("span_end").map_err(db_error)?,
-        confidence: r.try_get("confidence").map_err(db_error)?,
-        benign: r.try_get::<i64, _>("benign").map_err(db_error)? != 0,
-        linking: r.try_get::<i64, _>("linking").map_err(db_error)? != 0,
-        attributes: r.try_get("attributes").map_err(db_error)?,
-    })
+/// sqlx's row as the store's typed columns, for the shared decoders in `scamtrace_store::decode`.
+struct Columns<'a>(&'a PgRow);
+
+impl StoreRow for Columns<'_> {
+    fn text(&self, column: &str) -> Result<String, StoreError> {
+        self.0.try_get(column).map_err(db_error)
+    }
+    fn opt_text(&self, column: &str) -> Result<Option<String>, StoreError> {
+        self.0.try_get(column).map_err(db_error)
+    }
+    fn int(&self, column: &str) -> Result<i64, StoreError> {
+        self.0.try_get(column).map_err(db_error)
+    }
+    fn real(&self, column: &str) -> Result<f64, StoreError> {
+        self.0.try_get(column).map_err(db_error)
+    }
+    fn bytes(&self, column: &str) -> Result<Vec<u8>, StoreError> {
+        self.0.try_get(column).map_err(db_error)
+    }
+    fn opt_bytes(&self, column: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.0.try_get(column).map_err(db_error)
+    }
 }
 
 fn report_from_row(row: &PgRow) -> Result<StoredReport, StoreError> {
-    let fields = ReportRowFields {
-        id: row.try_get("id").map_err(db_error)?,
-        reference: row.try_get("reference").map_err(db_error)?,
-        received_at: row.try_get("received_at").map_err(db_error)?,
-        source: row.try_get("source").map_err(db_error)?,
-        occurred_on: row.try_get("occurred_on").map_err(db_error)?,
-        country: row.try_get("country").map_err(db_error)?,
-        language: row.try_get("language").map_err(db_error)?,
-        contact_method: row.try_get("contact_method").map_err(db_error)?,
-        brand_text: row.try_get("brand_text").map_err(db_error)?,
-        brand_slug: row.try_get("brand_slug").map_err(db_error)?,
-        brand_name: row.try_get("brand_name").map_err(db_error)?,
-        details: row.try_get("details").map_err(db_error)?,
-        narrative: row.try_get("narrative").map_err(db_error)?,
-        reporter_sealed: row.try_get("reporter_sealed").map_err(db_error)?,
-    };
-    fields.into_report()
+    decode::report(&Columns(row))
 }
 
 #[async_trait]
@@ -426,17 +420,7 @@ impl Store for PostgresStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(db_error)?;
-        row.map(|r| {
-            Ok(TokenRecord {
-                id: r.try_get("id").map_err(db_error)?,
-                hash: r.try_get("hash").map_err(db_error)?,
-                role: r.try_get("role").map_err(db_error)?,
-                label: r.try_get("label").map_err(db_error)?,
-                organization: r.try_get("organization").map_err(db_error)?,
-                created_at: from_micros(r.try_get("created_at").map_err(db_error)?),
-            })
-        })
-        .transpose()
+        row.as_ref().map(|r| decode::token(&Columns(r))).transpose()
     }
 
     async fn insert_session(&self, s: SessionRecord) -> Result<(), StoreError> {
@@ -463,16 +447,9 @@ impl Store for PostgresStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(db_error)?;
-        row.map(|r| {
-            Ok(SessionRecord {
-                hash: r.try_get("hash").map_err(db_error)?,
-                token_id: r.try_get("token_id").map_err(db_error)?,
-                role: r.try_get("role").map_err(db_error)?,
-                created_at: from_micros(r.try_get("created_at").map_err(db_error)?),
-                expires_at: from_micros(r.try_get("expires_at").map_err(db_error)?),
-            })
-        })
-        .transpose()
+        row.as_ref()
+            .map(|r| decode::session(&Columns(r)))
+            .transpose()
     }
 
     async fn delete_session(&self, hash: &[u8]) -> Result<(), StoreError> {
@@ -505,17 +482,7 @@ impl Store for PostgresStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db_error)?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditEvent {
-                    at: from_micros(r.try_get("at").map_err(db_error)?),
-                    actor: r.try_get("actor").map_err(db_error)?,
-                    action: r.try_get("action").map_err(db_error)?,
-                    subject: r.try_get("subject").map_err(db_error)?,
-                    reason: r.try_get("reason").map_err(db_error)?,
-                })
-            })
-            .collect()
+        rows.iter().map(|r| decode::audit(&Columns(r))).collect()
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -20,6 +20,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod decode;
 pub mod sql;
 mod types;
 

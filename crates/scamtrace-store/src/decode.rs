@@ -1,0 +1,85 @@
+//! Reading rows into records, once for both backends: each backend wraps its row type in
+//! [`StoreRow`], and these functions decode the same columns the same way for both.
+
+use crate::sql::ReportRowFields;
+use crate::{
+    AuditEvent, IndicatorRow, SessionRecord, StoreError, StoredReport, TokenRecord, from_micros,
+};
+
+/// Typed column access, which each backend provides for its row type (a thin wrapper over
+/// sqlx's `try_get`).
+pub trait StoreRow {
+    fn text(&self, column: &str) -> Result<String, StoreError>;
+    fn opt_text(&self, column: &str) -> Result<Option<String>, StoreError>;
+    fn int(&self, column: &str) -> Result<i64, StoreError>;
+    fn real(&self, column: &str) -> Result<f64, StoreError>;
+    fn bytes(&self, column: &str) -> Result<Vec<u8>, StoreError>;
+    fn opt_bytes(&self, column: &str) -> Result<Option<Vec<u8>>, StoreError>;
+}
+
+/// A report row (the columns of [`crate::sql::REPORT_COLUMNS`]).
+pub fn report(row: &impl StoreRow) -> Result<StoredReport, StoreError> {
+    ReportRowFields {
+        id: row.text("id")?,
+        reference: row.text("reference")?,
+        received_at: row.int("received_at")?,
+        source: row.text("source")?,
+        occurred_on: row.opt_text("occurred_on")?,
+        country: row.text("country")?,
+        language: row.opt_text("language")?,
+        contact_method: row.text("contact_method")?,
+        brand_text: row.opt_text("brand_text")?,
+        brand_slug: row.opt_text("brand_slug")?,
+        brand_name: row.opt_text("brand_name")?,
+        details: row.text("details")?,
+        narrative: row.text("narrative")?,
+        reporter_sealed: row.opt_bytes("reporter_sealed")?,
+    }
+    .into_report()
+}
+
+pub fn indicator(r: &impl StoreRow) -> Result<IndicatorRow, StoreError> {
+    Ok(IndicatorRow {
+        kind: r.text("kind")?,
+        value: r.text("value")?,
+        display: r.text("display")?,
+        source: r.text("source")?,
+        span_start: r.int("span_start")?,
+        span_end: r.int("span_end")?,
+        confidence: r.real("confidence")?,
+        benign: r.int("benign")? != 0,
+        linking: r.int("linking")? != 0,
+        attributes: r.text("attributes")?,
+    })
+}
+
+pub fn token(r: &impl StoreRow) -> Result<TokenRecord, StoreError> {
+    Ok(TokenRecord {
+        id: r.text("id")?,
+        hash: r.bytes("hash")?,
+        role: r.text("role")?,
+        label: r.opt_text("label")?,
+        organization: r.opt_text("organization")?,
+        created_at: from_micros(r.int("created_at")?),
+    })
+}
+
+pub fn session(r: &impl StoreRow) -> Result<SessionRecord, StoreError> {
+    Ok(SessionRecord {
+        hash: r.bytes("hash")?,
+        token_id: r.text("token_id")?,
+        role: r.text("role")?,
+        created_at: from_micros(r.int("created_at")?),
+        expires_at: from_micros(r.int("expires_at")?),
+    })
+}
+
+pub fn audit(r: &impl StoreRow) -> Result<AuditEvent, StoreError> {
+    Ok(AuditEvent {
+        at: from_micros(r.int("at")?),
+        actor: r.text("actor")?,
+        action: r.text("action")?,
+        subject: r.text("subject")?,
+        reason: r.opt_text("reason")?,
+    })
+}
