@@ -65,7 +65,17 @@ pub const GIFT_CARDS: &[(&str, &str, &[&str])] = &[
     (
         "pcs",
         "PCS",
-        &["pcs mastercard", "coupon pcs", "carte pcs", "recharge pcs"],
+        &[
+            "pcs mastercard",
+            "coupon pcs",
+            "coupons pcs",
+            "carte pcs",
+            "cartes pcs",
+            "recharge pcs",
+            "recharges pcs",
+            "ticket pcs",
+            "tickets pcs",
+        ],
     ),
     ("transcash", "Transcash", &["transcash"]),
     ("neosurf", "Neosurf", &["neosurf"]),
@@ -124,14 +134,17 @@ fn find_in(text: &str, lower: &str) -> Vec<GiftCardMatch> {
                 if !before_ok {
                     continue;
                 }
+                // A card word just after ("Steam cards") or just before ("tarjetas Steam").
                 let mut window_end = (end + 24).min(lower.len());
                 while !lower.is_char_boundary(window_end) {
                     window_end -= 1;
                 }
+                // The word just before, as in "tarjetas Steam" (not "gift cards at Walmart").
+                let previous_word = lower[..start].split_whitespace().next_back().unwrap_or("");
                 let carded = CARD_WORDS.iter().any(|w| alias.contains(w))
                     || CARD_WORDS
                         .iter()
-                        .any(|w| lower[start..window_end].contains(w));
+                        .any(|w| lower[end..window_end].contains(w) || previous_word.contains(w));
                 if carded && !found.iter().any(|f| f.start < end && start < f.end) {
                     found.push(GiftCardMatch {
                         start,

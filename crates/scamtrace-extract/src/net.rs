@@ -352,8 +352,10 @@ fn classify(text: &str, mut start: usize, mut end: usize, found: &mut Vec<NetMat
     if let Some(at) = token.find('@') {
         // Trim what cannot start a local part ("email:bob@x.com").
         let local_start = token[..at]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || "._%+-".contains(c)))
-            .map(|p| p + 1)
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !(c.is_ascii_alphanumeric() || "._%+-".contains(*c)))
+            .map(|(i, c)| i + c.len_utf8())
             .unwrap_or(0);
         if let Some((email, domain)) = parse_email(&token[local_start..]) {
             found.push(NetMatch::Email {
