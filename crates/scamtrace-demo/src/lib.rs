@@ -59,6 +59,10 @@ pub struct DemoReport {
     /// Index into [`Demo::operations`] of the operation behind it; `None` for one-off scams and
     /// noise.
     pub operation: Option<usize>,
+    /// E.164 of every scammer number written into the narrative (in whatever format the victim
+    /// used), in order of first mention; empty when the story quotes none. Decoys such as the
+    /// victim's own number are not in it. The ground truth for phone extraction from free text.
+    pub planted_phones: Vec<String>,
 }
 
 /// A planned demo: its operations, and a lazy, deterministic stream of reports.
@@ -160,26 +164,28 @@ impl Demo {
                     rank,
                     size: op.size_hint,
                 };
+                let (report, planted_phones) =
+                    report::victim(&mut rng, &self.profiles[index], &op.pools(), when);
                 DemoReport {
-                    report: report::victim(&mut rng, &self.profiles[index], &op.pools(), when),
+                    report,
                     operation: Some(index),
+                    planted_phones,
                 }
             }
             Slot::OneOff(j) => {
                 let one_off = OneOff::new(&mut rng, &self.serials, j as u64);
+                let (report, planted_phones) =
+                    report::victim(&mut rng, &one_off.profile, &one_off.pools(), When::Anytime);
                 DemoReport {
-                    report: report::victim(
-                        &mut rng,
-                        &one_off.profile,
-                        &one_off.pools(),
-                        When::Anytime,
-                    ),
+                    report,
                     operation: None,
+                    planted_phones,
                 }
             }
             Slot::Noise => DemoReport {
                 report: report::noise(&mut rng),
                 operation: None,
+                planted_phones: Vec::new(),
             },
         }
     }

@@ -8,7 +8,7 @@ use crate::brands::Brand;
 use crate::calendar::{Day, FIRST_DAY, LAST_DAY};
 use crate::locale::{self, GLOBAL_COUNTRIES, Lang};
 use crate::money::{self, Method};
-use crate::narrative::{self, Loss, Story};
+use crate::narrative::{self, Loss, Story, StoryPhone};
 use crate::operations::{Pools, Profile};
 use crate::people;
 use crate::phones;
@@ -141,8 +141,14 @@ fn push_new<'a>(list: &mut Vec<&'a String>, item: Option<&'a String>) {
     }
 }
 
-/// The report of one victim of `profile`'s scammer.
-pub(crate) fn victim(rng: &mut DemoRng, profile: &Profile, pools: &Pools<'_>, when: When) -> Value {
+/// The report of one victim of `profile`'s scammer, and the E.164 of each scammer number its
+/// narrative quotes.
+pub(crate) fn victim(
+    rng: &mut DemoRng,
+    profile: &Profile,
+    pools: &Pools<'_>,
+    when: When,
+) -> (Value, Vec<String>) {
     let country = profile.audience.country(rng);
     let lang = locale::language_for(rng, country, profile.audience.francophone());
     let currency = locale::currency_for(rng, country);
@@ -184,10 +190,14 @@ pub(crate) fn victim(rng: &mut DemoRng, profile: &Profile, pools: &Pools<'_>, wh
         let written = phones::written(rng, e164, lang);
         if placement.in_story() && story_phone.is_none() {
             // Victims often write the number differently in the story than in the field.
-            story_phone = Some(if chance(rng, 0.5) {
+            let written = if chance(rng, 0.5) {
                 written.clone()
             } else {
                 phones::written(rng, e164, lang)
+            };
+            story_phone = Some(StoryPhone {
+                written,
+                e164: (*e164).clone(),
             });
         }
         if placement.in_field() {
@@ -268,14 +278,12 @@ pub(crate) fn victim(rng: &mut DemoRng, profile: &Profile, pools: &Pools<'_>, wh
         remote_id: story_remote_id,
         loss,
     };
-    report.insert(
-        "narrative".into(),
-        Value::String(narrative::write(rng, &story)),
-    );
+    let narrative = narrative::write(rng, &story);
+    report.insert("narrative".into(), Value::String(narrative.text));
     if chance(rng, 0.6) {
         report.insert("reporter".into(), people::reporter(rng, lang, country));
     }
-    Value::Object(report)
+    (Value::Object(report), narrative.planted_phones)
 }
 
 /// The `payment` object (if the victim filled it in) and the loss as the story tells it.

@@ -533,3 +533,61 @@ fn a_hundred_thousand_reports_stream_through() {
         assert_eq!(per_operation[op.index], op.size_hint);
     }
 }
+
+/// The narrative's runs of digits, with the separators victims put inside a number removed and
+/// letter O and full-width digits read as digits; anything else ends a run.
+fn digit_runs(text: &str) -> Vec<String> {
+    let mut runs = vec![String::new()];
+    for c in text.chars() {
+        match c {
+            ' ' | '-' | '.' | '(' | ')' | '+' | '－' | '（' | '）' | '＋' => {}
+            _ => {
+                let d = digits_of(&c.to_string());
+                match runs.last_mut() {
+                    Some(run) if !d.is_empty() => run.push_str(&d),
+                    _ => runs.push(String::new()),
+                }
+            }
+        }
+    }
+    runs.retain(|r| !r.is_empty());
+    runs
+}
+
+#[test]
+fn planted_phones_are_the_scammer_numbers_in_the_narrative() {
+    let demo = Demo::new(9, 3_000);
+    let mut with = 0;
+    for r in demo.reports() {
+        let narrative = str_of(&r.report, "narrative");
+        let runs = digit_runs(narrative);
+        for e164 in &r.planted_phones {
+            assert!(
+                e164.starts_with('+') && e164[1..].bytes().all(|b| b.is_ascii_digit()),
+                "{e164}"
+            );
+            assert!(
+                runs.iter().any(|run| run.contains(significant(e164))),
+                "{e164} not in {narrative:?}"
+            );
+        }
+        // And none is left out: an operation's number in the story is in the list.
+        if let Some(index) = r.operation {
+            for e164 in &demo.operations[index].phone_numbers {
+                if runs.iter().any(|run| run.contains(significant(e164))) {
+                    assert!(r.planted_phones.contains(e164), "{e164} in {narrative:?}");
+                }
+            }
+        }
+        with += usize::from(!r.planted_phones.is_empty());
+    }
+    // Most victims remember a number, and most of those quote it in the story.
+    assert!(
+        (900..2_400).contains(&with),
+        "{with} narratives with a number"
+    );
+    assert_eq!(
+        Demo::new(9, 3_000).report(17).map(|r| r.planted_phones),
+        demo.report(17).map(|r| r.planted_phones)
+    );
+}

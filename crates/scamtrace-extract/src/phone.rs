@@ -135,7 +135,7 @@ pub fn parse_phone(text: &str, default_region: &str) -> Option<PhoneMatch> {
     }
     // A valid number with words around it ("1-888-555-0142 Microsoft") beats an invalid
     // reading of the whole field.
-    if let Some(c) = scan_runs(&norm.text, region, &vanity, &mut budget).first() {
+    if let Some(c) = scan_runs(&norm.text, region, &mut budget).first() {
         return Some(to_match(&c.number, span, EMBEDDED_FIELD_CONFIDENCE));
     }
     // An invalid number still links reports by its digits, so a short one ("12" is a
@@ -158,16 +158,19 @@ pub fn find_phones(text: &str, default_region: &str) -> Vec<PhoneMatch> {
     let norm = Normalized::new(text);
     let mut budget = Budget::for_len(text.len());
     let vanity = find_vanity(&norm.text, region, &mut budget);
-    let plain = scan_runs(&norm.text, region, &vanity, &mut budget);
+    let plain = scan_runs(&norm.text, region, &mut budget);
 
+    // Where both readings claim the same characters the plain one wins: letters after a valid
+    // number are far more often the next word than part of the number.
     let mut all: Vec<Candidate> = vanity
         .into_iter()
         .filter(|v| {
-            norm.text.as_bytes().get(v.span.start) == Some(&b'+')
-                || !label_attached(&norm.text, v.span.start)
+            !overlaps_any(&plain, &v.span)
+                && (norm.text.as_bytes().get(v.span.start) == Some(&b'+')
+                    || !label_attached(&norm.text, v.span.start))
         })
-        .chain(plain)
         .collect();
+    all.extend(plain);
     all.sort_by_key(|c| c.span.start);
     all.iter()
         .map(|c| {
@@ -438,11 +441,7 @@ fn find_vanity(text: &str, region: Option<Region>, budget: &mut Budget) -> Vec<C
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() && !budget.is_spent() {
-        let c = b[i];
-        let may_start = c == b'+' || c == b'(' || c.is_ascii_digit();
-        let glued = i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'+');
-        if may_start
-            && !glued
+        if vanity_may_start(b, i)
             && let Some(found) = vanity_at(text, i, region, budget)
         {
             i = found.span.end;
@@ -452,6 +451,32 @@ fn find_vanity(text: &str, region: Option<Region>, budget: &mut Budget) -> Vec<C
         i += 1;
     }
     out
+}
+
+/// A vanity number starts where a number starts: not glued to a word, not inside another
+/// number ("(866) 873-2811 The", "1 425 828 363"), not in an amount ("$860").
+fn vanity_may_start(b: &[u8], i: usize) -> bool {
+    let Some(&c) = b.get(i) else {
+        return false;
+    };
+    if !(c == b'+' || c == b'(' || c.is_ascii_digit()) {
+        return false;
+    }
+    if i == 0 {
+        return true;
+    }
+    let prev = b[i - 1];
+    if prev.is_ascii_alphanumeric() || prev == b'+' {
+        return false;
+    }
+    let inside_number = matches!(prev, b' ' | b'-' | b'.')
+        && i >= 2
+        && (b[i - 2].is_ascii_digit() || b[i - 2] == b')');
+    let mut k = i;
+    while k > 0 && b[k - 1] == b' ' {
+        k -= 1;
+    }
+    !inside_number && !char_before(b, k).is_some_and(is_money)
 }
 
 fn digits_at(b: &[u8], from: usize, limit: usize) -> usize {
@@ -557,6 +582,11 @@ fn vanity_at(
     for group_index in 0..6 {
         let seps: &[u8] = if group_index == 0 { b" -.)" } else { b" -." };
         let g_start = seps_at(b, p, limit, seps, 2);
+        let sep = &b[p..g_start];
+        // "…7963. Officer": a full stop with more after it ends the sentence, not a group.
+        if sep.len() > 1 && sep.contains(&b'.') {
+            break;
+        }
         let mut g_end = g_start;
         while g_end < limit && b[g_end].is_ascii_alphanumeric() {
             g_end += 1;
@@ -570,7 +600,9 @@ fn vanity_at(
             .copied()
             .filter(u8::is_ascii_alphabetic)
             .collect();
-        if !group_letters.is_empty() && !vanity_case(&group_letters) {
+        if !group_letters.is_empty()
+            && !vanity_letters_ok(&group_letters, sep, !b[start..g_start].contains(&b' '))
+        {
             break;
         }
         letters |= !group_letters.is_empty();
@@ -639,11 +671,21 @@ fn dial(c: u8) -> Option<u8> {
     }
 }
 
-/// Vanity words are written in capitals ("FIX-MYPC") or capitalised ("Flowers"); lower-case
-/// letters after a number are ordinary words ("+1 888 555 call").
-fn vanity_case(letters: &[u8]) -> bool {
-    letters.iter().all(u8::is_ascii_uppercase)
-        || (letters[0].is_ascii_uppercase() && letters[1..].iter().all(u8::is_ascii_lowercase))
+/// Vanity letters follow a digit group or other vanity letters directly (in the same token, or
+/// after one dash or space; after the closing bracket of an area code) and are written in
+/// capitals ("1-800-FIX-MYPC"). A capitalised word is the next sentence ("(866) 873-2811 The
+/// website", "0800 124 1715. Sie") unless a dash glues it into the number's own token
+/// ("1-800-Flowers"); lower-case letters are ordinary words ("+1 888 555 call").
+fn vanity_letters_ok(letters: &[u8], sep: &[u8], one_token: bool) -> bool {
+    let Some((first, rest)) = letters.split_first() else {
+        return true;
+    };
+    if !matches!(sep, b"" | b"-" | b" " | b")" | b") " | b")-") {
+        return false;
+    }
+    let capitals = first.is_ascii_uppercase() && rest.iter().all(u8::is_ascii_uppercase);
+    let capitalised = first.is_ascii_uppercase() && rest.iter().all(u8::is_ascii_lowercase);
+    capitals || (capitalised && one_token && matches!(sep, b"" | b"-"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -660,13 +702,10 @@ fn is_phone_byte(c: u8) -> bool {
 /// Runs of digits and separators, split into space-separated tokens; every window of up to
 /// `MAX_WINDOW_TOKENS` whole tokens starting at a token is a candidate, longest first. Windows
 /// never start or end inside a token, so a fragment of an order number or a date
-/// (`112-4455661-2233445`) is never tried on its own.
-fn scan_runs(
-    text: &str,
-    region: Option<Region>,
-    vanity: &[Candidate],
-    budget: &mut Budget,
-) -> Vec<Candidate> {
+/// (`112-4455661-2233445`) is never tried on its own, and never start at a token that
+/// continues the digit groups before it (see `continues_number`), so dropping the leading
+/// groups of an ID ("1 078 480 506") does not make a different valid number of the rest.
+fn scan_runs(text: &str, region: Option<Region>, budget: &mut Budget) -> Vec<Candidate> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -679,7 +718,7 @@ fn scan_runs(
         while i < b.len() && is_phone_byte(b[i]) {
             i += 1;
         }
-        scan_run(text, run_start..i, region, vanity, budget, &mut out);
+        scan_run(text, run_start..i, region, budget, &mut out);
     }
     out
 }
@@ -688,7 +727,6 @@ fn scan_run(
     text: &str,
     run: Range<usize>,
     region: Option<Region>,
-    vanity: &[Candidate],
     budget: &mut Budget,
     out: &mut Vec<Candidate>,
 ) {
@@ -716,9 +754,15 @@ fn scan_run(
     let mut labelled: Option<bool> = None;
 
     let mut t = 0;
+    // A window may start at the run's first token or right after a number found in the run.
+    let mut at_number_start = true;
     while t < tokens.len() {
         if budget.is_spent() {
             return;
+        }
+        if !at_number_start && continues_number(b, &tokens[t - 1], &tokens[t]) {
+            t += 1;
+            continue;
         }
         let mut last = t;
         while last + 1 < tokens.len()
@@ -739,7 +783,7 @@ fn scan_run(
                 let Some(window) = trim_window(b, window) else {
                     continue;
                 };
-                if window.len() > MAX_WINDOW_BYTES || overlaps_any(vanity, &window) {
+                if window.len() > MAX_WINDOW_BYTES {
                     continue;
                 }
                 let digits = b[window.clone()]
@@ -769,10 +813,32 @@ fn scan_run(
                     vanity: false,
                 });
                 t = u + 1;
+                at_number_start = true;
             }
-            None => t += 1,
+            None => {
+                t += 1;
+                at_number_start = false;
+            }
         }
     }
+}
+
+/// Does `cur` carry on the digit groups of `prev` ("1 866 990 7725", "(866) 873-2811")? Then a
+/// number cannot start at `cur`: one space between digit groups joins them, while a slash
+/// ("24/7 0800 1234567") or a wider gap separates.
+fn continues_number(b: &[u8], prev: &Range<usize>, cur: &Range<usize>) -> bool {
+    let prev_bytes = &b[prev.clone()];
+    let groups_only = prev_bytes.iter().any(u8::is_ascii_digit)
+        && prev_bytes
+            .iter()
+            .all(|&c| c.is_ascii_digit() || matches!(c, b'-' | b'.' | b'(' | b')' | b'+'));
+    let prev_ends_group = prev_bytes
+        .last()
+        .is_some_and(|&c| c.is_ascii_digit() || c == b')');
+    let cur_starts_group = b
+        .get(cur.start)
+        .is_some_and(|&c| c.is_ascii_digit() || c == b'(');
+    cur.start == prev.end + 1 && groups_only && prev_ends_group && cur_starts_group
 }
 
 fn run_is_labelled(text: &str, tokens: &[Range<usize>], run: &Range<usize>) -> bool {
@@ -802,10 +868,26 @@ fn overlaps_any(spans: &[Candidate], w: &Range<usize>) -> bool {
     spans.get(idx).is_some_and(|c| c.span.start < w.end)
 }
 
-/// Is this window, exactly, a valid number that is not a decoy?
+/// Is this window, exactly, a valid number that is not a decoy? Read as written, or failing
+/// that as a North American number written with its country code.
 fn try_window(
     text: &str,
     w: Range<usize>,
+    region: Option<Region>,
+    budget: &mut Budget,
+) -> Option<PhoneNumber> {
+    let s = text.get(w.clone())?;
+    try_reading(text, &w, s, region, budget).or_else(|| {
+        let dialled = with_nanp_country_code(s, region)?;
+        try_reading(text, &w, &dialled, region, budget)
+    })
+}
+
+/// Is `read`, the window's text or what it dials, a valid number that is not a decoy?
+fn try_reading(
+    text: &str,
+    w: &Range<usize>,
+    read: &str,
     region: Option<Region>,
     budget: &mut Budget,
 ) -> Option<PhoneNumber> {
@@ -814,7 +896,7 @@ fn try_window(
     if !budget.take(1) {
         return None;
     }
-    let number = PHONE_NUMBER_UTIL.parse(s, region).ok()?;
+    let number = PHONE_NUMBER_UTIL.parse(read, region).ok()?;
     if !number.is_valid() {
         return None;
     }
@@ -826,7 +908,7 @@ fn try_window(
     {
         return None;
     }
-    if is_reference_marked(text, &w) || looks_like_non_phone(s) || is_time_part(b, &w) {
+    if is_reference_marked(text, w) || looks_like_non_phone(s) || is_time_part(b, w) {
         return None;
     }
     if number.country_code == 1 && !starts_with_lead && !nanp_grouping_ok(s, &number) {
@@ -838,14 +920,29 @@ fn try_window(
     if !budget.take(2) {
         return None;
     }
-    let found = s
+    let found = read
         .phone_number_matcher_builder()
         .preferred_region(region)
         .leniency(Leniency::Valid)
         .build_fallible()
         .next()?
         .ok()?;
-    (found.start == 0 && found.end() == s.len()).then_some(number)
+    (found.start == 0 && found.end() == read.len()).then_some(number)
+}
+
+/// "1 866 990 7725" from a victim outside North America is a North American number written
+/// with its country code (scammers' toll-free numbers are), not a local number behind a stray
+/// 1 ("1 800 493 0784" is a German shared-cost number only to `is_valid`). Only for a lone
+/// leading "1" group and 11 digits: "1800 123 4567" is an Indian toll-free number, and is read
+/// as such before this is tried.
+fn with_nanp_country_code(s: &str, region: Option<Region>) -> Option<String> {
+    if region.is_none() || is_nanp(region) {
+        return None;
+    }
+    let b = s.as_bytes();
+    let lone_one = b.first() == Some(&b'1') && b.get(1).is_some_and(|c| !c.is_ascii_digit());
+    let digits = b.iter().filter(|c| c.is_ascii_digit()).count();
+    (lone_one && digits == 11).then(|| format!("+{s}"))
 }
 
 fn is_latin_letter(c: char) -> bool {
@@ -874,12 +971,20 @@ const CURRENCY_WORDS: &[&str] = &[
 ];
 
 /// `#112…`, `№ 1234…`, or an amount with the currency a space away ("1 299 000 €", "USD 2125551234").
+/// A number sign is a phone number's own after a phone word ("phone # 1-888-…") and never
+/// marks a number written with `+`.
 fn is_reference_marked(text: &str, w: &Range<usize>) -> bool {
     let before = text[..w.start].trim_end_matches(' ');
     let after = text[w.end..].trim_start_matches(' ');
     let prev = before.chars().next_back();
     let next = after.chars().next();
-    if prev.is_some_and(|c| matches!(c, '#' | '№') || is_money(c)) || next.is_some_and(is_money) {
+    if prev.is_some_and(is_money) || next.is_some_and(is_money) {
+        return true;
+    }
+    if let Some(sign) = prev.filter(|&c| matches!(c, '#' | '№'))
+        && text.as_bytes().get(w.start) != Some(&b'+')
+        && !cue_word_ends(&before[..before.len() - sign.len_utf8()])
+    {
         return true;
     }
     let head = after.chars().take(8).collect::<String>().to_lowercase();
@@ -922,7 +1027,10 @@ fn looks_like_non_phone(s: &str) -> bool {
     let num = |g: &str| g.parse::<u32>().unwrap_or(u32::MAX);
     if groups.len() == 4
         && single_sep(&['.'])
-        && groups.iter().all(|g| g.len() <= 3 && num(g) <= 255)
+        // Addresses are not written with leading zeros; trunk prefixes are ("012.34.56.78").
+        && groups
+            .iter()
+            .all(|g| g.len() <= 3 && num(g) <= 255 && !(g.len() > 1 && g.starts_with('0')))
     {
         return true;
     }
@@ -1284,6 +1392,15 @@ const CUES: &[&str] = &[
     "📞",
     "℡",
 ];
+
+/// Does `text` end with a cue word, give or take the punctuation of an abbreviation
+/// ("phone", "Tel.", "電話:")?
+fn cue_word_ends(text: &str) -> bool {
+    let hay = context_before(text, text.len());
+    let hay = hay.trim_end_matches([' ', '.', ':']);
+    CUES.iter()
+        .any(|cue| keyword_hits(hay, cue).any(|hit| hit.end == hay.len()))
+}
 
 fn has_cue(hay: &str) -> bool {
     CUES.iter()
@@ -1751,6 +1868,176 @@ mod tests {
             let found = find_phones(text, region);
             assert_eq!(found.len(), 1, "{text}: {found:?}");
             assert_eq!(&text[found[0].start..found[0].end], expected, "{text}");
+        }
+    }
+
+    /// Victims write "phone #" as often as "phone:"; "order #" still labels an order.
+    #[test]
+    fn number_sign_after_a_phone_word_is_the_phone_number() {
+        let cases: &[(&str, &str, &str, &str)] = &[
+            // (region, text, e164, span)
+            (
+                "US",
+                "phone # 1-888-466-1960",
+                "+18884661960",
+                "1-888-466-1960",
+            ),
+            (
+                "US",
+                "tel # +1-866-340-1163",
+                "+18663401163",
+                "+1-866-340-1163",
+            ),
+            (
+                "US",
+                "phone # +44 (0)800 425 9924",
+                "+448004259924",
+                "+44 (0)800 425 9924",
+            ),
+            (
+                "US",
+                "phone # +1 (888) 245-1075",
+                "+18882451075",
+                "+1 (888) 245-1075",
+            ),
+            (
+                "US",
+                "phone # 1 833 692 4498",
+                "+18336924498",
+                "1 833 692 4498",
+            ),
+            ("US", "Number # 8007724225", "+18007724225", "8007724225"),
+            ("AU", "phone # 1800024529", "+611800024529", "1800024529"),
+            ("DE", "Tel.# 030 1234567", "+49301234567", "030 1234567"),
+            // With `+` the sign marks nothing, whatever word is before it.
+            (
+                "US",
+                "see # +1 888 555 0142",
+                "+18885550142",
+                "+1 888 555 0142",
+            ),
+        ];
+        for &(region, text, e164, span) in cases {
+            assert_valid(e164);
+            let found = find_phones(text, region);
+            assert_eq!(found.len(), 1, "{region}: {text}: {found:?}");
+            assert_eq!(found[0].e164, e164, "{region}: {text}");
+            assert_eq!(
+                &text[found[0].start..found[0].end],
+                span,
+                "{region}: {text}"
+            );
+        }
+        for decoy in [
+            "order # 1234567890",
+            "order number # 2125551234",
+            "ticket # 212-555-1234",
+            "# 2125551234",
+        ] {
+            assert_eq!(e164s(decoy, "US"), Vec::<String>::new(), "{decoy}");
+        }
+    }
+
+    /// A vanity reading starting inside a number, or swallowing the next sentence's first word,
+    /// used to replace the real number with a made-up one.
+    #[test]
+    fn vanity_letters_do_not_come_from_the_next_sentence() {
+        let cases: &[(&str, &str, &[&str])] = &[
+            (
+                "US",
+                "told me to call 1-800-863-7963. Officer",
+                &["+18008637963"],
+            ),
+            ("US", "(866) 873-2811 The website", &["+18668732811"]),
+            ("US", "I paid $860. Everything was gone", &[]),
+            ("US", "With AnyDesk, the ID was 1 425 828 363. They", &[]),
+            ("DE", "Ich rief 0800 124 1715. Sie", &["+498001241715"]),
+            ("US", "call 1-800-863-7963 Officer Jones", &["+18008637963"]),
+        ];
+        for &(region, text, expected) in cases {
+            for e164 in expected {
+                assert_valid(e164);
+            }
+            let found = find_phones(text, region);
+            assert_eq!(
+                found.iter().map(|m| m.e164.as_str()).collect::<Vec<_>>(),
+                expected,
+                "{region}: {text}"
+            );
+            assert!(
+                found
+                    .iter()
+                    .all(|m| (m.confidence - VANITY_CONFIDENCE).abs() > f32::EPSILON),
+                "{text}: {found:?}"
+            );
+        }
+        // Capitals, or a capitalised word in the number's own token, are still vanity letters.
+        for (region, text, e164) in [
+            ("US", "call 1-800-FIX-MYPC. Then", "+18003496972"),
+            ("US", "call (888) FIX-MYPC now", "+18883496972"),
+            ("DE", "call +1 (800) FIX-MYPC now", "+18003496972"),
+            ("US", "call 1-800-Flowers now", "+18003569377"),
+        ] {
+            assert_valid(e164);
+            let found = find_phones(text, region);
+            assert_eq!(found.len(), 1, "{text}: {found:?}");
+            assert_eq!(found[0].e164, e164, "{text}");
+            assert!((found[0].confidence - VANITY_CONFIDENCE).abs() < f32::EPSILON);
+        }
+    }
+
+    /// Dropping the leading groups of a run made a different valid number of the rest.
+    #[test]
+    fn numbers_start_where_their_digit_groups_start() {
+        // A North American number with its country code, written outside North America.
+        for (region, text) in [
+            ("IN", "I called 1 866 990 7725"),
+            ("GB", "I called 1-866-990-7725 back"),
+        ] {
+            let found = find_phones(text, region);
+            assert_eq!(found.len(), 1, "{region}: {found:?}");
+            assert_eq!(found[0].e164, "+18669907725", "{region}");
+            assert_eq!(&text[found[0].start..found[0].end], &text[9..23]);
+        }
+        assert_eq!(e164s("unter 1 800 493 0784", "DE"), ["+18004930784"]);
+        assert_eq!(
+            parse_phone("1 877 996 7062", "IN").map(|m| m.e164),
+            Some("+18779967062".to_owned())
+        );
+        // Indian toll-free numbers start with 1800 and stay Indian.
+        assert_eq!(e164s("call 1800 123 4567", "IN"), ["+9118001234567"]);
+        // A remote-desktop ID is not a number without its first group.
+        assert_eq!(
+            e164s("read him the number 1 078 480 506", "NZ"),
+            Vec::<String>::new()
+        );
+        // A slash or a found number ends the groups before; the next number may start.
+        assert_eq!(e164s("open 24/7 0800 1234567", "DE"), ["+498001234567"]);
+        assert_eq!(
+            e164s("888-555-0142 888-555-0143", "US"),
+            ["+18885550142", "+18885550143"]
+        );
+    }
+
+    #[test]
+    fn dotted_numbers_with_a_trunk_zero_are_not_ip_addresses() {
+        for (region, text, e164) in [
+            ("BE", "012.34.56.78", "+3212345678"),
+            ("CH", "021.234.56.78", "+41212345678"),
+            ("SE", "070.123.45.67", "+46701234567"),
+            ("VN", "067.201.23.45", "+84672012345"),
+        ] {
+            assert_valid(e164);
+            assert_eq!(
+                parse_phone(text, region).map(|m| m.e164),
+                Some(e164.to_owned()),
+                "{region}: {text}"
+            );
+            assert_eq!(e164s(&format!("call {text}"), region), [e164], "{region}");
+        }
+        for region in ["BE", "CH", "SE", "VN", "NO"] {
+            assert_eq!(parse_phone("21.23.45.67", region), None, "{region}");
+            assert_eq!(e164s("connect to 10.0.0.1", region), Vec::<String>::new());
         }
     }
 

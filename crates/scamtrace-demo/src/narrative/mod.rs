@@ -29,13 +29,26 @@ pub(crate) struct Story {
     pub(crate) contact: Contact,
     pub(crate) day: Option<Day>,
     pub(crate) brand: String,
-    pub(crate) phone: Option<String>,
+    pub(crate) phone: Option<StoryPhone>,
     pub(crate) site: Option<String>,
     pub(crate) email: Option<String>,
     pub(crate) alias: Option<String>,
     pub(crate) tool: Option<&'static str>,
     pub(crate) remote_id: Option<String>,
     pub(crate) loss: Option<Loss>,
+}
+
+/// The scammer's number as this victim writes it in the story, and what it stands for.
+pub(crate) struct StoryPhone {
+    pub(crate) written: String,
+    pub(crate) e164: String,
+}
+
+/// A finished story, with the ground truth of which scammer numbers it ended up quoting.
+pub(crate) struct Narrative {
+    pub(crate) text: String,
+    /// E.164 of each scammer number written into `text`, once each, in order of first mention.
+    pub(crate) planted_phones: Vec<String>,
 }
 
 /// Money the victim lost, written for the story.
@@ -114,7 +127,7 @@ enum Length {
 }
 
 /// Writes the victim's narrative for `story`.
-pub(crate) fn write(rng: &mut DemoRng, story: &Story) -> String {
+pub(crate) fn write(rng: &mut DemoRng, story: &Story) -> Narrative {
     let book = phrasebook(story.lang);
     let mut w = Writer {
         story,
@@ -123,6 +136,7 @@ pub(crate) fn write(rng: &mut DemoRng, story: &Story) -> String {
         used: Vec::new(),
         seen: Vec::new(),
         paragraphs: vec![Vec::new()],
+        planted_phones: Vec::new(),
     };
     let length = *pick_weighted(
         rng,
@@ -139,12 +153,19 @@ pub(crate) fn write(rng: &mut DemoRng, story: &Story) -> String {
         Length::Long => w.long(rng, 1),
         Length::VeryLong => w.long(rng, 3),
     }
+    let planted_phones = std::mem::take(&mut w.planted_phones);
     let text = w.finish();
     if text.trim().is_empty() {
         // Unreachable with the shipped phrasebooks (every lure group has a brand-only fragment).
-        story.brand.clone()
+        Narrative {
+            text: story.brand.clone(),
+            planted_phones: Vec::new(),
+        }
     } else {
-        text
+        Narrative {
+            text,
+            planted_phones,
+        }
     }
 }
 
@@ -157,6 +178,8 @@ struct Writer<'a> {
     /// Fragments already used in this story.
     seen: Vec<&'static str>,
     paragraphs: Vec<Vec<String>>,
+    /// E.164 of the scammer numbers rendered so far: the ground truth for phone extraction.
+    planted_phones: Vec<String>,
 }
 
 impl Writer<'_> {
@@ -341,6 +364,12 @@ impl Writer<'_> {
             let key = &after[1..close];
             if let Some((key, value)) = self.value(rng, key) {
                 out.push_str(&value);
+                if key == "phone"
+                    && let Some(phone) = &self.story.phone
+                    && !self.planted_phones.contains(&phone.e164)
+                {
+                    self.planted_phones.push(phone.e164.clone());
+                }
                 if !self.used.contains(&key) {
                     self.used.push(key);
                 }
@@ -393,7 +422,7 @@ impl Writer<'_> {
         let lang = s.lang;
         Some(match key {
             "brand" => ("brand", s.brand.clone()),
-            "phone" => ("phone", s.phone.clone()?),
+            "phone" => ("phone", s.phone.as_ref()?.written.clone()),
             "site" => ("site", s.site.clone()?),
             "email" => ("email", s.email.clone()?),
             "alias" => ("alias", s.alias.clone()?),
