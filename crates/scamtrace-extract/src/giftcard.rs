@@ -118,48 +118,58 @@ pub fn find_gift_cards(text: &str) -> Vec<GiftCardMatch> {
 }
 
 fn find_in(text: &str, lower: &str) -> Vec<GiftCardMatch> {
+    let _ = text;
+    let (automaton, owners) = &*CARD_ALIASES;
     let mut found: Vec<GiftCardMatch> = Vec::new();
-    for (slug, name, aliases) in GIFT_CARDS {
-        for alias in *aliases {
-            let mut from = 0;
-            while let Some(pos) = lower[from..].find(alias) {
-                let start = from + pos;
-                let end = start + alias.len();
-                from = end;
-                let before_ok = alias.starts_with(|c: char| !c.is_ascii())
-                    || !lower[..start]
-                        .chars()
-                        .next_back()
-                        .is_some_and(char::is_alphanumeric);
-                if !before_ok {
-                    continue;
-                }
-                // A card word just after ("Steam cards") or just before ("tarjetas Steam").
-                let mut window_end = (end + 24).min(lower.len());
-                while !lower.is_char_boundary(window_end) {
-                    window_end -= 1;
-                }
-                // The word just before, as in "tarjetas Steam" (not "gift cards at Walmart").
-                let previous_word = lower[..start].split_whitespace().next_back().unwrap_or("");
-                let carded = CARD_WORDS.iter().any(|w| alias.contains(w))
-                    || CARD_WORDS
-                        .iter()
-                        .any(|w| lower[end..window_end].contains(w) || previous_word.contains(w));
-                if carded && !found.iter().any(|f| f.start < end && start < f.end) {
-                    found.push(GiftCardMatch {
-                        start,
-                        end,
-                        slug,
-                        name,
-                    });
-                }
-            }
+    for m in automaton.find_overlapping_iter(lower) {
+        let (slug, name, alias) = owners[m.pattern().as_usize()];
+        let (start, end) = (m.start(), m.end());
+        let before_ok = !alias.is_ascii()
+            || !lower[..start]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric);
+        if !before_ok {
+            continue;
+        }
+        // A card word just after ("Steam cards") or just before ("tarjetas Steam").
+        let mut window_end = (end + 24).min(lower.len());
+        while !lower.is_char_boundary(window_end) {
+            window_end -= 1;
+        }
+        // The word just before, as in "tarjetas Steam" (not "gift cards at Walmart").
+        let previous_word = lower[..start].split_whitespace().next_back().unwrap_or("");
+        let carded = CARD_WORDS.iter().any(|w| alias.contains(w))
+            || CARD_WORDS
+                .iter()
+                .any(|w| lower[end..window_end].contains(w) || previous_word.contains(w));
+        if carded && !found.iter().any(|f| f.start < end && start < f.end) {
+            found.push(GiftCardMatch {
+                start,
+                end,
+                slug,
+                name,
+            });
         }
     }
-    let _ = text;
     found.sort_by_key(|m| m.start);
     found
 }
+
+/// Every gift card alias in one automaton, with its brand.
+#[allow(clippy::type_complexity)]
+static CARD_ALIASES: std::sync::LazyLock<(
+    aho_corasick::AhoCorasick,
+    Vec<(&'static str, &'static str, &'static str)>,
+)> = std::sync::LazyLock::new(|| {
+    let owners: Vec<(&'static str, &'static str, &'static str)> = GIFT_CARDS
+        .iter()
+        .flat_map(|(slug, name, aliases)| aliases.iter().map(move |a| (*slug, *name, *a)))
+        .collect();
+    let automaton = aho_corasick::AhoCorasick::new(owners.iter().map(|(_, _, a)| a))
+        .unwrap_or_else(|e| panic!("gift card aliases: {e}"));
+    (automaton, owners)
+});
 
 /// The gift card brand a short text names ("3 Google Play cards of $200").
 pub fn match_gift_card(text: &str) -> Option<(&'static str, &'static str)> {

@@ -513,30 +513,42 @@ fn brand_indicator(
 fn find_brands(text: &str) -> Vec<(&'static scamtrace_model::Brand, (usize, usize))> {
     let lower = text.to_ascii_lowercase();
     let bytes = lower.as_bytes();
+    let (automaton, owners) = &*BRAND_ALIASES;
     let mut found: Vec<(&'static scamtrace_model::Brand, (usize, usize))> = Vec::new();
-    for brand in KNOWN_BRANDS {
-        // "bank" alone is too vague to name in text.
-        if brand.slug == "bank" {
-            continue;
-        }
-        for alias in brand.aliases {
-            let mut from = 0;
-            while let Some(pos) = lower[from..].find(alias) {
-                let start = from + pos;
-                let end = start + alias.len();
-                from = end;
-                let boundary = !alias.is_ascii()
-                    || ((start == 0 || !bytes[start - 1].is_ascii_alphanumeric())
-                        && (end == bytes.len() || !bytes[end].is_ascii_alphanumeric()));
-                if boundary && !found.iter().any(|(b, _)| b.slug == brand.slug) {
-                    found.push((brand, (start, end)));
-                }
-            }
+    for m in automaton.find_overlapping_iter(&lower) {
+        let (brand, ascii) = owners[m.pattern().as_usize()];
+        let (start, end) = (m.start(), m.end());
+        let boundary = !ascii
+            || ((start == 0 || !bytes[start - 1].is_ascii_alphanumeric())
+                && (end == bytes.len() || !bytes[end].is_ascii_alphanumeric()));
+        if boundary && !found.iter().any(|(b, _)| b.slug == brand.slug) {
+            found.push((brand, (start, end)));
         }
     }
     found.sort_by_key(|(_, span)| span.0);
     found
 }
+
+/// Every brand alias in one automaton (one pass over the text instead of one per alias), with
+/// the brand each pattern belongs to and whether it is ASCII (matched on word boundaries).
+#[allow(clippy::type_complexity)]
+static BRAND_ALIASES: std::sync::LazyLock<(
+    aho_corasick::AhoCorasick,
+    Vec<(&'static scamtrace_model::Brand, bool)>,
+)> = std::sync::LazyLock::new(|| {
+    // "bank" alone is too vague to name in text.
+    let pairs: Vec<(&'static scamtrace_model::Brand, &'static str)> = KNOWN_BRANDS
+        .iter()
+        .filter(|b| b.slug != "bank")
+        .flat_map(|b| b.aliases.iter().map(move |a| (b, *a)))
+        .collect();
+    let automaton = aho_corasick::AhoCorasick::new(pairs.iter().map(|(_, a)| a))
+        .unwrap_or_else(|e| panic!("brand aliases: {e}"));
+    (
+        automaton,
+        pairs.into_iter().map(|(b, a)| (b, a.is_ascii())).collect(),
+    )
+});
 
 fn overlaps(taken: &[(usize, usize)], span: (usize, usize)) -> bool {
     taken.iter().any(|(s, e)| *s < span.1 && span.0 < *e)

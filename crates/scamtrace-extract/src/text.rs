@@ -70,7 +70,9 @@ pub fn normalize(original: &str) -> Mapped {
     let bytes = original.as_bytes();
     let mut i = 0;
     'outer: while i < original.len() {
-        for (from, to) in DEFANGS {
+        // Every defanging form starts with one of these bytes: test the rest only then.
+        let candidate = matches!(bytes[i], b'[' | b'(' | b'{' | b'h' | b'H' | b'f' | b'F');
+        for (from, to) in DEFANGS.iter().filter(|_| candidate) {
             let n = from.len();
             if i + n <= bytes.len() && bytes[i..i + n].eq_ignore_ascii_case(from.as_bytes()) {
                 // `hxxp` only at a word start, followed by `s:` or `:`.
@@ -108,6 +110,12 @@ pub fn normalize(original: &str) -> Mapped {
                 i += 5;
                 continue;
             }
+        }
+        if bytes[i].is_ascii() && bytes[i] != b' ' {
+            text.push(bytes[i] as char);
+            origin.push(i);
+            i += 1;
+            continue;
         }
         let Some(c) = original[i..].chars().next() else {
             break;

@@ -306,8 +306,11 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError>
                     .execute(&mut *conn)
                     .await
                     .map_err(db_error)?;
-                let pairs: Vec<(&str, &IndicatorRow)> =
-                    rows.iter().map(|r| (report_id.as_str(), r)).collect();
+                let pairs: Vec<(&str, usize, &IndicatorRow)> = rows
+                    .iter()
+                    .enumerate()
+                    .map(|(n, r)| (report_id.as_str(), n, r))
+                    .collect();
                 for chunk in pairs.chunks(sql::INDICATOR_CHUNK) {
                     let q = sql::insert_indicators(Dialect::Sqlite, chunk);
                     bind_all(&q).execute(&mut *conn).await.map_err(db_error)?;
@@ -450,9 +453,14 @@ async fn insert_indicators(
     conn: &mut SqliteConnection,
     rows: &[&NewReportRow],
 ) -> Result<(), StoreError> {
-    let all: Vec<(&str, &IndicatorRow)> = rows
+    let all: Vec<(&str, usize, &IndicatorRow)> = rows
         .iter()
-        .flat_map(|r| r.indicators.iter().map(move |i| (r.id.as_str(), i)))
+        .flat_map(|r| {
+            r.indicators
+                .iter()
+                .enumerate()
+                .map(move |(n, i)| (r.id.as_str(), n, i))
+        })
         .collect();
     for chunk in all.chunks(sql::INDICATOR_CHUNK) {
         let q = sql::insert_indicators(Dialect::Sqlite, chunk);

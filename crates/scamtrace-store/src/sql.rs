@@ -92,18 +92,19 @@ pub fn insert_reports(dialect: Dialect, rows: &[(&NewReportRow, &str)]) -> Query
 }
 
 /// The columns of an indicator row, in [`IndicatorRow`] order after `report_id`.
-pub const INDICATOR_COLUMNS: &str = "report_id, kind, value, display, source, span_start, span_end, confidence, benign, linking, attributes";
+pub const INDICATOR_COLUMNS: &str = "report_id, kind, value, position, display, source, span_start, span_end, confidence, benign, linking, attributes";
 
 /// One `INSERT` of indicator rows; a repeated `(report, kind, value)` keeps the first.
-pub fn insert_indicators(dialect: Dialect, rows: &[(&str, &IndicatorRow)]) -> Query {
+pub fn insert_indicators(dialect: Dialect, rows: &[(&str, usize, &IndicatorRow)]) -> Query {
     let mut q = Query::new(dialect, "");
     let tuples: Vec<String> = rows
         .iter()
-        .map(|(report_id, r)| {
+        .map(|(report_id, position, r)| {
             let values = [
                 Bind::Text(report_id.to_string()),
                 Bind::Text(r.kind.clone()),
                 Bind::Text(r.value.clone()),
+                Bind::Int(*position as i64),
                 Bind::Text(r.display.clone()),
                 Bind::Text(r.source.clone()),
                 Bind::Int(r.span_start),
@@ -124,11 +125,11 @@ pub fn insert_indicators(dialect: Dialect, rows: &[(&str, &IndicatorRow)]) -> Qu
     q
 }
 
-/// Indicator rows per `INSERT`: 11 values each.
+/// Indicator rows per `INSERT`: 12 values each.
 pub const INDICATOR_CHUNK: usize = 1000;
 
 pub const SELECT_INDICATORS: &str = "SELECT report_id, kind, value, display, source, span_start, span_end, confidence, benign, linking, attributes \
-     FROM indicators WHERE report_id = $1 ORDER BY seq";
+     FROM indicators WHERE report_id = $1 ORDER BY position";
 pub const DELETE_INDICATORS: &str = "DELETE FROM indicators WHERE report_id = $1";
 pub const REPORTS_WITH_INDICATOR: &str = "SELECT report_id FROM indicators WHERE kind = $1 AND value = $2 ORDER BY report_id DESC LIMIT $3";
 

@@ -1,0 +1,167 @@
+//! Single-threaded extraction throughput over a corpus written by the `corpus` example, with
+//! recall and precision of phone finding against the numbers planted in each narrative. After one
+//! warm-up pass, each measurement is the fastest of `RUNS` passes over the whole corpus (the
+//! machine is shared and noisy). Prints one JSON object per measurement for
+//! `bench/extract_corpus.sh`; with `--details`, every missed planted number and every false
+//! positive on stderr, one JSON object per line.
+//!
+//!     cargo run --release -p scamtrace-extract --example extract_corpus -- corpus.jsonl [--details]
+
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+use scamtrace_extract::phone::find_phones;
+use scamtrace_extract::{Extractor, IndicatorKind, Origin};
+use serde_json::{Value, json};
+
+/// Timed passes per measurement; the fastest counts.
+const RUNS: usize = 3;
+
+struct Entry {
+    narrative: String,
+    country: String,
+    planted: BTreeSet<String>,
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut path = None;
+    let mut details = false;
+    for arg in std::env::args().skip(1) {
+        match arg.as_str() {
+            "--details" => details = true,
+            _ => path = Some(arg),
+        }
+    }
+    let path = path.ok_or("usage: extract_corpus CORPUS.jsonl [--details]")?;
+    let corpus = load(&path)?;
+    let bytes: usize = corpus.iter().map(|e| e.narrative.len()).sum();
+    let extractor = Extractor::new([7; 32]);
+
+    // Warm-up: page in the metadata and let the allocator settle.
+    for e in &corpus {
+        std::hint::black_box(extractor.extract_text(&e.narrative, &e.country, Origin::Text));
+    }
+
+    let (phones_secs, found) = fastest(|| {
+        corpus
+            .iter()
+            .map(|e| {
+                find_phones(&e.narrative, &e.country)
+                    .into_iter()
+                    .map(|m| m.e164)
+                    .collect::<BTreeSet<String>>()
+            })
+            .collect::<Vec<_>>()
+    });
+    let (full_secs, extracted) = fastest(|| {
+        corpus
+            .iter()
+            .map(|e| extractor.extract_text(&e.narrative, &e.country, Origin::Text))
+            .collect::<Vec<_>>()
+    });
+    let indicators: usize = extracted.iter().map(Vec::len).sum();
+    let found_full: Vec<BTreeSet<String>> = extracted
+        .into_iter()
+        .map(|inds| {
+            inds.into_iter()
+                .filter(|i| i.kind == IndicatorKind::Phone)
+                .map(|i| i.value)
+                .collect()
+        })
+        .collect();
+
+    let base = json!({ "narratives": corpus.len(), "bytes": bytes });
+    print(
+        &base,
+        "Rust find_phones",
+        phones_secs,
+        &score(&corpus, &found),
+        None,
+    );
+    print(
+        &base,
+        "Rust extract_text (all indicators)",
+        full_secs,
+        &score(&corpus, &found_full),
+        Some(indicators),
+    );
+    if details {
+        for (e, found) in corpus.iter().zip(&found) {
+            for p in e.planted.difference(found) {
+                let line = json!({"miss": p, "country": e.country, "narrative": e.narrative});
+                eprintln!("{line}");
+            }
+            for p in found.difference(&e.planted) {
+                let line =
+                    json!({"false_positive": p, "country": e.country, "narrative": e.narrative});
+                eprintln!("{line}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Seconds of the fastest of `RUNS` passes, and the last pass's result.
+fn fastest<T>(mut pass: impl FnMut() -> T) -> (f64, T) {
+    let timed = |pass: &mut dyn FnMut() -> T| {
+        let start = Instant::now();
+        let out = std::hint::black_box(pass());
+        (start.elapsed().as_secs_f64(), out)
+    };
+    let (mut best, mut result) = timed(&mut pass);
+    for _ in 1..RUNS {
+        let (secs, out) = timed(&mut pass);
+        best = best.min(secs);
+        result = out;
+    }
+    (best, result)
+}
+
+fn load(path: &str) -> Result<Vec<Entry>, Box<dyn std::error::Error>> {
+    let text = std::fs::read_to_string(path)?;
+    let mut corpus = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let v: Value = serde_json::from_str(line)?;
+        let field = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+        corpus.push(Entry {
+            narrative: field("narrative"),
+            country: field("country"),
+            planted: v["planted"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|p| p.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        });
+    }
+    Ok(corpus)
+}
+
+/// (distinct numbers found, planted, found and planted), counted per narrative.
+fn score(corpus: &[Entry], found: &[BTreeSet<String>]) -> (usize, usize, usize) {
+    corpus
+        .iter()
+        .zip(found)
+        .fold((0, 0, 0), |(f, p, tp), (e, found)| {
+            (
+                f + found.len(),
+                p + e.planted.len(),
+                tp + found.intersection(&e.planted).count(),
+            )
+        })
+}
+
+fn print(base: &Value, name: &str, secs: f64, score: &(usize, usize, usize), all: Option<usize>) {
+    let mut line = base.clone();
+    line["name"] = json!(name);
+    line["seconds"] = json!(secs);
+    line["found"] = json!(score.0);
+    line["planted"] = json!(score.1);
+    line["true_positives"] = json!(score.2);
+    if let Some(all) = all {
+        line["indicators"] = json!(all);
+    }
+    println!("{line}");
+}
