@@ -43,25 +43,6 @@ fn db_error(e: sqlx::Error) -> StoreError {
 }
 
 impl PostgresStore {
-    async fn with_indicators(
-        &self,
-        report: Option<StoredReport>,
-    ) -> Result<Option<StoredReport>, StoreError> {
-        let Some(mut report) = report else {
-            return Ok(None);
-        };
-        let rows = sqlx::query(sql::SELECT_INDICATORS)
-            .bind(&report.id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_error)?;
-        report.indicators = rows
-            .iter()
-            .map(|r| decode::indicator(&Columns(r)))
-            .collect::<Result<_, _>>()?;
-        Ok(Some(report))
-    }
-
     /// Connects to `url` (a `postgres://` URL) and applies pending migrations. With `schema`, all
     /// tables live in that schema (created if missing), so several ScamTrace databases can share
     /// one PostgreSQL database.
@@ -218,13 +199,12 @@ async fn insert_indicators(
     conn: &mut PgConnection,
     rows: &[&NewReportRow],
 ) -> Result<(), StoreError> {
-    let all: Vec<(&str, usize, &IndicatorRow)> = rows
+    let all: Vec<(&str, &IndicatorRow)> = rows
         .iter()
         .flat_map(|r| {
-            r.indicators
-                .iter()
-                .enumerate()
-                .map(move |(n, i)| (r.id.as_str(), n, i))
+            sql::unique_indicators(&r.indicators)
+                .into_iter()
+                .map(move |i| (r.id.as_str(), i))
         })
         .collect();
     for chunk in all.chunks(sql::INDICATOR_CHUNK) {
@@ -325,8 +305,7 @@ impl Store for PostgresStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(db_error)?;
-        self.with_indicators(row.as_ref().map(report_from_row).transpose()?)
-            .await
+        row.as_ref().map(report_from_row).transpose()
     }
 
     async fn get_report_by_reference(
@@ -339,8 +318,7 @@ impl Store for PostgresStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(db_error)?;
-        self.with_indicators(row.as_ref().map(report_from_row).transpose()?)
-            .await
+        row.as_ref().map(report_from_row).transpose()
     }
 
     async fn list_reports(&self, filter: &ReportFilter) -> Result<Page<StoredReport>, StoreError> {
@@ -369,16 +347,34 @@ impl Store for PostgresStore {
         rows: Vec<IndicatorRow>,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await.map_err(db_error)?;
-        sqlx::query(sql::DELETE_INDICATORS)
+        let old: Option<String> = sqlx::query_scalar(sql::REPORT_INDICATORS)
             .bind(report_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let old: Vec<IndicatorRow> = old
+            .and_then(|o| serde_json::from_str(&o).ok())
+            .unwrap_or_default();
+        for entry in &old {
+            sqlx::query(sql::DELETE_INDEX_ENTRY)
+                .bind(&entry.kind)
+                .bind(&entry.value)
+                .bind(report_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        let unique = sql::unique_indicators(&rows);
+        let json =
+            serde_json::to_string(&unique).map_err(|e| StoreError::Database(e.to_string()))?;
+        sqlx::query(sql::SET_REPORT_INDICATORS)
+            .bind(report_id)
+            .bind(json)
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        let pairs: Vec<(&str, usize, &IndicatorRow)> = rows
-            .iter()
-            .enumerate()
-            .map(|(n, r)| (report_id, n, r))
-            .collect();
+        let pairs: Vec<(&str, &IndicatorRow)> =
+            unique.into_iter().map(|r| (report_id, r)).collect();
         for chunk in pairs.chunks(sql::INDICATOR_CHUNK) {
             let q = sql::insert_indicators(Dialect::Postgres, chunk);
             bind_all(&q).execute(&mut *tx).await.map_err(db_error)?;

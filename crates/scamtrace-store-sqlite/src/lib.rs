@@ -110,25 +110,6 @@ impl SqliteStore {
         )
     }
 
-    async fn with_indicators(
-        &self,
-        report: Option<StoredReport>,
-    ) -> Result<Option<StoredReport>, StoreError> {
-        let Some(mut report) = report else {
-            return Ok(None);
-        };
-        let rows = sqlx::query(sql::SELECT_INDICATORS)
-            .bind(&report.id)
-            .fetch_all(&self.reads)
-            .await
-            .map_err(db_error)?;
-        report.indicators = rows
-            .iter()
-            .map(|r| decode::indicator(&Columns(r)))
-            .collect::<Result<_, _>>()?;
-        Ok(Some(report))
-    }
-
     async fn write(&self, op: Op) -> Result<Done, StoreError> {
         let (reply, answer) = oneshot::channel();
         let gone = || StoreError::Database("the SQLite writer has stopped".into());
@@ -301,15 +282,35 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError>
                 .await
                 .map_err(db_error)?;
             let result = async {
-                sqlx::query(sql::DELETE_INDICATORS)
+                let old: Option<String> = sqlx::query_scalar(sql::REPORT_INDICATORS)
                     .bind(report_id)
+                    .fetch_optional(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+                let old: Vec<IndicatorRow> = old
+                    .and_then(|o| serde_json::from_str(&o).ok())
+                    .unwrap_or_default();
+                for entry in &old {
+                    sqlx::query(sql::DELETE_INDEX_ENTRY)
+                        .bind(&entry.kind)
+                        .bind(&entry.value)
+                        .bind(report_id)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(db_error)?;
+                }
+                let unique = sql::unique_indicators(rows);
+                let json = serde_json::to_string(&unique)
+                    .map_err(|e| StoreError::Database(e.to_string()))?;
+                sqlx::query(sql::SET_REPORT_INDICATORS)
+                    .bind(report_id)
+                    .bind(json)
                     .execute(&mut *conn)
                     .await
                     .map_err(db_error)?;
-                let pairs: Vec<(&str, usize, &IndicatorRow)> = rows
-                    .iter()
-                    .enumerate()
-                    .map(|(n, r)| (report_id.as_str(), n, r))
+                let pairs: Vec<(&str, &IndicatorRow)> = unique
+                    .into_iter()
+                    .map(|r| (report_id.as_str(), r))
                     .collect();
                 for chunk in pairs.chunks(sql::INDICATOR_CHUNK) {
                     let q = sql::insert_indicators(Dialect::Sqlite, chunk);
@@ -453,13 +454,12 @@ async fn insert_indicators(
     conn: &mut SqliteConnection,
     rows: &[&NewReportRow],
 ) -> Result<(), StoreError> {
-    let all: Vec<(&str, usize, &IndicatorRow)> = rows
+    let all: Vec<(&str, &IndicatorRow)> = rows
         .iter()
         .flat_map(|r| {
-            r.indicators
-                .iter()
-                .enumerate()
-                .map(move |(n, i)| (r.id.as_str(), n, i))
+            sql::unique_indicators(&r.indicators)
+                .into_iter()
+                .map(move |i| (r.id.as_str(), i))
         })
         .collect();
     for chunk in all.chunks(sql::INDICATOR_CHUNK) {
@@ -555,8 +555,7 @@ impl Store for SqliteStore {
             .fetch_optional(&self.reads)
             .await
             .map_err(db_error)?;
-        self.with_indicators(row.as_ref().map(report_from_row).transpose()?)
-            .await
+        row.as_ref().map(report_from_row).transpose()
     }
 
     async fn get_report_by_reference(
@@ -569,8 +568,7 @@ impl Store for SqliteStore {
             .fetch_optional(&self.reads)
             .await
             .map_err(db_error)?;
-        self.with_indicators(row.as_ref().map(report_from_row).transpose()?)
-            .await
+        row.as_ref().map(report_from_row).transpose()
     }
 
     async fn list_reports(&self, filter: &ReportFilter) -> Result<Page<StoredReport>, StoreError> {

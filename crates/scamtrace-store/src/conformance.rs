@@ -461,8 +461,10 @@ async fn indicators_are_stored_and_found(store: &dyn Store) {
         })
         .await
         .unwrap();
-    assert!(
-        listed.items.iter().all(|r| r.indicators.is_empty()),
-        "lists stay light"
+    let listed_a = listed.items.iter().find(|r| r.id == a_id).unwrap();
+    assert_eq!(
+        listed_a.indicators.len(),
+        1,
+        "lists carry each report's indicators too"
     );
 }

@@ -2,9 +2,7 @@
 //! [`StoreRow`], and these functions decode the same columns the same way for both.
 
 use crate::sql::ReportRowFields;
-use crate::{
-    AuditEvent, IndicatorRow, SessionRecord, StoreError, StoredReport, TokenRecord, from_micros,
-};
+use crate::{AuditEvent, SessionRecord, StoreError, StoredReport, TokenRecord, from_micros};
 
 /// Typed column access, which each backend provides for its row type (a thin wrapper over
 /// sqlx's `try_get`).
@@ -34,23 +32,9 @@ pub fn report(row: &impl StoreRow) -> Result<StoredReport, StoreError> {
         details: row.text("details")?,
         narrative: row.text("narrative")?,
         reporter_sealed: row.opt_bytes("reporter_sealed")?,
+        indicators: row.text("indicators")?,
     }
     .into_report()
-}
-
-pub fn indicator(r: &impl StoreRow) -> Result<IndicatorRow, StoreError> {
-    Ok(IndicatorRow {
-        kind: r.text("kind")?,
-        value: r.text("value")?,
-        display: r.text("display")?,
-        source: r.text("source")?,
-        span_start: r.int("span_start")?,
-        span_end: r.int("span_end")?,
-        confidence: r.real("confidence")?,
-        benign: r.int("benign")? != 0,
-        linking: r.int("linking")? != 0,
-        attributes: r.text("attributes")?,
-    })
 }
 
 pub fn token(r: &impl StoreRow) -> Result<TokenRecord, StoreError> {

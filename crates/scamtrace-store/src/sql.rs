@@ -12,7 +12,7 @@ use crate::{
 
 /// The columns of a report row, in the order [`ReportRowFields`] reads them.
 pub const REPORT_COLUMNS: &str = "id, reference, received_at, source, occurred_on, country, language, \
-     contact_method, brand_text, brand_slug, brand_name, details, narrative, reporter_sealed";
+     contact_method, brand_text, brand_slug, brand_name, details, narrative, reporter_sealed, indicators";
 
 // Statements both backends run as they are. SQLite reads `$1`, `$2` ... as parameters numbered
 // in order of appearance, so one text serves both.
@@ -91,47 +91,41 @@ pub fn insert_reports(dialect: Dialect, rows: &[(&NewReportRow, &str)]) -> Query
     q
 }
 
-/// The columns of an indicator row, in [`IndicatorRow`] order after `report_id`.
-pub const INDICATOR_COLUMNS: &str = "report_id, kind, value, position, display, source, span_start, span_end, confidence, benign, linking, attributes";
+/// Each `(kind, value)` once, at its first occurrence: what a report stores.
+pub fn unique_indicators(rows: &[IndicatorRow]) -> Vec<&IndicatorRow> {
+    let mut seen = std::collections::HashSet::new();
+    rows.iter()
+        .filter(|r| seen.insert((r.kind.as_str(), r.value.as_str())))
+        .collect()
+}
 
-/// One `INSERT` of indicator rows; a repeated `(report, kind, value)` keeps the first.
-pub fn insert_indicators(dialect: Dialect, rows: &[(&str, usize, &IndicatorRow)]) -> Query {
+/// One `INSERT` of lookup entries `(kind, value, report_id)`; repeats are ignored.
+pub fn insert_indicators(dialect: Dialect, rows: &[(&str, &IndicatorRow)]) -> Query {
     let mut q = Query::new(dialect, "");
     let tuples: Vec<String> = rows
         .iter()
-        .map(|(report_id, position, r)| {
-            let values = [
-                Bind::Text(report_id.to_string()),
-                Bind::Text(r.kind.clone()),
-                Bind::Text(r.value.clone()),
-                Bind::Int(*position as i64),
-                Bind::Text(r.display.clone()),
-                Bind::Text(r.source.clone()),
-                Bind::Int(r.span_start),
-                Bind::Int(r.span_end),
-                Bind::Real(r.confidence),
-                Bind::Int(i64::from(r.benign)),
-                Bind::Int(i64::from(r.linking)),
-                Bind::Text(r.attributes.clone()),
-            ];
-            let placeholders: Vec<String> = values.into_iter().map(|v| q.bind(v)).collect();
-            format!("({})", placeholders.join(", "))
+        .map(|(report_id, r)| {
+            let kind = q.bind(Bind::Text(r.kind.clone()));
+            let value = q.bind(Bind::Text(r.value.clone()));
+            let id = q.bind(Bind::Text(report_id.to_string()));
+            format!("({kind}, {value}, {id})")
         })
         .collect();
     q.sql = format!(
-        "INSERT INTO indicators ({INDICATOR_COLUMNS}) VALUES {} ON CONFLICT (report_id, kind, value) DO NOTHING",
+        "INSERT INTO indicator_index (kind, value, report_id) VALUES {} ON CONFLICT (kind, value, report_id) DO NOTHING",
         tuples.join(", ")
     );
     q
 }
 
-/// Indicator rows per `INSERT`: 12 values each.
-pub const INDICATOR_CHUNK: usize = 1000;
+/// Lookup entries per `INSERT`: 3 values each.
+pub const INDICATOR_CHUNK: usize = 2000;
 
-pub const SELECT_INDICATORS: &str = "SELECT report_id, kind, value, display, source, span_start, span_end, confidence, benign, linking, attributes \
-     FROM indicators WHERE report_id = $1 ORDER BY position";
-pub const DELETE_INDICATORS: &str = "DELETE FROM indicators WHERE report_id = $1";
-pub const REPORTS_WITH_INDICATOR: &str = "SELECT report_id FROM indicators WHERE kind = $1 AND value = $2 ORDER BY report_id DESC LIMIT $3";
+pub const REPORT_INDICATORS: &str = "SELECT indicators FROM reports WHERE id = $1";
+pub const SET_REPORT_INDICATORS: &str = "UPDATE reports SET indicators = $2 WHERE id = $1";
+pub const DELETE_INDEX_ENTRY: &str =
+    "DELETE FROM indicator_index WHERE kind = $1 AND value = $2 AND report_id = $3";
+pub const REPORTS_WITH_INDICATOR: &str = "SELECT report_id FROM indicator_index WHERE kind = $1 AND value = $2 ORDER BY report_id DESC LIMIT $3";
 
 /// Reports per multi-row `INSERT`: 14 values each stays well under both databases' limits on
 /// bound parameters.
@@ -156,6 +150,10 @@ fn report_values(row: &NewReportRow, reference: &str) -> Vec<Bind> {
         Bind::Text(details),
         Bind::Text(r.narrative.clone()),
         Bind::OptBytes(row.reporter_sealed.clone()),
+        Bind::Text(
+            serde_json::to_string(&unique_indicators(&row.indicators))
+                .unwrap_or_else(|_| "[]".into()),
+        ),
     ]
 }
 
@@ -175,6 +173,8 @@ pub struct ReportRowFields {
     pub details: String,
     pub narrative: String,
     pub reporter_sealed: Option<Vec<u8>>,
+    /// The report's indicators as a JSON array.
+    pub indicators: String,
 }
 
 impl ReportRowFields {
@@ -200,7 +200,8 @@ impl ReportRowFields {
             details,
             narrative: self.narrative,
             reporter_sealed: self.reporter_sealed,
-            indicators: Vec::new(),
+            indicators: serde_json::from_str(&self.indicators)
+                .map_err(|e| StoreError::Corrupt(format!("report indicators: {e}")))?,
         })
     }
 }

@@ -57,7 +57,7 @@ pub struct NewReportRow {
 }
 
 /// One indicator of one report, as stored: indexed by `(kind, value)` for exact lookup.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IndicatorRow {
     pub kind: String,
     pub value: String,
@@ -105,7 +105,7 @@ pub struct StoredReport {
     pub details: ReportDetails,
     pub narrative: String,
     pub reporter_sealed: Option<Vec<u8>>,
-    /// Filled by `get_report` and `get_report_by_reference`; lists leave it empty.
+    /// What extraction found, in its order, each `(kind, value)` once.
     pub indicators: Vec<IndicatorRow>,
 }
 
