@@ -204,6 +204,7 @@ async fn insert_indicators(
         .flat_map(|r| {
             sql::unique_indicators(&r.indicators)
                 .into_iter()
+                .filter(|i| sql::is_looked_up(i))
                 .map(move |i| (r.id.as_str(), i))
         })
         .collect();
@@ -355,7 +356,7 @@ impl Store for PostgresStore {
         let old: Vec<IndicatorRow> = old
             .and_then(|o| serde_json::from_str(&o).ok())
             .unwrap_or_default();
-        for entry in &old {
+        for entry in old.iter().filter(|r| sql::is_looked_up(r)) {
             sqlx::query(sql::DELETE_INDEX_ENTRY)
                 .bind(&entry.kind)
                 .bind(&entry.value)
@@ -373,8 +374,11 @@ impl Store for PostgresStore {
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        let pairs: Vec<(&str, &IndicatorRow)> =
-            unique.into_iter().map(|r| (report_id, r)).collect();
+        let pairs: Vec<(&str, &IndicatorRow)> = unique
+            .into_iter()
+            .filter(|r| sql::is_looked_up(r))
+            .map(|r| (report_id, r))
+            .collect();
         for chunk in pairs.chunks(sql::INDICATOR_CHUNK) {
             let q = sql::insert_indicators(Dialect::Postgres, chunk);
             bind_all(&q).execute(&mut *tx).await.map_err(db_error)?;

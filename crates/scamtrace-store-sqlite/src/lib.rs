@@ -290,7 +290,7 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError>
                 let old: Vec<IndicatorRow> = old
                     .and_then(|o| serde_json::from_str(&o).ok())
                     .unwrap_or_default();
-                for entry in &old {
+                for entry in old.iter().filter(|r| sql::is_looked_up(r)) {
                     sqlx::query(sql::DELETE_INDEX_ENTRY)
                         .bind(&entry.kind)
                         .bind(&entry.value)
@@ -310,6 +310,7 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError>
                     .map_err(db_error)?;
                 let pairs: Vec<(&str, &IndicatorRow)> = unique
                     .into_iter()
+                    .filter(|r| sql::is_looked_up(r))
                     .map(|r| (report_id.as_str(), r))
                     .collect();
                 for chunk in pairs.chunks(sql::INDICATOR_CHUNK) {
@@ -459,6 +460,7 @@ async fn insert_indicators(
         .flat_map(|r| {
             sql::unique_indicators(&r.indicators)
                 .into_iter()
+                .filter(|i| sql::is_looked_up(i))
                 .map(move |i| (r.id.as_str(), i))
         })
         .collect();

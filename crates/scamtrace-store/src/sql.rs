@@ -99,6 +99,14 @@ pub fn unique_indicators(rows: &[IndicatorRow]) -> Vec<&IndicatorRow> {
         .collect()
 }
 
+/// Whether an indicator gets a lookup entry. Brands and gift card brands are context that never
+/// links reports, shared by a large share of all reports ("microsoft", "google_play"): an entry
+/// for each would be the most expensive part of storing a report and answer no useful question
+/// (reports are filtered by impersonated brand through their own column).
+pub fn is_looked_up(row: &IndicatorRow) -> bool {
+    !(row.kind == "brand" || (row.kind == "gift_card" && !row.linking))
+}
+
 /// One `INSERT` of lookup entries `(kind, value, report_id)`; repeats are ignored.
 pub fn insert_indicators(dialect: Dialect, rows: &[(&str, &IndicatorRow)]) -> Query {
     let mut q = Query::new(dialect, "");
