@@ -108,24 +108,24 @@ pub struct GiftCardMatch {
 }
 
 /// Gift card brands named in text: the name, with a card word within a few words (or the name is
-/// itself unambiguous, like "paysafecard").
+/// itself unambiguous, like "paysafecard"). Names and card words match case-insensitively.
+#[cfg(test)]
 pub fn find_gift_cards(text: &str) -> Vec<GiftCardMatch> {
-    let lower = text.to_lowercase();
-    if lower.len() != text.len() {
-        return find_in(text, &text.to_ascii_lowercase());
-    }
-    find_in(text, &lower)
+    gift_cards(text, &crate::keywords::scan(text))
 }
 
-fn find_in(text: &str, lower: &str) -> Vec<GiftCardMatch> {
-    let _ = text;
-    let (automaton, owners) = &*CARD_ALIASES;
+/// [`find_gift_cards`] with the text's keywords already found.
+pub(crate) fn gift_cards(text: &str, scan: &crate::keywords::Scan) -> Vec<GiftCardMatch> {
+    let owners = card_aliases();
     let mut found: Vec<GiftCardMatch> = Vec::new();
-    for m in automaton.find_overlapping_iter(lower) {
-        let (slug, name, alias) = owners[m.pattern().as_usize()];
-        let (start, end) = (m.start(), m.end());
+    for hit in &scan.hits {
+        let crate::keywords::Keyword::GiftCard { index } = hit.keyword else {
+            continue;
+        };
+        let (slug, name, alias) = owners[usize::from(index)];
+        let (start, end) = (hit.start, hit.end);
         let before_ok = !alias.is_ascii()
-            || !lower[..start]
+            || !text[..start]
                 .chars()
                 .next_back()
                 .is_some_and(char::is_alphanumeric);
@@ -133,16 +133,17 @@ fn find_in(text: &str, lower: &str) -> Vec<GiftCardMatch> {
             continue;
         }
         // A card word just after ("Steam cards") or just before ("tarjetas Steam").
-        let mut window_end = (end + 24).min(lower.len());
-        while !lower.is_char_boundary(window_end) {
+        let mut window_end = (end + 24).min(text.len());
+        while !text.is_char_boundary(window_end) {
             window_end -= 1;
         }
         // The word just before, as in "tarjetas Steam" (not "gift cards at Walmart").
-        let previous_word = lower[..start].split_whitespace().next_back().unwrap_or("");
+        let previous_word = text[..start].split_whitespace().next_back().unwrap_or("");
         let carded = CARD_WORDS.iter().any(|w| alias.contains(w))
-            || CARD_WORDS
-                .iter()
-                .any(|w| lower[end..window_end].contains(w) || previous_word.contains(w));
+            || CARD_WORDS.iter().any(|w| {
+                contains_ignore_ascii_case(&text[end..window_end], w)
+                    || contains_ignore_ascii_case(previous_word, w)
+            });
         if carded && !found.iter().any(|f| f.start < end && start < f.end) {
             found.push(GiftCardMatch {
                 start,
@@ -156,20 +157,24 @@ fn find_in(text: &str, lower: &str) -> Vec<GiftCardMatch> {
     found
 }
 
-/// Every gift card alias in one automaton, with its brand.
-#[allow(clippy::type_complexity)]
-static CARD_ALIASES: std::sync::LazyLock<(
-    aho_corasick::AhoCorasick,
-    Vec<(&'static str, &'static str, &'static str)>,
-)> = std::sync::LazyLock::new(|| {
-    let owners: Vec<(&'static str, &'static str, &'static str)> = GIFT_CARDS
-        .iter()
-        .flat_map(|(slug, name, aliases)| aliases.iter().map(move |a| (*slug, *name, *a)))
-        .collect();
-    let automaton = aho_corasick::AhoCorasick::new(owners.iter().map(|(_, _, a)| a))
-        .unwrap_or_else(|e| panic!("gift card aliases: {e}"));
-    (automaton, owners)
-});
+fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// Every gift card alias with its brand's slug and name, in list order.
+pub(crate) fn card_aliases() -> &'static [(&'static str, &'static str, &'static str)] {
+    static OWNERS: std::sync::LazyLock<Vec<(&'static str, &'static str, &'static str)>> =
+        std::sync::LazyLock::new(|| {
+            GIFT_CARDS
+                .iter()
+                .flat_map(|(slug, name, aliases)| aliases.iter().map(move |a| (*slug, *name, *a)))
+                .collect()
+        });
+    &OWNERS
+}
 
 /// The gift card brand a short text names ("3 Google Play cards of $200").
 pub fn match_gift_card(text: &str) -> Option<(&'static str, &'static str)> {
@@ -222,18 +227,20 @@ pub fn find_card_codes(text: &str) -> Vec<CardCode> {
                 end = next_end;
             }
         }
-        let code: String = text[start..end]
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .collect::<String>()
-            .to_ascii_uppercase();
-        let digits = code.bytes().filter(u8::is_ascii_digit).count();
-        let letters = code.len() - digits;
-        if (10..=20).contains(&code.len()) && digits >= 4 && letters >= 2 {
+        // The run and its groups are ASCII letters and digits with single separators.
+        let chars = &bytes[start..end];
+        let len = chars.iter().filter(|b| b.is_ascii_alphanumeric()).count();
+        let digits = chars.iter().filter(|b| b.is_ascii_digit()).count();
+        if (10..=20).contains(&len) && digits >= 4 && len - digits >= 2 {
+            let normalized = chars
+                .iter()
+                .filter(|b| b.is_ascii_alphanumeric())
+                .map(|b| char::from(b.to_ascii_uppercase()))
+                .collect();
             found.push(CardCode {
                 start,
                 end,
-                normalized: code,
+                normalized,
             });
         }
         i = end.max(start + 1);

@@ -1,8 +1,11 @@
 //! Payment handles (Zelle, Cash App, Venmo, PayPal) and bank account numbers, taken only where the
-//! text labels them: an unlabelled `$name` or digit run is not evidence of anything.
+//! text labels them: an unlabelled `$name` or digit run is not evidence of anything. Labels match
+//! case-insensitively.
+
+use crate::keywords::{self, Keyword};
 
 /// Payment apps, their labels in text (lowercase), and what their handles look like.
-const APPS: &[(&str, &[&str])] = &[
+pub(crate) const APPS: &[(&str, &[&str])] = &[
     ("cashapp", &["cash app", "cashapp", "cash-app"]),
     ("venmo", &["venmo"]),
     ("zelle", &["zelle"]),
@@ -30,34 +33,39 @@ fn window(text: &str, from: usize) -> &str {
 
 /// Handles written after a payment app's name: `$cashtag` for Cash App, `@name` for Venmo, an
 /// email address or phone number for Zelle and PayPal.
+#[cfg(test)]
 pub fn find_handles(text: &str) -> Vec<HandleMatch> {
-    let lower = text.to_ascii_lowercase();
+    handles(text, &keywords::scan(text))
+}
+
+/// [`find_handles`] with the text's keywords already found.
+pub(crate) fn handles(text: &str, scan: &keywords::Scan) -> Vec<HandleMatch> {
+    // App by app and label by label, each in text order: an earlier app's handle wins an overlap.
+    let labels = scan.in_list_order(|k| match k {
+        Keyword::App { app, label } => Some((app, label)),
+        _ => None,
+    });
     let mut found: Vec<HandleMatch> = Vec::new();
-    for (app, labels) in APPS {
-        for label in *labels {
-            let mut from = 0;
-            while let Some(pos) = lower[from..].find(label) {
-                let after = from + pos + label.len();
-                from = after;
-                let w = window(text, after);
-                let m = match *app {
-                    "cashapp" => token_with_prefix(w, '$', 1, 20)
-                        .map(|(s, e, t)| (s, e, format!("${}", t.to_ascii_lowercase()))),
-                    "venmo" => token_with_prefix(w, '@', 5, 30)
-                        .map(|(s, e, t)| (s, e, t.to_ascii_lowercase())),
-                    _ => email_or_phone(w),
-                };
-                if let Some((s, e, handle)) = m {
-                    let (start, end) = (after + s, after + e);
-                    if !found.iter().any(|f| f.start < end && start < f.end) {
-                        found.push(HandleMatch {
-                            start,
-                            end,
-                            value: format!("{app}:{handle}"),
-                            app,
-                        });
-                    }
-                }
+    for ((app, _), after) in labels {
+        let app = APPS[usize::from(app)].0;
+        let w = window(text, after);
+        let m = match app {
+            "cashapp" => token_with_prefix(w, '$', 1, 20)
+                .map(|(s, e, t)| (s, e, format!("${}", t.to_ascii_lowercase()))),
+            "venmo" => {
+                token_with_prefix(w, '@', 5, 30).map(|(s, e, t)| (s, e, t.to_ascii_lowercase()))
+            }
+            _ => email_or_phone(w),
+        };
+        if let Some((s, e, handle)) = m {
+            let (start, end) = (after + s, after + e);
+            if !found.iter().any(|f| f.start < end && start < f.end) {
+                found.push(HandleMatch {
+                    start,
+                    end,
+                    value: format!("{app}:{handle}"),
+                    app,
+                });
             }
         }
     }
@@ -101,7 +109,7 @@ fn email_or_phone(w: &str) -> Option<(usize, usize, String)> {
 }
 
 /// Bank account numbers where the text labels them, in the five intake languages.
-const ACCOUNT_LABELS: &[&str] = &[
+pub(crate) const ACCOUNT_LABELS: &[&str] = &[
     "account number",
     "account no",
     "account #",
@@ -121,32 +129,41 @@ pub struct AccountMatch {
     pub value: String,
 }
 
+#[cfg(test)]
 pub fn find_accounts(text: &str) -> Vec<AccountMatch> {
-    let lower = text.to_lowercase();
-    if lower.len() != text.len() {
+    accounts(text, &keywords::scan(text))
+}
+
+/// [`find_accounts`] with the text's keywords already found.
+pub(crate) fn accounts(text: &str, scan: &keywords::Scan) -> Vec<AccountMatch> {
+    let labels = scan.in_list_order(|k| match k {
+        Keyword::Account { label } => Some(label),
+        _ => None,
+    });
+    if labels.is_empty() {
         return Vec::new();
     }
-    let routing = lower
-        .find("routing")
-        .and_then(|p| digit_run(window(text, p + 7)).filter(|(_, _, d)| d.len() == 9))
+    // Only the first "routing" counts.
+    let routing = scan
+        .hits
+        .iter()
+        .filter(|h| h.keyword == Keyword::Routing)
+        .map(|h| h.end)
+        .min()
+        .and_then(|after| digit_run(window(text, after)).filter(|(_, _, d)| d.len() == 9))
         .map(|(_, _, d)| d);
     let mut found: Vec<AccountMatch> = Vec::new();
-    for label in ACCOUNT_LABELS {
-        let mut from = 0;
-        while let Some(pos) = lower[from..].find(label) {
-            let after = from + pos + label.len();
-            from = after;
-            if let Some((s, e, digits)) = digit_run(window(text, after))
-                && (6..=17).contains(&digits.len())
-            {
-                let value = match &routing {
-                    Some(r) => format!("account:{r}/{digits}"),
-                    None => format!("account:{digits}"),
-                };
-                let (start, end) = (after + s, after + e);
-                if !found.iter().any(|f| f.start < end && start < f.end) {
-                    found.push(AccountMatch { start, end, value });
-                }
+    for (_, after) in labels {
+        if let Some((s, e, digits)) = digit_run(window(text, after))
+            && (6..=17).contains(&digits.len())
+        {
+            let value = match &routing {
+                Some(r) => format!("account:{r}/{digits}"),
+                None => format!("account:{digits}"),
+            };
+            let (start, end) = (after + s, after + e);
+            if !found.iter().any(|f| f.start < end && start < f.end) {
+                found.push(AccountMatch { start, end, value });
             }
         }
     }

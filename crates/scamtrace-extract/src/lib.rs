@@ -23,6 +23,7 @@
 mod giftcard;
 mod handles;
 mod indicator;
+mod keywords;
 pub mod net;
 pub mod payment;
 pub mod phone;
@@ -171,8 +172,21 @@ impl Extractor {
     }
 
     fn text_into(&self, original: &str, region: &str, origin: Origin, out: &mut Collector) {
-        let mapped = text::normalize(original);
-        let norm = mapped.text.as_str();
+        // One pass finds every scanner's words, and tells whether anything is defanged.
+        let scan = keywords::scan(original);
+        let mapped = if scan.defanged {
+            text::normalize(original)
+        } else {
+            text::Mapped::identity(original)
+        };
+        let norm = &*mapped.text;
+        let rescan;
+        let norm_scan = if mapped.is_identity() {
+            &scan
+        } else {
+            rescan = keywords::scan(norm);
+            &rescan
+        };
         // Spans already claimed by a more specific find, in original offsets.
         let mut taken: Vec<(usize, usize)> = Vec::new();
 
@@ -256,12 +270,13 @@ impl Extractor {
                 }
             }
         }
-        for m in remote::find_remote_ids(norm) {
+        for m in remote::remote_ids(norm, norm_scan) {
             let span = mapped.span(m.start, m.end);
             taken.push(span);
             out.push(self.remote_indicator(&m.id, origin.clone(), span, 0.85));
         }
-        for m in payment::find_wallets(norm) {
+        let (wallets, ibans) = payment::find_payments(norm);
+        for m in wallets {
             let span = mapped.span(m.start, m.end);
             taken.push(span);
             out.push(Indicator {
@@ -276,7 +291,7 @@ impl Extractor {
                 attributes: BTreeMap::from([("chain", m.chain.as_str().to_string())]),
             });
         }
-        for m in payment::find_ibans(norm) {
+        for m in ibans {
             let span = mapped.span(m.start, m.end);
             taken.push(span);
             out.push(Indicator {
@@ -291,7 +306,7 @@ impl Extractor {
                 attributes: BTreeMap::from([("country", m.country)]),
             });
         }
-        for m in handles::find_accounts(norm) {
+        for m in handles::accounts(norm, norm_scan) {
             let span = mapped.span(m.start, m.end);
             taken.push(span);
             out.push(simple(
@@ -303,7 +318,7 @@ impl Extractor {
                 true,
             ));
         }
-        for m in handles::find_handles(norm) {
+        for m in handles::handles(norm, norm_scan) {
             let span = mapped.span(m.start, m.end);
             taken.push(span);
             let mut ind = simple(
@@ -317,7 +332,7 @@ impl Extractor {
             ind.attributes.insert("app", m.app.to_string());
             out.push(ind);
         }
-        let cards = giftcard::find_gift_cards(norm);
+        let cards = giftcard::gift_cards(norm, norm_scan);
         if !cards.is_empty() {
             let brand = cards[0].slug;
             for code in giftcard::find_card_codes(norm) {
@@ -352,7 +367,7 @@ impl Extractor {
             out.push(self.phone_indicator(&m, origin.clone(), (m.start, m.end), m.confidence));
         }
         // "Google Play cards" names a card, not the company the scammers claimed to be.
-        for (brand, span) in find_brands(original) {
+        for (brand, span) in find_brands(original, &scan) {
             if !overlaps(&taken, span) {
                 out.push(brand_indicator(brand, origin.clone(), span, 0.8));
             }
@@ -510,15 +525,20 @@ fn brand_indicator(
 
 /// Every known brand named in `text`, with its span. Latin aliases match on word boundaries,
 /// case-insensitively; CJK aliases as substrings.
-fn find_brands(text: &str) -> Vec<(&'static scamtrace_model::Brand, (usize, usize))> {
-    let lower = text.to_ascii_lowercase();
-    let bytes = lower.as_bytes();
-    let (automaton, owners) = &*BRAND_ALIASES;
+fn find_brands(
+    text: &str,
+    scan: &keywords::Scan,
+) -> Vec<(&'static scamtrace_model::Brand, (usize, usize))> {
+    let bytes = text.as_bytes();
+    let owners = brand_aliases();
     let mut found: Vec<(&'static scamtrace_model::Brand, (usize, usize))> = Vec::new();
-    for m in automaton.find_overlapping_iter(&lower) {
-        let (brand, ascii) = owners[m.pattern().as_usize()];
-        let (start, end) = (m.start(), m.end());
-        let boundary = !ascii
+    for hit in &scan.hits {
+        let keywords::Keyword::Brand { index } = hit.keyword else {
+            continue;
+        };
+        let (brand, alias) = owners[usize::from(index)];
+        let (start, end) = (hit.start, hit.end);
+        let boundary = !alias.is_ascii()
             || ((start == 0 || !bytes[start - 1].is_ascii_alphanumeric())
                 && (end == bytes.len() || !bytes[end].is_ascii_alphanumeric()));
         if boundary && !found.iter().any(|(b, _)| b.slug == brand.slug) {
@@ -529,26 +549,18 @@ fn find_brands(text: &str) -> Vec<(&'static scamtrace_model::Brand, (usize, usiz
     found
 }
 
-/// Every brand alias in one automaton (one pass over the text instead of one per alias), with
-/// the brand each pattern belongs to and whether it is ASCII (matched on word boundaries).
-#[allow(clippy::type_complexity)]
-static BRAND_ALIASES: std::sync::LazyLock<(
-    aho_corasick::AhoCorasick,
-    Vec<(&'static scamtrace_model::Brand, bool)>,
-)> = std::sync::LazyLock::new(|| {
-    // "bank" alone is too vague to name in text.
-    let pairs: Vec<(&'static scamtrace_model::Brand, &'static str)> = KNOWN_BRANDS
-        .iter()
-        .filter(|b| b.slug != "bank")
-        .flat_map(|b| b.aliases.iter().map(move |a| (b, *a)))
-        .collect();
-    let automaton = aho_corasick::AhoCorasick::new(pairs.iter().map(|(_, a)| a))
-        .unwrap_or_else(|e| panic!("brand aliases: {e}"));
-    (
-        automaton,
-        pairs.into_iter().map(|(b, a)| (b, a.is_ascii())).collect(),
-    )
-});
+/// Every brand alias with its brand, in list order. "bank" alone is too vague to name in text.
+fn brand_aliases() -> &'static [(&'static scamtrace_model::Brand, &'static str)] {
+    static OWNERS: std::sync::LazyLock<Vec<(&'static scamtrace_model::Brand, &'static str)>> =
+        std::sync::LazyLock::new(|| {
+            KNOWN_BRANDS
+                .iter()
+                .filter(|b| b.slug != "bank")
+                .flat_map(|b| b.aliases.iter().map(move |a| (b, *a)))
+                .collect()
+        });
+    &OWNERS
+}
 
 fn overlaps(taken: &[(usize, usize)], span: (usize, usize)) -> bool {
     taken.iter().any(|(s, e)| *s < span.1 && span.0 < *e)

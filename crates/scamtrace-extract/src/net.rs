@@ -254,7 +254,7 @@ pub enum NetMatch {
 
 /// Characters that end a token: whitespace, brackets and quotes, and CJK text and punctuation
 /// (Japanese writes addresses straight after words, with no space).
-fn is_delimiter(c: char) -> bool {
+const fn is_delimiter(c: char) -> bool {
     c.is_whitespace()
         || matches!(
             c,
@@ -286,24 +286,103 @@ fn is_delimiter(c: char) -> bool {
 const MAX_TOKEN: usize = 2048;
 
 /// URLs, emails, bare domains and IP addresses in free text, in order.
+///
+/// A token (a run between delimiters) can only be one of these if it holds a `.`, `@` or `:`, so
+/// only tokens around those bytes are read; everything else is skipped at memchr speed.
 pub fn find_network(text: &str) -> Vec<NetMatch> {
+    let bytes = text.as_bytes();
     let mut found = Vec::new();
-    let mut start = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        if is_delimiter(c) {
-            if let Some(s) = start.take()
-                && i - s <= MAX_TOKEN
-            {
-                classify(text, s, i, &mut found);
-            }
-        } else if start.is_none() {
-            start = Some(i);
+    // Where the previous token ended: no token starts before it.
+    let mut floor = 0;
+    let mut from = 0;
+    while let Some(m) = PUNCTUATION.find(&bytes[from..]) {
+        let at = from + m.start();
+        let start = token_start(text, floor, at);
+        let end = token_end(text, at);
+        if end - start <= MAX_TOKEN {
+            classify(text, start, end, &mut found);
+        }
+        floor = end;
+        from = end;
+        if from >= bytes.len() {
+            break;
         }
     }
     found
+}
+
+/// The bytes every URL, email, domain and IP address holds.
+static PUNCTUATION: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new([".", "@", ":"])
+            .unwrap_or_else(|e| panic!("network punctuation: {e}"))
+    });
+
+/// Whether the ASCII byte `b` ends a token (what [`is_delimiter`] says of it).
+const ASCII_DELIMITERS: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = is_delimiter(b as u8 as char);
+        b += 1;
+    }
+    table
+};
+
+fn delimits(c: char) -> bool {
+    if c.is_ascii() {
+        ASCII_DELIMITERS[c as usize]
+    } else {
+        is_delimiter(c)
+    }
+}
+
+/// Start of the token holding byte `at` (not a delimiter), looking back no further than `floor`.
+fn token_start(text: &str, floor: usize, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = at;
+    while i > floor {
+        let b = bytes[i - 1];
+        if b.is_ascii() {
+            if ASCII_DELIMITERS[usize::from(b)] {
+                return i;
+            }
+            i -= 1;
+        } else {
+            let Some(c) = text[floor..i].chars().next_back() else {
+                break;
+            };
+            if is_delimiter(c) {
+                return i;
+            }
+            i -= c.len_utf8();
+        }
+    }
+    floor
+}
+
+/// End of the token holding byte `at` (not a delimiter): the next delimiter or the text's end.
+fn token_end(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = at;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if ASCII_DELIMITERS[usize::from(b)] {
+                return i;
+            }
+            i += 1;
+        } else {
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            if delimits(c) {
+                return i;
+            }
+            i += c.len_utf8();
+        }
+    }
+    bytes.len()
 }
 
 fn classify(text: &str, mut start: usize, mut end: usize, found: &mut Vec<NetMatch>) {
@@ -323,15 +402,17 @@ fn classify(text: &str, mut start: usize, mut end: usize, found: &mut Vec<NetMat
         return;
     }
     let token = &text[start..end];
-    let lower_prefix: String = token
-        .chars()
-        .take(8)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    if lower_prefix.starts_with("http://")
-        || lower_prefix.starts_with("https://")
-        || lower_prefix.starts_with("www.")
-    {
+    // Trimming may have taken the only `.`, `@` or `:` ("Thanks."): nothing left to find.
+    if !token.bytes().any(|b| matches!(b, b'.' | b'@' | b':')) {
+        return;
+    }
+    let has_prefix = |prefix: &str| {
+        token
+            .as_bytes()
+            .get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix.as_bytes()))
+    };
+    if has_prefix("http://") || has_prefix("https://") || has_prefix("www.") {
         if let Some(url) = canonical_url(token) {
             found.push(NetMatch::Url { start, end, url });
         }

@@ -75,18 +75,38 @@ pub fn parse_wallet(text: &str) -> Option<WalletMatch> {
 /// A candidate is a whole alphanumeric run (letters and digits in any script), so an address glued
 /// to a longer word is not found, while one inside a URL path or between punctuation is.
 pub fn find_wallets(text: &str) -> Vec<WalletMatch> {
-    words(text)
-        .filter(|&(start, end)| (MIN_WALLET_LEN..=MAX_WALLET_LEN).contains(&(end - start)))
-        .filter_map(|(start, end)| {
-            let (chain, address) = classify_wallet(&text[start..end])?;
-            Some(WalletMatch {
+    find_payments(text).0
+}
+
+/// [`find_wallets`] and [`find_ibans`] in one pass over the text.
+pub fn find_payments(text: &str) -> (Vec<WalletMatch>, Vec<IbanMatch>) {
+    let mut wallets = Vec::new();
+    let mut ibans = Vec::new();
+    let mut resume_at = 0;
+    for (start, end) in words(text) {
+        if (MIN_WALLET_LEN..=MAX_WALLET_LEN).contains(&(end - start))
+            && let Some((chain, address)) = classify_wallet(&text[start..end])
+        {
+            wallets.push(WalletMatch {
                 start,
                 end,
                 chain,
                 address,
-            })
-        })
-        .collect()
+            });
+        }
+        if start >= resume_at
+            && let Some((end, iban, country)) = iban_at(text, start, end)
+        {
+            resume_at = end;
+            ibans.push(IbanMatch {
+                start,
+                end,
+                iban,
+                country,
+            });
+        }
+    }
+    (wallets, ibans)
 }
 
 /// A single value (a structured field): the IBAN it is, if its length and check digits hold.
@@ -114,23 +134,7 @@ pub fn parse_iban(text: &str) -> Option<IbanMatch> {
 /// an IBAN. Because the country fixes the length, text after a complete grouped IBAN is left alone
 /// ("ES91 2100 0418 4502 0005 1332 2024" yields the Spanish IBAN).
 pub fn find_ibans(text: &str) -> Vec<IbanMatch> {
-    let mut found = Vec::new();
-    let mut resume_at = 0;
-    for (start, end) in words(text) {
-        if start < resume_at {
-            continue;
-        }
-        if let Some((end, iban, country)) = iban_at(text, start, end) {
-            resume_at = end;
-            found.push(IbanMatch {
-                start,
-                end,
-                iban,
-                country,
-            });
-        }
-    }
-    found
+    find_payments(text).1
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -141,27 +145,55 @@ const MIN_WALLET_LEN: usize = 14;
 /// BIP-173's limit for a whole bech32 string; every other address form is shorter.
 const MAX_WALLET_LEN: usize = 90;
 
-/// Maximal runs of alphanumeric characters (any script), as byte ranges.
+/// Maximal runs of alphanumeric characters (any script), as byte ranges. ASCII, nearly all of
+/// the text, is classified a byte at a time without decoding.
 fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let mut chars = text.char_indices().peekable();
+    let bytes = text.as_bytes();
+    let mut i = 0;
     std::iter::from_fn(move || {
-        let start = loop {
-            let (i, c) = chars.next()?;
-            if c.is_alphanumeric() {
-                break i;
+        // Past what is not alphanumeric.
+        loop {
+            while i < bytes.len() && bytes[i].is_ascii() && !ASCII_ALNUM[usize::from(bytes[i])] {
+                i += 1;
             }
-        };
-        let mut end = text.len();
-        while let Some(&(i, c)) = chars.peek() {
-            if !c.is_alphanumeric() {
-                end = i;
+            let c = match bytes.get(i) {
+                None => return None,
+                Some(b) if b.is_ascii() => break,
+                Some(_) => text[i..].chars().next()?,
+            };
+            if c.is_alphanumeric() {
                 break;
             }
-            chars.next();
+            i += c.len_utf8();
         }
-        Some((start, end))
+        let start = i;
+        loop {
+            while i < bytes.len() && ASCII_ALNUM[usize::from(bytes[i])] {
+                i += 1;
+            }
+            let c = match bytes.get(i) {
+                Some(b) if !b.is_ascii() => text[i..].chars().next(),
+                _ => None,
+            };
+            match c {
+                Some(c) if c.is_alphanumeric() => i += c.len_utf8(),
+                _ => break,
+            }
+        }
+        Some((start, i))
     })
 }
+
+/// ASCII letters and digits; every other byte is `false`.
+const ASCII_ALNUM: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
 
 fn trim(text: &str) -> (usize, &str) {
     let rest = text.trim_start();

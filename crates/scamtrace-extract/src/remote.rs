@@ -183,27 +183,24 @@ pub struct RemoteMatch {
 const WINDOW: usize = 60;
 
 /// Ids written near a tool's name: a run of digits (spaces allowed between groups) within a short
-/// window after the name, or a Quick Assist code.
+/// window after the name, or a Quick Assist code. Names match case-insensitively.
 pub fn find_remote_ids(text: &str) -> Vec<RemoteMatch> {
-    let lower = text.to_lowercase();
-    // Lowercasing can change byte lengths outside ASCII; then spans would drift, so search the
-    // original text case-insensitively for ASCII aliases only in that case.
-    let same_offsets = lower.len() == text.len();
+    remote_ids(text, &crate::keywords::scan(text))
+}
+
+/// [`find_remote_ids`] with the text's keywords already found.
+pub(crate) fn remote_ids(text: &str, scan: &crate::keywords::Scan) -> Vec<RemoteMatch> {
+    // Tool by tool and alias by alias, each in text order: an earlier tool's id wins an overlap.
+    let names = scan.in_list_order(|k| match k {
+        crate::keywords::Keyword::Tool { tool, alias } => Some((tool, alias)),
+        _ => None,
+    });
     let mut found: Vec<RemoteMatch> = Vec::new();
-    for tool in TOOLS {
-        for alias in tool.aliases {
-            let haystack = if same_offsets { lower.as_str() } else { text };
-            let mut from = 0;
-            while let Some(pos) = haystack[from..].find(alias) {
-                let at = from + pos;
-                let after = at + alias.len();
-                from = after;
-                if let Some(m) = id_after(text, after, tool)
-                    && !found.iter().any(|f| f.start < m.end && m.start < f.end)
-                {
-                    found.push(m);
-                }
-            }
+    for ((tool, _), after) in names {
+        if let Some(m) = id_after(text, after, &TOOLS[usize::from(tool)])
+            && !found.iter().any(|f| f.start < m.end && m.start < f.end)
+        {
+            found.push(m);
         }
     }
     found.sort_by_key(|m| m.start);
@@ -218,27 +215,21 @@ fn id_after(text: &str, from: usize, tool: &'static Tool) -> Option<RemoteMatch>
     }
     let window = &text[from..end_window];
     if tool.slug == "quickassist" {
-        // A six-character code with at least one digit and one letter.
-        for (i, _) in window.char_indices() {
-            let rest = &window[i..];
-            let code: String = rest.chars().take(6).collect();
-            let boundary_before = i == 0
-                || !window[..i]
-                    .chars()
-                    .next_back()
-                    .is_some_and(|c| c.is_ascii_alphanumeric());
-            let boundary_after = !rest
-                .chars()
-                .nth(6)
-                .is_some_and(|c| c.is_ascii_alphanumeric());
-            if code.len() == 6
-                && code.chars().all(|c| c.is_ascii_alphanumeric())
-                && code.chars().any(|c| c.is_ascii_digit())
-                && code.chars().any(|c| c.is_ascii_alphabetic())
-                && boundary_before
-                && boundary_after
+        // A six-character code with at least one digit and one letter, alone between
+        // non-alphanumerics; the first one wins.
+        let bytes = window.as_bytes();
+        let alnum = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_alphanumeric);
+        for i in 0..bytes.len() {
+            let Some(code) = bytes.get(i..i + 6) else {
+                break;
+            };
+            if code.iter().all(u8::is_ascii_alphanumeric)
+                && code.iter().any(u8::is_ascii_digit)
+                && code.iter().any(u8::is_ascii_alphabetic)
+                && (i == 0 || !alnum(i - 1))
+                && !alnum(i + 6)
             {
-                let id = parse_id(tool, &code)?;
+                let id = parse_id(tool, &window[i..i + 6])?;
                 return Some(RemoteMatch {
                     start: from + i,
                     end: from + i + 6,

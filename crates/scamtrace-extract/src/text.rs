@@ -2,29 +2,73 @@
 //! and full-width ASCII folded, with a map back to the original byte offsets, so every span we
 //! report points into what the victim actually wrote.
 
+use std::borrow::Cow;
+
 /// Normalized text and, for each of its bytes, the original byte offset it came from.
-pub struct Mapped {
-    pub text: String,
+pub struct Mapped<'a> {
+    pub text: Cow<'a, str>,
     /// `origin[i]` is the original offset of normalized byte `i`; one extra entry maps the end.
-    origin: Vec<usize>,
+    /// `None` when the text needed no change (nearly always), so offsets are the original ones.
+    origin: Option<Vec<usize>>,
 }
 
-impl Mapped {
+impl<'a> Mapped<'a> {
+    /// Text that needs no normalizing, as it is.
+    pub fn identity(original: &'a str) -> Mapped<'a> {
+        Mapped {
+            text: Cow::Borrowed(original),
+            origin: None,
+        }
+    }
+
+    pub fn is_identity(&self) -> bool {
+        self.origin.is_none()
+    }
+
     /// The original span of the normalized range `[start, end)`.
     pub fn span(&self, start: usize, end: usize) -> (usize, usize) {
-        let s = self.origin.get(start).copied().unwrap_or(0);
+        let Some(origin) = &self.origin else {
+            return (start, end.max(start));
+        };
+        let s = origin.get(start).copied().unwrap_or(0);
         // The end maps to just past the last original byte that produced the range.
         let e = if end == 0 {
             s
         } else {
-            self.origin
+            origin
                 .get(end)
                 .copied()
-                .unwrap_or_else(|| self.origin.last().copied().unwrap_or(0))
+                .unwrap_or_else(|| origin.last().copied().unwrap_or(0))
         };
         (s, e.max(s))
     }
 }
+
+/// Where normalizing may change something: every defanging form, a spoken dot, and the UTF-8 of
+/// the characters `fold_char` folds (U+3002, U+FF61, and U+FF01–FF5E by their first two bytes).
+/// Text without any of these (ASCII case-insensitively) normalizes to itself.
+pub const TRIGGERS: &[&[u8]] = &[
+    b"[dot]",
+    b"(dot)",
+    b"{dot}",
+    b"[.]",
+    b"(.)",
+    b"{.}",
+    b"[at]",
+    b"(at)",
+    b"{at}",
+    b"[@]",
+    b"(@)",
+    b"[:]",
+    b"[://]",
+    b"hxxp",
+    b"fxp",
+    b" dot ",
+    "\u{3002}".as_bytes(),
+    "\u{ff61}".as_bytes(),
+    b"\xef\xbc",
+    b"\xef\xbd",
+];
 
 /// Defanging forms and what they stand for. Longest first, matched case-insensitively.
 const DEFANGS: &[(&str, &str)] = &[
@@ -64,7 +108,9 @@ fn fold_char(c: char) -> char {
     }
 }
 
-pub fn normalize(original: &str) -> Mapped {
+/// The text with defanged forms made whole and full-width ASCII folded. When nothing changed, the
+/// identity (see [`TRIGGERS`] for telling cheaply that nothing will).
+pub fn normalize(original: &str) -> Mapped<'_> {
     let mut text = String::with_capacity(original.len());
     let mut origin = Vec::with_capacity(original.len() + 1);
     let bytes = original.as_bytes();
@@ -129,7 +175,13 @@ pub fn normalize(original: &str) -> Mapped {
         i += c.len_utf8();
     }
     origin.push(original.len());
-    Mapped { text, origin }
+    if text == original {
+        return Mapped::identity(original);
+    }
+    Mapped {
+        text: Cow::Owned(text),
+        origin: Some(origin),
+    }
 }
 
 #[cfg(test)]
@@ -158,6 +210,28 @@ mod tests {
         );
         assert_eq!(normalize("I dot my i's").text, "I dot my i's");
         assert_eq!(normalize("shxxp: no").text, "shxxp: no");
+    }
+
+    #[test]
+    fn triggers_cover_every_change() {
+        let triggered = |s: &[u8]| {
+            TRIGGERS
+                .iter()
+                .any(|t| s.windows(t.len()).any(|w| w.eq_ignore_ascii_case(t)))
+        };
+        for (from, _) in DEFANGS {
+            assert!(triggered(from.as_bytes()), "{from}");
+        }
+        assert!(triggered(b"x dot com"));
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if fold_char(c) != c {
+                assert!(triggered(c.to_string().as_bytes()), "{c}");
+            }
+        }
+        let plain = "Call 1-888-555-0142 (toll free) or hop to example.com, h. f.";
+        assert!(!triggered(plain.as_bytes()));
+        assert!(normalize(plain).is_identity());
+        assert!(normalize("hxxp without a colon").is_identity());
     }
 
     #[test]
