@@ -1,5 +1,14 @@
 //! Phone numbers: the callback numbers operations own (E.164), the many ways victims write them,
 //! and the fictional numbers (555-01xx, Ofcom's drama range) that reporters give as their own.
+//!
+//! Every number planted is valid to libphonenumber, and written so a reader in the victim's
+//! country can tell which number it is. At home, victims use every national style. Abroad,
+//! they copy what the scam pop-up aimed at them shows: the number with its country code
+//! (`+44 800 …`, `+61 1800 …`, `+81 50 …`), or for North American numbers also the `1-8xx`
+//! forms and the 3-3-4 grouping North American numbers are always printed in. Never the bare
+//! national digits of a foreign number ("08001977130" in a German report is a German number to
+//! anyone reading it), and in India, where `1800…` is domestic toll-free and ten digits from
+//! 6-9 are a mobile, only the `+1` forms.
 
 use rand::Rng;
 
@@ -17,7 +26,8 @@ pub(crate) enum NumberPlan {
     AuFreecall = 2,
     /// Japanese free dial 0120.
     JpFreeDial = 3,
-    /// Japanese IP phone 050 (cheap to rent, common in support scams targeting Japan).
+    /// Japanese IP phone 050 (cheap to rent, common in support scams targeting Japan); the digit
+    /// after 050 is never 0.
     JpIpPhone = 4,
 }
 
@@ -39,7 +49,7 @@ impl NumberPlan {
             NumberPlan::UsTollFree => US_TOLL_FREE.len() as u64 * US_PER_PREFIX,
             NumberPlan::UkFreephone => 10_000_000,
             NumberPlan::AuFreecall | NumberPlan::JpFreeDial => 1_000_000,
-            NumberPlan::JpIpPhone => 100_000_000,
+            NumberPlan::JpIpPhone => 90_000_000,
         }
     }
 
@@ -55,24 +65,31 @@ impl NumberPlan {
             NumberPlan::UkFreephone => format!("+44800{value:07}"),
             NumberPlan::AuFreecall => format!("+611800{value:06}"),
             NumberPlan::JpFreeDial => format!("+81120{value:06}"),
-            NumberPlan::JpIpPhone => format!("+8150{value:08}"),
+            // 050 numbers continue with 1-9 (libphonenumber: `50[1-9]\d{7}`).
+            NumberPlan::JpIpPhone => format!("+8150{}", 10_000_000 + value),
         }
     }
 }
 
-/// How a victim writes `e164` down: a dozen national and international styles, now and then a
-/// letter O for a zero, and full-width digits from Japanese keyboards.
-pub(crate) fn written(rng: &mut DemoRng, e164: &str, lang: Lang) -> String {
+/// How a victim in `country` writes `e164` down: a dozen national and international styles,
+/// now and then a letter O for a zero, and full-width digits from Japanese keyboards. A number
+/// from abroad keeps what tells where it is from (see the module documentation).
+pub(crate) fn written(rng: &mut DemoRng, e164: &str, lang: Lang, country: &str) -> String {
     let text = if let Some(n) = e164.strip_prefix("+44800") {
-        uk(rng, n)
+        uk(rng, n, country == "GB")
     } else if let Some(n) = e164.strip_prefix("+611800") {
-        au(rng, n)
+        au(rng, n, country == "AU")
     } else if let Some(n) = e164.strip_prefix("+81120") {
-        jp_free_dial(rng, n)
+        jp_free_dial(rng, n, country == "JP")
     } else if let Some(n) = e164.strip_prefix("+8150") {
-        jp_ip_phone(rng, n)
+        jp_ip_phone(rng, n, country == "JP")
     } else if let Some(n) = e164.strip_prefix("+1") {
-        us(rng, n)
+        let reader = match country {
+            "US" | "CA" => Reader::Home,
+            "IN" => Reader::CountryCodeOnly,
+            _ => Reader::Abroad,
+        };
+        us(rng, n, reader)
     } else {
         e164.to_string()
     };
@@ -96,10 +113,27 @@ fn groups<'a>(digits: &'a str, lengths: &[usize]) -> Vec<&'a str> {
     out
 }
 
-fn us(rng: &mut DemoRng, national: &str) -> String {
+/// Where a North American number is read, and so which of its styles say what it is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reader {
+    /// In North America: every style.
+    Home,
+    /// Abroad: not the bare ten digits.
+    Abroad,
+    /// Where its national forms are local numbers too (India): only with `+1`.
+    CountryCodeOnly,
+}
+
+fn us(rng: &mut DemoRng, national: &str, reader: Reader) -> String {
     let g = groups(national, &[3, 3]);
     let (npa, exchange, line) = (g[0], g[1], g[2]);
-    let text = match rng.random_range(0..12) {
+    let style = match reader {
+        Reader::Home => rng.random_range(0..12),
+        // Style 3, the bare digits, is left out.
+        Reader::Abroad => *pick(rng, &[0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11]),
+        Reader::CountryCodeOnly => *pick(rng, &[0, 7, 8]),
+    };
+    let text = match style {
         0 => format!("+1 ({npa}) {exchange}-{line}"),
         1 => format!("1-{npa}-{exchange}-{line}"),
         2 => format!("{npa}.{exchange}.{line}"),
@@ -121,9 +155,14 @@ fn us(rng: &mut DemoRng, national: &str) -> String {
     }
 }
 
-fn uk(rng: &mut DemoRng, rest: &str) -> String {
+fn uk(rng: &mut DemoRng, rest: &str, home: bool) -> String {
     let g = groups(rest, &[3]);
-    match rng.random_range(0..5) {
+    let style = if home {
+        rng.random_range(0..5)
+    } else {
+        *pick(rng, &[1, 3])
+    };
+    match style {
         0 => format!("0800 {} {}", g[0], g[1]),
         1 => format!("+44 800 {} {}", g[0], g[1]),
         2 => format!("0800{rest}"),
@@ -132,9 +171,9 @@ fn uk(rng: &mut DemoRng, rest: &str) -> String {
     }
 }
 
-fn au(rng: &mut DemoRng, rest: &str) -> String {
+fn au(rng: &mut DemoRng, rest: &str, home: bool) -> String {
     let g = groups(rest, &[3]);
-    match rng.random_range(0..4) {
+    match if home { rng.random_range(0..4) } else { 1 } {
         0 => format!("1800 {} {}", g[0], g[1]),
         1 => format!("+61 1800 {} {}", g[0], g[1]),
         2 => format!("1800{rest}"),
@@ -142,18 +181,18 @@ fn au(rng: &mut DemoRng, rest: &str) -> String {
     }
 }
 
-fn jp_free_dial(rng: &mut DemoRng, rest: &str) -> String {
+fn jp_free_dial(rng: &mut DemoRng, rest: &str, home: bool) -> String {
     let g = groups(rest, &[3]);
-    match rng.random_range(0..4) {
+    match if home { rng.random_range(0..4) } else { 3 } {
         0 | 1 => format!("0120-{}-{}", g[0], g[1]),
         2 => format!("0120{rest}"),
         _ => format!("+81 120 {} {}", g[0], g[1]),
     }
 }
 
-fn jp_ip_phone(rng: &mut DemoRng, rest: &str) -> String {
+fn jp_ip_phone(rng: &mut DemoRng, rest: &str, home: bool) -> String {
     let g = groups(rest, &[4]);
-    match rng.random_range(0..4) {
+    match if home { rng.random_range(0..4) } else { 3 } {
         0 | 1 => format!("050-{}-{}", g[0], g[1]),
         2 => format!("050{rest}"),
         _ => format!("+81 50 {} {}", g[0], g[1]),
@@ -238,7 +277,12 @@ mod tests {
         assert_eq!(NumberPlan::UkFreephone.e164(1234567), "+448001234567");
         assert_eq!(NumberPlan::AuFreecall.e164(42), "+611800000042");
         assert_eq!(NumberPlan::JpFreeDial.e164(123456), "+81120123456");
-        assert_eq!(NumberPlan::JpIpPhone.e164(12345678), "+815012345678");
+        assert_eq!(NumberPlan::JpIpPhone.e164(2345678), "+815012345678");
+        assert_eq!(NumberPlan::JpIpPhone.e164(0), "+815010000000");
+        assert_eq!(
+            NumberPlan::JpIpPhone.e164(NumberPlan::JpIpPhone.capacity() - 1),
+            "+815099999999"
+        );
     }
 
     #[test]
@@ -252,12 +296,42 @@ mod tests {
             ("+815012345678", "05012345678"),
         ] {
             for _ in 0..50 {
-                let text = written(&mut rng, e164, Lang::Ja);
+                let text = written(&mut rng, e164, Lang::Ja, "JP");
                 // Every style keeps the national number after its trunk digit.
                 assert!(
                     digits_of(&text).ends_with(&national[1..]),
                     "{e164} as {text:?}"
                 );
+            }
+        }
+    }
+
+    /// Abroad, a number keeps its country code or its home grouping: never the bare national
+    /// digits, and in India never without `+1`.
+    #[test]
+    fn numbers_from_abroad_say_where_they_are_from() {
+        let mut rng = DemoRng::seed_from_u64(5);
+        for (e164, home) in [
+            ("+18885550142", &["US", "CA"][..]),
+            ("+448001234567", &["GB"][..]),
+            ("+611800123456", &["AU"][..]),
+            ("+81120123456", &["JP"][..]),
+            ("+815012345678", &["JP"][..]),
+        ] {
+            for country in [
+                "US", "CA", "GB", "DE", "AU", "ES", "JP", "FR", "IE", "NZ", "IN",
+            ] {
+                if home.contains(&country) {
+                    continue;
+                }
+                for _ in 0..60 {
+                    let text = written(&mut rng, e164, Lang::En, country);
+                    let bare = text.chars().all(|c| c.is_ascii_digit() || c == 'O');
+                    assert!(!bare, "{e164} in {country} as {text:?}");
+                    if country == "IN" || !e164.starts_with("+1") {
+                        assert!(text.starts_with('+'), "{e164} in {country} as {text:?}");
+                    }
+                }
             }
         }
     }

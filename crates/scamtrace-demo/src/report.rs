@@ -187,13 +187,13 @@ pub(crate) fn victim(
     let mut story_phone = None;
     for e164 in &remembered.phones {
         let placement = Placement::draw(rng);
-        let written = phones::written(rng, e164, lang);
+        let written = phones::written(rng, e164, lang, country);
         if placement.in_story() && story_phone.is_none() {
             // Victims often write the number differently in the story than in the field.
             let written = if chance(rng, 0.5) {
                 written.clone()
             } else {
-                phones::written(rng, e164, lang)
+                phones::written(rng, e164, lang, country)
             };
             story_phone = Some(StoryPhone {
                 written,
