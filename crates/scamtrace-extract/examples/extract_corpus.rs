@@ -3,9 +3,10 @@
 //! warm-up pass, each measurement is the fastest of `RUNS` passes over the whole corpus (the
 //! machine is shared and noisy). Prints one JSON object per measurement for
 //! `bench/extract_corpus.sh`; with `--details`, every missed planted number and every false
-//! positive on stderr, one JSON object per line.
+//! positive on stderr, one JSON object per line. `--phones-only` skips the whole-extraction
+//! measurement (for profiling `find_phones` alone).
 //!
-//!     cargo run --release -p scamtrace-extract --example extract_corpus -- corpus.jsonl [--details]
+//!     cargo run --release -p scamtrace-extract --example extract_corpus -- corpus.jsonl [--details] [--phones-only]
 
 use std::collections::BTreeSet;
 use std::time::Instant;
@@ -26,20 +27,26 @@ struct Entry {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut path = None;
     let mut details = false;
+    let mut phones_only = false;
     for arg in std::env::args().skip(1) {
         match arg.as_str() {
             "--details" => details = true,
+            "--phones-only" => phones_only = true,
             _ => path = Some(arg),
         }
     }
-    let path = path.ok_or("usage: extract_corpus CORPUS.jsonl [--details]")?;
+    let path = path.ok_or("usage: extract_corpus CORPUS.jsonl [--details] [--phones-only]")?;
     let corpus = load(&path)?;
     let bytes: usize = corpus.iter().map(|e| e.narrative.len()).sum();
     let extractor = Extractor::new([7; 32]);
 
     // Warm-up: page in the metadata and let the allocator settle.
     for e in &corpus {
-        std::hint::black_box(extractor.extract_text(&e.narrative, &e.country, Origin::Text));
+        if phones_only {
+            std::hint::black_box(find_phones(&e.narrative, &e.country));
+        } else {
+            std::hint::black_box(extractor.extract_text(&e.narrative, &e.country, Origin::Text));
+        }
     }
 
     let (phones_secs, found) = fastest(|| {
@@ -53,6 +60,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             })
             .collect::<Vec<_>>()
     });
+    let base = json!({ "narratives": corpus.len(), "bytes": bytes });
+    print(
+        &base,
+        "Rust find_phones",
+        phones_secs,
+        &score(&corpus, &found),
+        None,
+    );
+    if details {
+        for (e, found) in corpus.iter().zip(&found) {
+            for p in e.planted.difference(found) {
+                let line = json!({"miss": p, "country": e.country, "narrative": e.narrative});
+                eprintln!("{line}");
+            }
+            for p in found.difference(&e.planted) {
+                let line =
+                    json!({"false_positive": p, "country": e.country, "narrative": e.narrative});
+                eprintln!("{line}");
+            }
+        }
+    }
+    if phones_only {
+        return Ok(());
+    }
     let (full_secs, extracted) = fastest(|| {
         corpus
             .iter()
@@ -70,14 +101,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .collect();
 
-    let base = json!({ "narratives": corpus.len(), "bytes": bytes });
-    print(
-        &base,
-        "Rust find_phones",
-        phones_secs,
-        &score(&corpus, &found),
-        None,
-    );
     print(
         &base,
         "Rust extract_text (all indicators)",
@@ -85,19 +108,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &score(&corpus, &found_full),
         Some(indicators),
     );
-    if details {
-        for (e, found) in corpus.iter().zip(&found) {
-            for p in e.planted.difference(found) {
-                let line = json!({"miss": p, "country": e.country, "narrative": e.narrative});
-                eprintln!("{line}");
-            }
-            for p in found.difference(&e.planted) {
-                let line =
-                    json!({"false_positive": p, "country": e.country, "narrative": e.narrative});
-                eprintln!("{line}");
-            }
-        }
-    }
     Ok(())
 }
 

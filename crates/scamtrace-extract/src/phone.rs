@@ -12,7 +12,9 @@
 //! exactly one output character and keeps the input offset of each, so a match found in the
 //! normalized text maps back without searching.
 
+use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use rlibphonenumber::phonenumber_matcher::{FindNumberExt, Leniency};
 use rlibphonenumber::{PHONE_NUMBER_UTIL, PhoneNumber, PhoneNumberFormat, PhoneNumberType, Region};
@@ -115,11 +117,12 @@ pub fn parse_phone(text: &str, default_region: &str) -> Option<PhoneMatch> {
 
     let vanity = find_vanity(&norm.text, region, &mut budget);
     if let Some(v) = vanity.first() {
-        return Some(to_match(&v.number, span, VANITY_CONFIDENCE));
+        return Some(to_match(&v.number, span, VANITY_CONFIDENCE, v.kind));
     }
     let direct = PHONE_NUMBER_UTIL.parse(&norm.text, region).ok();
-    if let Some(number) = &direct
-        && number.is_valid()
+    let direct_kind = direct.as_ref().map(PhoneNumber::get_type);
+    if let (Some(number), Some(kind)) = (&direct, direct_kind)
+        && kind != PhoneNumberType::Unknown
     {
         // libphonenumber converts letters itself when it sees enough of them.
         let number_part = norm
@@ -131,12 +134,12 @@ pub fn parse_phone(text: &str, default_region: &str) -> Option<PhoneMatch> {
         } else {
             FIELD_CONFIDENCE
         };
-        return Some(to_match(number, span, confidence));
+        return Some(to_match(number, span, confidence, kind));
     }
     // A valid number with words around it ("1-888-555-0142 Microsoft") beats an invalid
     // reading of the whole field.
     if let Some(c) = scan_runs(&norm.text, region, &mut budget).first() {
-        return Some(to_match(&c.number, span, EMBEDDED_FIELD_CONFIDENCE));
+        return Some(to_match(&c.number, span, EMBEDDED_FIELD_CONFIDENCE, c.kind));
     }
     // An invalid number still links reports by its digits, so a short one ("12" is a
     // possible German number) would link unrelated reports.
@@ -145,13 +148,15 @@ pub fn parse_phone(text: &str, default_region: &str) -> Option<PhoneMatch> {
             PHONE_NUMBER_UTIL.is_possible_number(n)
                 && n.get_national_significant_number().len() >= MIN_DIGITS
         })
-        .map(|n| to_match(&n, span, INVALID_CONFIDENCE))
+        .map(|n| to_match(&n, span, INVALID_CONFIDENCE, PhoneNumberType::Unknown))
 }
 
 /// Free text (a victim's narrative in English, Japanese, German, Spanish or French): every phone
 /// number in it, in order, without overlaps.
 pub fn find_phones(text: &str, default_region: &str) -> Vec<PhoneMatch> {
-    if text.is_empty() {
+    // No digit, no number (a full-width digit starts with 0xEF).
+    let b = text.as_bytes();
+    if next_ascii_digit(b, 0).is_none() && !b.contains(&0xEF) {
         return Vec::new();
     }
     let region = parse_region(default_region);
@@ -173,9 +178,10 @@ pub fn find_phones(text: &str, default_region: &str) -> Vec<PhoneMatch> {
     all.extend(plain);
     all.sort_by_key(|c| c.span.start);
     all.iter()
+        .filter(|c| !is_own_number(&norm.text, &c.span))
         .map(|c| {
             let confidence = confidence(&norm.text, c);
-            to_match(&c.number, norm.original_span(&c.span), confidence)
+            to_match(&c.number, norm.original_span(&c.span), confidence, c.kind)
         })
         .collect()
 }
@@ -220,22 +226,53 @@ fn is_nanp(region: Option<Region>) -> bool {
     region.is_some_and(|r| PHONE_NUMBER_UTIL.get_country_code_for_region(r) == Some(1))
 }
 
-fn to_match(number: &PhoneNumber, span: Range<usize>, confidence: f32) -> PhoneMatch {
+/// `kind` is the number's type, already asked of libphonenumber (which costs as much as the
+/// parse); a number is valid exactly when its type is known.
+fn to_match(
+    number: &PhoneNumber,
+    span: Range<usize>,
+    confidence: f32,
+    kind: PhoneNumberType,
+) -> PhoneMatch {
+    let (e164, international) = nanp_formats(number).unwrap_or_else(|| {
+        (
+            number.format_as(PhoneNumberFormat::E164).into_owned(),
+            number
+                .format_as(PhoneNumberFormat::International)
+                .into_owned(),
+        )
+    });
     PhoneMatch {
         start: span.start,
         end: span.end,
-        e164: number.format_as(PhoneNumberFormat::E164).into_owned(),
-        international: number
-            .format_as(PhoneNumberFormat::International)
-            .into_owned(),
+        e164,
+        international,
         region: number
             .get_region_code()
             .filter(|r| *r != Region::World)
             .map(|r| r.to_string()),
-        number_type: number.get_type().into(),
-        valid: number.is_valid(),
+        number_type: kind.into(),
+        valid: kind != PhoneNumberType::Unknown,
         confidence: confidence.clamp(0.0, 1.0),
     }
+}
+
+/// E.164 and international format of a North American number, which libphonenumber formats
+/// with a regular expression replacement (more than the parse costs): every valid one is ten
+/// digits, written `+1 NXX-NXX-XXXX`. Checked against libphonenumber in the tests.
+fn nanp_formats(number: &PhoneNumber) -> Option<(String, String)> {
+    let n = number.national_number;
+    let plain = number.country_code == 1
+        && number.extension.is_none()
+        && number.italian_leading_zero != Some(true)
+        && (2_000_000_000..=9_999_999_999).contains(&n);
+    plain.then(|| {
+        let (area, exchange, line) = (n / 10_000_000, n / 10_000 % 1000, n % 10_000);
+        (
+            format!("+1{n}"),
+            format!("+1 {area}-{exchange:03}-{line:04}"),
+        )
+    })
 }
 
 /// Caps libphonenumber calls at a fixed share of the input length, like libphonenumber's own
@@ -266,6 +303,8 @@ struct Candidate {
     /// Span in the normalized text.
     span: Range<usize>,
     number: PhoneNumber,
+    /// Its type, never `Unknown`: candidates are valid numbers.
+    kind: PhoneNumberType,
     vanity: bool,
 }
 
@@ -273,52 +312,186 @@ struct Candidate {
 // Normalization
 
 /// The input with look-alike characters folded to ASCII, one output char per input char.
-struct Normalized {
-    text: String,
+/// Most reports have nothing to fold: they are borrowed as they are, without an offset table.
+struct Normalized<'a> {
+    text: Cow<'a, str>,
     /// For each byte of `text`, the input offset of the char it came from; one extra entry holds
-    /// the input length, so a span's end maps through the start of the char after it.
-    origin: Vec<usize>,
+    /// the input length, so a span's end maps through the start of the char after it. `None`
+    /// when `text` is the input itself.
+    origin: Option<Vec<usize>>,
 }
 
-impl Normalized {
-    fn new(input: &str) -> Self {
-        let mut text = String::with_capacity(input.len());
+impl<'a> Normalized<'a> {
+    fn new(input: &'a str) -> Self {
+        let borrowed = || Normalized {
+            text: Cow::Borrowed(input),
+            origin: None,
+        };
+        let mut bytes = match folding_needed(input.as_bytes()) {
+            Folding::None => return borrowed(),
+            // ASCII letters become ASCII digits: every offset stays where it was.
+            Folding::LettersOnly => {
+                let mut bytes = input.as_bytes().to_vec();
+                letters_as_digits(&mut bytes);
+                return match String::from_utf8(bytes) {
+                    Ok(text) => Normalized {
+                        text: Cow::Owned(text),
+                        origin: None,
+                    },
+                    Err(_) => borrowed(),
+                };
+            }
+            Folding::Chars => Vec::with_capacity(input.len()),
+        };
         let mut origin = Vec::with_capacity(input.len() + 1);
         let mut prev: Option<char> = None;
         let mut chars = input.char_indices().peekable();
         while let Some((at, c)) = chars.next() {
+            if c.is_ascii() {
+                bytes.push(c as u8);
+                origin.push(at);
+                prev = Some(c);
+                continue;
+            }
             let next = chars.peek().map(|&(_, n)| n);
             let folded = fold_char(c, prev, next);
-            text.push(folded);
-            origin.resize(text.len(), at);
+            let mut buf = [0u8; 4];
+            let encoded = folded.encode_utf8(&mut buf).as_bytes();
+            bytes.extend_from_slice(encoded);
+            origin.extend(std::iter::repeat_n(at, encoded.len()));
             prev = Some(c);
         }
         origin.push(input.len());
 
-        let mut bytes = text.into_bytes();
         letters_as_digits(&mut bytes);
         // Only ASCII bytes were swapped for ASCII bytes, so this cannot fail; the fallback keeps
         // the promise never to panic without an unwrap.
-        let text = String::from_utf8(bytes)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        let Ok(text) = String::from_utf8(bytes) else {
+            return borrowed();
+        };
         if text.len() + 1 != origin.len() {
-            return Self::identity(input);
+            return borrowed();
         }
-        Normalized { text, origin }
-    }
-
-    fn identity(input: &str) -> Self {
         Normalized {
-            text: input.to_owned(),
-            origin: (0..=input.len()).collect(),
+            text: Cow::Owned(text),
+            origin: Some(origin),
         }
     }
 
     fn original_span(&self, span: &Range<usize>) -> Range<usize> {
-        let start = self.origin.get(span.start).copied().unwrap_or(0);
-        let end = self.origin.get(span.end).copied().unwrap_or(start);
+        let Some(origin) = &self.origin else {
+            return span.start..span.end.max(span.start);
+        };
+        let start = origin.get(span.start).copied().unwrap_or(0);
+        let end = origin.get(span.end).copied().unwrap_or(start);
         start..end.max(start)
     }
+}
+
+/// What `Normalized` has to do.
+enum Folding {
+    /// Nothing: the text is used as it is (most reports).
+    None,
+    /// Only letters next to digits may be read as digits (`letters_as_digits`).
+    LettersOnly,
+    /// Characters to fold (`fold_char`), which changes byte offsets.
+    Chars,
+}
+
+/// What `Normalized` would change, found from the non-ASCII bytes and the digits alone.
+fn folding_needed(b: &[u8]) -> Folding {
+    let digit_at = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    let next_is_digit = |i: usize| digit_at(i) || fullwidth_digit_at(b, i);
+    let mut i = 0;
+    while let Some(at) = next_non_ascii(b, i) {
+        i = at;
+        let (c1, c2) = (b.get(i + 1).copied(), b.get(i + 2).copied());
+        let folds = match (b[i], c1, c2) {
+            (0xC2, Some(0xA0), _) => true,
+            (0xE2, Some(0x80), Some(0x90..=0x95 | 0x87 | 0x89 | 0xAF)) => true,
+            (0xE2, Some(0x88), Some(0x92)) => true,
+            (0xE3, Some(0x80), Some(0x80)) => true,
+            (0xEF, Some(0xB9), Some(0x98 | 0xA3)) => true,
+            (0xEF, Some(0xBC), Some(0x81..=0xBF)) => true,
+            (0xEF, Some(0xBD), Some(0x80..=0x9E)) => true,
+            // The long vowel mark counts only next to a digit (see `fold_char`); a full-width
+            // digit before it is caught above.
+            (0xE3, Some(0x83), Some(0xBC)) | (0xEF, Some(0xBD), Some(0xB0)) => {
+                (i >= 1 && digit_at(i - 1)) || next_is_digit(i + 3)
+            }
+            _ => false,
+        };
+        if folds {
+            return Folding::Chars;
+        }
+        i += 1;
+    }
+    // ASCII only from here on (full-width digits were caught above): a letter that
+    // `letters_as_digits` may read as a digit sits next to a digit.
+    let maybe_digit = |c: u8| matches!(c, b'O' | b'o' | b'l' | b'I');
+    let mut i = 0;
+    while let Some(at) = next_ascii_digit(b, i) {
+        let mut end = at;
+        while end < b.len() && b[end].is_ascii_digit() {
+            end += 1;
+        }
+        if (at >= 1 && maybe_digit(b[at - 1])) || b.get(end).copied().is_some_and(maybe_digit) {
+            return Folding::LettersOnly;
+        }
+        i = end;
+    }
+    Folding::None
+}
+
+/// Is a full-width digit (EF BC 90..=99) at `i`?
+fn fullwidth_digit_at(b: &[u8], i: usize) -> bool {
+    b.get(i) == Some(&0xEF)
+        && b.get(i + 1) == Some(&0xBC)
+        && b.get(i + 2).is_some_and(|c| (0x90..=0x99).contains(c))
+}
+
+/// Offset of the first ASCII digit in `b` at or after `from`, eight bytes at a time: reports
+/// are mostly words, and every stage here starts from the digits.
+fn next_ascii_digit(b: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while i + 8 <= b.len() {
+        let chunk: [u8; 8] = b[i..i + 8].try_into().unwrap_or_default();
+        let w = u64::from_le_bytes(chunk);
+        // Per byte, without carries between bytes (each is at most 0x7F + 0x50): the high bit
+        // says ">= '0'" in the first sum and ">= ':'" in the second.
+        let low = w & !HIGH;
+        let at_least_zero = low + ONES * (0x80 - u64::from(b'0'));
+        let past_nine = low + ONES * (0x80 - u64::from(b':'));
+        let digits = at_least_zero & !past_nine & !w & HIGH;
+        if digits != 0 {
+            return Some(i + (digits.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    b.get(i..)?
+        .iter()
+        .position(u8::is_ascii_digit)
+        .map(|at| i + at)
+}
+
+/// Offset of the first non-ASCII byte in `b` at or after `from`, eight bytes at a time.
+fn next_non_ascii(b: &[u8], from: usize) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while i + 8 <= b.len() {
+        let chunk: [u8; 8] = b[i..i + 8].try_into().unwrap_or_default();
+        let high = u64::from_le_bytes(chunk) & HIGH;
+        if high != 0 {
+            return Some(i + (high.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    b.get(i..)?
+        .iter()
+        .position(|c| !c.is_ascii())
+        .map(|at| i + at)
 }
 
 fn is_any_digit(c: char) -> bool {
@@ -440,15 +613,28 @@ fn find_vanity(text: &str, region: Option<Region>, budget: &mut Budget) -> Vec<C
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
-    while i < b.len() && !budget.is_spent() {
-        if vanity_may_start(b, i)
-            && let Some(found) = vanity_at(text, i, region, budget)
-        {
-            i = found.span.end;
-            out.push(found);
-            continue;
+    // A vanity number starts at a `+` or `(` right before a digit, or at the first digit of a
+    // run; digits inside a run never start one (`vanity_may_start`).
+    'runs: while !budget.is_spent() {
+        let Some(digit) = next_ascii_digit(b, i) else {
+            break;
+        };
+        let lead = digit
+            .checked_sub(1)
+            .filter(|&at| at >= i && matches!(b[at], b'+' | b'('));
+        for start in lead.into_iter().chain(std::iter::once(digit)) {
+            if vanity_may_start(b, start)
+                && let Some(found) = vanity_at(text, start, region, budget)
+            {
+                i = found.span.end;
+                out.push(found);
+                continue 'runs;
+            }
         }
-        i += 1;
+        i = digit + 1;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
     }
     out
 }
@@ -569,6 +755,11 @@ fn vanity_at(
             return None;
         }
     };
+    // Vanity letters start with a capital (see `vanity_letters_ok`): without one in reach,
+    // this is a plain number, and the plain scan reads it.
+    if !b[p..limit].iter().any(u8::is_ascii_uppercase) {
+        return None;
+    }
     // The prefix's own digits, whatever separators were between them.
     dialled.extend(
         b[start..p]
@@ -595,13 +786,16 @@ fn vanity_at(
             break;
         }
         let group = &b[g_start..g_end];
-        let group_letters: Vec<u8> = group
-            .iter()
-            .copied()
-            .filter(u8::is_ascii_alphabetic)
-            .collect();
+        // A group never reaches past `limit`, so it fits.
+        let mut letter_buf = [0u8; MAX_VANITY_BYTES];
+        let mut n = 0;
+        for &c in group.iter().filter(|c| c.is_ascii_alphabetic()) {
+            letter_buf[n] = c;
+            n += 1;
+        }
+        let group_letters = &letter_buf[..n];
         if !group_letters.is_empty()
-            && !vanity_letters_ok(&group_letters, sep, !b[start..g_start].contains(&b' '))
+            && !vanity_letters_ok(group_letters, sep, !b[start..g_start].contains(&b' '))
         {
             break;
         }
@@ -650,12 +844,14 @@ fn vanity_at(
             return None;
         }
         if let Ok(number) = PHONE_NUMBER_UTIL.parse(&dialled, region)
-            && number.is_valid()
+            && let kind = number.get_type()
+            && kind != PhoneNumberType::Unknown
             && budget.take(EMIT_COST)
         {
             return Some(Candidate {
                 span: start..end,
                 number,
+                kind,
                 vanity: true,
             });
         }
@@ -708,17 +904,28 @@ fn is_phone_byte(c: u8) -> bool {
 fn scan_runs(text: &str, region: Option<Region>, budget: &mut Budget) -> Vec<Candidate> {
     let b = text.as_bytes();
     let mut out = Vec::new();
+    let mut tokens = Vec::new();
     let mut i = 0;
     while i < b.len() && !budget.is_spent() {
-        if !is_phone_byte(b[i]) {
-            i += 1;
-            continue;
+        // Runs only matter where there are digits: jump to the next one, then widen the run
+        // back over the separators before it (a `+` or `(` that opens the number).
+        let Some(at) = next_ascii_digit(b, i) else {
+            break;
+        };
+        let mut run_start = at;
+        while run_start > i && is_phone_byte(b[run_start - 1]) {
+            run_start -= 1;
         }
-        let run_start = i;
-        while i < b.len() && is_phone_byte(b[i]) {
-            i += 1;
+        let mut end = at;
+        let mut digits = 0;
+        while end < b.len() && is_phone_byte(b[end]) {
+            digits += usize::from(b[end].is_ascii_digit());
+            end += 1;
         }
-        scan_run(text, run_start..i, region, budget, &mut out);
+        i = end;
+        if digits >= MIN_DIGITS {
+            scan_run(text, run_start..end, region, budget, &mut tokens, &mut out);
+        }
     }
     out
 }
@@ -728,10 +935,11 @@ fn scan_run(
     run: Range<usize>,
     region: Option<Region>,
     budget: &mut Budget,
+    tokens: &mut Vec<Range<usize>>,
     out: &mut Vec<Candidate>,
 ) {
     let b = text.as_bytes();
-    let mut tokens: Vec<Range<usize>> = Vec::new();
+    tokens.clear();
     let mut i = run.start;
     while i < run.end {
         if b[i] == b' ' {
@@ -749,8 +957,8 @@ fn scan_run(
     } else {
         MAX_WINDOW_TOKENS
     };
-    // Computed once, and only when a valid number shows up: a label before the run ("order #")
-    // disowns every number in it.
+    // Computed once, before the first parse: a label before the run ("order #") disowns every
+    // number in it.
     let mut labelled: Option<bool> = None;
 
     let mut t = 0;
@@ -790,26 +998,26 @@ fn scan_run(
                     .iter()
                     .filter(|c| c.is_ascii_digit())
                     .count();
-                if !(MIN_DIGITS..=MAX_DIGITS).contains(&digits) {
+                if !(MIN_DIGITS..=MAX_DIGITS).contains(&digits) || !plausible_window(text, &window)
+                {
                     continue;
                 }
-                if let Some(number) = try_window(text, window.clone(), region, budget) {
-                    let is_labelled =
-                        *labelled.get_or_insert_with(|| run_is_labelled(text, &tokens, &run));
-                    if is_labelled {
-                        return;
-                    }
-                    accepted = Some((u, window, number));
+                if *labelled.get_or_insert_with(|| run_is_labelled(text, tokens, &run)) {
+                    return;
+                }
+                if let Some((number, kind)) = try_window(text, window.clone(), region, budget) {
+                    accepted = Some((u, window, number, kind));
                     break 'windows;
                 }
             }
         }
         match accepted {
             Some(_) if !budget.take(EMIT_COST) => return,
-            Some((u, span, number)) => {
+            Some((u, span, number, kind)) => {
                 out.push(Candidate {
                     span,
                     number,
+                    kind,
                     vanity: false,
                 });
                 t = u + 1;
@@ -869,54 +1077,84 @@ fn overlaps_any(spans: &[Candidate], w: &Range<usize>) -> bool {
 }
 
 /// Is this window, exactly, a valid number that is not a decoy? Read as written, or failing
-/// that as a North American number written with its country code.
+/// that as a North American number written with its country code, or failing that in a
+/// foreign region whose written style the window has (see `foreign_region`).
 fn try_window(
     text: &str,
     w: Range<usize>,
     region: Option<Region>,
     budget: &mut Budget,
-) -> Option<PhoneNumber> {
+) -> Option<(PhoneNumber, PhoneNumberType)> {
     let s = text.get(w.clone())?;
-    try_reading(text, &w, s, region, budget).or_else(|| {
-        let dialled = with_nanp_country_code(s, region)?;
-        try_reading(text, &w, &dialled, region, budget)
-    })
+    try_reading(text, &w, s, region, budget)
+        .or_else(|| {
+            let dialled = with_nanp_country_code(s, region)?;
+            try_reading(text, &w, &dialled, region, budget)
+        })
+        .or_else(|| {
+            let foreign = foreign_region(s, region)?;
+            try_reading(text, &w, s, Some(foreign), budget)
+        })
 }
 
-/// Is `read`, the window's text or what it dials, a valid number that is not a decoy?
-fn try_reading(
-    text: &str,
-    w: &Range<usize>,
-    read: &str,
-    region: Option<Region>,
-    budget: &mut Budget,
-) -> Option<PhoneNumber> {
+/// Checks on the window and its neighbours that need no parse: glued to a word or an amount,
+/// a reference sign or currency next to it, a date, an address, a time.
+fn plausible_window(text: &str, w: &Range<usize>) -> bool {
     let b = text.as_bytes();
-    let s = text.get(w.clone())?;
-    if !budget.take(1) {
-        return None;
-    }
-    let number = PHONE_NUMBER_UTIL.parse(read, region).ok()?;
-    if !number.is_valid() {
-        return None;
-    }
+    let Some(s) = text.get(w.clone()) else {
+        return false;
+    };
     // Glued to a word or an amount: "abc8005551234", "8005551234USD", "$8005551234".
     let starts_with_lead = matches!(b[w.start], b'+' | b'(');
     let bad_neighbour = |c: Option<char>| c.is_some_and(|c| is_latin_letter(c) || is_money(c));
     if (!starts_with_lead && bad_neighbour(char_before(b, w.start)))
         || bad_neighbour(char_after(b, w.end))
     {
+        return false;
+    }
+    // A dash joins the digits to a word: a ticket or case id ("SR-0549-264", "TK-2125551234").
+    if !starts_with_lead
+        && w.start >= 2
+        && b[w.start - 1] == b'-'
+        && char_before(b, w.start - 1).is_some_and(is_latin_letter)
+    {
+        return false;
+    }
+    !(is_time_part(b, w) || looks_like_non_phone(s) || is_reference_marked(text, w))
+}
+
+/// Is `read`, the window's text or what it dials, a valid number in `region`, and of what
+/// type? The window has passed `plausible_window`.
+fn try_reading(
+    text: &str,
+    w: &Range<usize>,
+    read: &str,
+    region: Option<Region>,
+    budget: &mut Budget,
+) -> Option<(PhoneNumber, PhoneNumberType)> {
+    let b = text.as_bytes();
+    let s = text.get(w.clone())?;
+    if !budget.take(1) {
         return None;
     }
-    if is_reference_marked(text, w) || looks_like_non_phone(s) || is_time_part(b, w) {
+    let number = PHONE_NUMBER_UTIL.parse(read, region).ok()?;
+    // Valid exactly when the type is known (libphonenumber's `is_valid` is this same test).
+    let kind = number.get_type();
+    if kind == PhoneNumberType::Unknown {
         return None;
     }
+    let starts_with_lead = matches!(b[w.start], b'+' | b'(');
     if number.country_code == 1 && !starts_with_lead && !nanp_grouping_ok(s, &number) {
         return None;
     }
     // libphonenumber's VALID leniency adds what `is_valid` lacks: a national number written
-    // without its trunk prefix ("3-1234-5678" in Japan) is not accepted. Run its matcher on
-    // exactly this window and keep the number only if it takes the whole window.
+    // without its trunk prefix ("3-1234-5678" in Japan) is not accepted. Where that question
+    // does not arise, its matcher would take the whole window and is not run (it costs as much
+    // as the parse); elsewhere it runs on exactly this window, and the number is kept only if
+    // it takes the whole window.
+    if !matcher_needed(read, &number) {
+        return Some((number, kind));
+    }
     if !budget.take(2) {
         return None;
     }
@@ -927,7 +1165,136 @@ fn try_reading(
         .build_fallible()
         .next()?
         .ok()?;
-    (found.start == 0 && found.end() == read.len()).then_some(number)
+    (found.start == 0 && found.end() == read.len()).then_some((number, kind))
+}
+
+/// Could libphonenumber's matcher (VALID leniency) refuse this valid number, or not take all
+/// of `read`? Not when `read` is plainly shaped (digits, single spaces, dashes or dots, a
+/// leading `+` and country code, one bracketed group at the start, as in "+44 (0)800 …" or
+/// "(888) 555-0142": none of the bracket, date, page-range or extension patterns it rejects),
+/// and its national prefix question does not arise: written with `+`, written with more digits
+/// than the national number (a trunk prefix or an international prefix was stripped), or North
+/// American (whose formats make the trunk prefix optional).
+fn matcher_needed(read: &str, number: &PhoneNumber) -> bool {
+    let b = read.as_bytes();
+    if !plain_shape(b) {
+        return true;
+    }
+    if b.first() == Some(&b'+') || number.country_code == 1 {
+        return false;
+    }
+    let digits = b.iter().filter(|c| c.is_ascii_digit()).count();
+    let nsn = number.get_national_significant_number().len();
+    if digits > nsn {
+        return false;
+    }
+    // Written without a trunk prefix: only a problem if libphonenumber writes one in national
+    // format (AU "1800 123 456" has none; JP "03-1234-5678" does). Formatting costs half
+    // what the matcher does.
+    let national = number.format_as(PhoneNumberFormat::National);
+    national.bytes().filter(u8::is_ascii_digit).count() > nsn
+}
+
+/// Digits with single separators (`-`, `.`, space; two together only as ") "), an optional
+/// `+` and country code, and at most one bracketed digit group that opens the number or
+/// directly follows the country code.
+fn plain_shape(b: &[u8]) -> bool {
+    let mut i = 0;
+    // Where a bracket may open: at the start, or after "+CC" and one separator.
+    let mut bracket_at = 0;
+    if b.first() == Some(&b'+') {
+        i = 1;
+        while i < b.len() && i <= 3 && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == 1 {
+            return false;
+        }
+        bracket_at = i + usize::from(b.get(i).is_some_and(|c| matches!(c, b' ' | b'-' | b'.')));
+    }
+    let mut brackets = 0;
+    let mut gap = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_digit() {
+            gap = 0;
+        } else if c == b'(' {
+            if brackets > 0 || i != bracket_at {
+                return false;
+            }
+            let close = b[i + 1..]
+                .iter()
+                .position(|c| !c.is_ascii_digit())
+                .map(|n| i + 1 + n);
+            if close.is_none_or(|at| at == i + 1 || b[at] != b')') {
+                return false;
+            }
+            brackets = 1;
+            gap = 0;
+        } else if c == b')' {
+            // Only the bracket opened above, already checked to close here.
+            if brackets != 1 {
+                return false;
+            }
+            brackets = 2;
+            gap = 1;
+        } else if matches!(c, b' ' | b'-' | b'.') {
+            gap += 1;
+            if gap > 2 || (gap == 2 && b[i - 1] != b')') {
+                return false;
+            }
+        } else {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// A number the victim's region cannot read may still be written in another region's
+/// unmistakable style. Only North America's is used: ten digits grouped 3-3-4 with one kind of
+/// separator ("800-407-6722", "800.407.6722", "800 407 6722") or with the area code in
+/// brackets ("(800) 407-6722"), the way North American numbers are printed on every scam
+/// pop-up. Bare digits, and other groupings, stay unread: "0800 520 4616" is a UK number to a
+/// British reader and a German one to a German, and ten bare digits are as often an order
+/// number. Tried only after the victim's own region found no valid number in the window.
+fn foreign_region(s: &str, region: Option<Region>) -> Option<Region> {
+    if region.is_none() || is_nanp(region) || !nanp_written_style(s.as_bytes()) {
+        return None;
+    }
+    Some(Region::US)
+}
+
+/// `(NXX) NXX-XXXX` (a space, dash, dot or nothing after the bracket; a dash, dot or space
+/// before the last four), or `NXX-NXX-XXXX` with the same separator twice (dash, dot or
+/// space). The area code and exchange start with 2-9, as in the North American plan.
+fn nanp_written_style(b: &[u8]) -> bool {
+    let digits = |from: usize, n: usize| {
+        b.get(from..from + n)
+            .is_some_and(|g| g.iter().all(u8::is_ascii_digit))
+    };
+    let leads = |at: usize| b.get(at).is_some_and(|c| (b'2'..=b'9').contains(c));
+    let sep = |c: u8| matches!(c, b'-' | b'.' | b' ');
+    let tail = |at: usize, first_sep: Option<u8>| {
+        // NXX <sep> XXXX, to the end.
+        b.len() == at + 8
+            && leads(at)
+            && digits(at, 3)
+            && sep(b[at + 3])
+            && first_sep.is_none_or(|f| f == b[at + 3])
+            && digits(at + 4, 4)
+    };
+    if b.first() == Some(&b'(') {
+        if !(leads(1) && digits(1, 3) && b.get(4) == Some(&b')')) {
+            return false;
+        }
+        match b.get(5) {
+            Some(&c) if sep(c) => tail(6, None),
+            _ => tail(5, None),
+        }
+    } else {
+        leads(0) && digits(0, 3) && b.get(3).copied().is_some_and(sep) && tail(4, Some(b[3]))
+    }
 }
 
 /// "1 866 990 7725" from a victim outside North America is a North American number written
@@ -987,17 +1354,18 @@ fn is_reference_marked(text: &str, w: &Range<usize>) -> bool {
     {
         return true;
     }
-    let head = after.chars().take(8).collect::<String>().to_lowercase();
-    let mut tail: Vec<char> = before.chars().rev().take(8).collect();
-    tail.reverse();
-    let tail = tail.into_iter().collect::<String>().to_lowercase();
-    CURRENCY_WORDS.iter().any(|w| {
-        let word_ends_here = tail.ends_with(w)
-            && !tail[..tail.len() - w.len()]
+    CURRENCY_WORDS.iter().any(|word| {
+        let n = word.len();
+        let head = after.as_bytes().get(..n);
+        let starts = head.is_some_and(|h| h.eq_ignore_ascii_case(word.as_bytes()));
+        let ends = before.len() >= n
+            && before.as_bytes()[before.len() - n..].eq_ignore_ascii_case(word.as_bytes())
+            && before.is_char_boundary(before.len() - n)
+            && !before[..before.len() - n]
                 .chars()
                 .next_back()
                 .is_some_and(char::is_alphabetic);
-        head.starts_with(w) || word_ends_here
+        starts || ends
     })
 }
 
@@ -1009,24 +1377,46 @@ fn is_time_part(b: &[u8], w: &Range<usize>) -> bool {
     colon_after || colon_before
 }
 
-/// Dates (`2026-11-02`, `11/02/2026`, `02.11.2026`) and IPv4 addresses, which libphonenumber
-/// happily reads as numbers in countries with variable-length numbering (`02.11.2026` is a
-/// valid Düsseldorf number).
+/// Dates (`2026-11-02`, `11/02/2026`, `02.11.2026`), IPv4 addresses and order numbers
+/// (`112-4455661-2233445`), which libphonenumber happily reads as numbers in countries with
+/// variable-length numbering (`02.11.2026` is a valid Düsseldorf number).
 fn looks_like_non_phone(s: &str) -> bool {
     let s = s.trim_matches(|c: char| !c.is_ascii_digit());
-    let groups: Vec<&str> = s
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|g| !g.is_empty())
-        .collect();
-    let seps: Vec<char> = s.chars().filter(|c| !c.is_ascii_digit()).collect();
-    let single_sep = |allowed: &[char]| {
-        seps.len() == groups.len().saturating_sub(1)
-            && seps.first().is_some_and(|c| allowed.contains(c))
+    // Up to five digit groups and the one separator byte between each pair; more groups or a
+    // separator of several characters is none of these shapes.
+    let mut groups: [&str; 5] = [""; 5];
+    let mut seps: [u8; 4] = [0; 4];
+    let mut count = 0;
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if count == groups.len() {
+            return false;
+        }
+        groups[count] = &s[start..i];
+        count += 1;
+        if i == b.len() {
+            break;
+        }
+        if count > seps.len() || i + 1 >= b.len() || !b[i + 1].is_ascii_digit() {
+            return false;
+        }
+        seps[count - 1] = b[i];
+        i += 1;
+    }
+    let groups = &groups[..count];
+    let seps = &seps[..count.saturating_sub(1)];
+    let single_sep = |allowed: &[u8]| {
+        seps.first().is_some_and(|c| allowed.contains(c))
             && seps.iter().all(|c| Some(c) == seps.first())
     };
     let num = |g: &str| g.parse::<u32>().unwrap_or(u32::MAX);
     if groups.len() == 4
-        && single_sep(&['.'])
+        && single_sep(b".")
         // Addresses are not written with leading zeros; trunk prefixes are ("012.34.56.78").
         && groups
             .iter()
@@ -1034,10 +1424,14 @@ fn looks_like_non_phone(s: &str) -> bool {
     {
         return true;
     }
-    if groups.len() != 3 || !single_sep(&['-', '/', '.']) {
+    if groups.len() != 3 || !single_sep(b"-/.") {
         return false;
     }
     let (a, m, c) = (groups[0], groups[1], groups[2]);
+    // Amazon's order numbers: 3-7-7.
+    if (a.len(), m.len(), c.len()) == (3, 7, 7) && single_sep(b"-") {
+        return true;
+    }
     let day_month = |x: &str, y: &str| {
         x.len() <= 2
             && y.len() <= 2
@@ -1268,17 +1662,16 @@ fn is_glue(gap: &str) -> bool {
     if gap.len() > 24 {
         return false;
     }
-    let mut word = String::new();
-    for c in gap.chars().chain(std::iter::once(' ')) {
+    let mut word_start = None;
+    for (i, c) in gap.char_indices().chain(std::iter::once((gap.len(), ' '))) {
         if c.is_alphabetic() {
-            word.push(c);
+            word_start.get_or_insert(i);
             continue;
         }
-        if !word.is_empty() {
-            if !GLUE_WORDS.contains(&word.as_str()) {
-                return false;
-            }
-            word.clear();
+        if let Some(start) = word_start.take()
+            && !GLUE_WORDS.contains(&&gap[start..i])
+        {
+            return false;
         }
         if !is_glue_char(c) {
             return false;
@@ -1304,42 +1697,74 @@ fn context_after(text: &str, at: usize) -> String {
     text.get(at..to).unwrap_or("").to_lowercase()
 }
 
-/// Occurrences of a keyword in `hay`, as spans, honouring word boundaries for Latin words.
-fn keyword_hits<'a>(hay: &'a str, keyword: &'a str) -> impl Iterator<Item = Range<usize>> + 'a {
-    let (stem, open_ended) = match keyword.strip_suffix('*') {
-        Some(stem) => (stem, true),
-        None => (keyword, false),
-    };
-    let latin = stem.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
-    hay.match_indices(stem).filter_map(move |(at, m)| {
-        let mut end = at + m.len();
-        if latin {
-            if hay[..at]
-                .chars()
-                .next_back()
-                .is_some_and(char::is_alphabetic)
-            {
-                return None;
-            }
-            let rest = &hay[end..];
-            let word_tail = rest.len() - rest.trim_start_matches(char::is_alphabetic).len();
-            if word_tail > 0 && !open_ended {
-                return None;
-            }
-            end += word_tail;
-        }
-        Some(at..end)
-    })
+/// A list of keywords (`LABELS`, `CUES`) searched in one pass.
+struct Keywords {
+    automaton: aho_corasick::AhoCorasick,
+    /// Per pattern: whether any word ending may follow (`*`), and whether it is a Latin word
+    /// (which must start and end at word boundaries).
+    kinds: Vec<(bool, bool)>,
 }
+
+impl Keywords {
+    fn new(list: &[&str]) -> Keywords {
+        let mut stems = Vec::with_capacity(list.len());
+        let mut kinds = Vec::with_capacity(list.len());
+        for keyword in list {
+            let (stem, open_ended) = match keyword.strip_suffix('*') {
+                Some(stem) => (stem, true),
+                None => (*keyword, false),
+            };
+            stems.push(stem);
+            kinds.push((
+                open_ended,
+                stem.chars().next().is_some_and(|c| c.is_ascii_alphabetic()),
+            ));
+        }
+        // A DFA: searched for every number found, over a few dozen bytes each time.
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&stems)
+            .expect("a few hundred short constant keywords always build");
+        Keywords { automaton, kinds }
+    }
+
+    /// Occurrences of any keyword in `hay`, as spans, honouring word boundaries for Latin
+    /// words; an open-ended keyword's span takes in the rest of its word.
+    fn hits<'a>(&'a self, hay: &'a str) -> impl Iterator<Item = Range<usize>> + 'a {
+        self.automaton
+            .find_overlapping_iter(hay)
+            .filter_map(move |m| {
+                let (open_ended, latin) = self.kinds[m.pattern().as_usize()];
+                let (at, mut end) = (m.start(), m.end());
+                if latin {
+                    if hay[..at]
+                        .chars()
+                        .next_back()
+                        .is_some_and(char::is_alphabetic)
+                    {
+                        return None;
+                    }
+                    let rest = &hay[end..];
+                    let word_tail = rest.len() - rest.trim_start_matches(char::is_alphabetic).len();
+                    if word_tail > 0 && !open_ended {
+                        return None;
+                    }
+                    end += word_tail;
+                }
+                Some(at..end)
+            })
+    }
+}
+
+static LABEL_WORDS: LazyLock<Keywords> = LazyLock::new(|| Keywords::new(LABELS));
+static CUE_WORDS: LazyLock<Keywords> = LazyLock::new(|| Keywords::new(CUES));
 
 /// A label directly before `at` (only glue between), e.g. "order #", "AnyDesk ID", "受付番号：".
 fn label_attached(text: &str, at: usize) -> bool {
     let before = context_before(text, at);
-    LABELS.iter().any(|label| {
-        keyword_hits(&before, label).any(|hit| {
-            let head = &before[..hit.end];
-            !LABEL_EXCEPTIONS.iter().any(|e| head.ends_with(e)) && is_glue(&before[hit.end..])
-        })
+    LABEL_WORDS.hits(&before).any(|hit| {
+        let head = &before[..hit.end];
+        !LABEL_EXCEPTIONS.iter().any(|e| head.ends_with(e)) && is_glue(&before[hit.end..])
     })
 }
 
@@ -1398,13 +1823,11 @@ const CUES: &[&str] = &[
 fn cue_word_ends(text: &str) -> bool {
     let hay = context_before(text, text.len());
     let hay = hay.trim_end_matches([' ', '.', ':']);
-    CUES.iter()
-        .any(|cue| keyword_hits(hay, cue).any(|hit| hit.end == hay.len()))
+    CUE_WORDS.hits(hay).any(|hit| hit.end == hay.len())
 }
 
 fn has_cue(hay: &str) -> bool {
-    CUES.iter()
-        .any(|cue| keyword_hits(hay, cue).next().is_some())
+    CUE_WORDS.hits(hay).next().is_some()
 }
 
 fn confidence(text: &str, c: &Candidate) -> f32 {
@@ -1423,6 +1846,341 @@ fn confidence(text: &str, c: &Candidate) -> f32 {
         confidence += CUE_BOOST;
     }
     confidence.clamp(0.0, 1.0)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Whose number
+
+/// Words that name a phone number ("my own number", "meine Handynummer", "mi número de
+/// teléfono"). Matched with one typo allowed from six letters on ("nubmer").
+const PHONE_NOUNS: &[&str] = &[
+    "number",
+    "numbers",
+    "phone",
+    "telephone",
+    "cellphone",
+    "cell",
+    "mobile",
+    "tel",
+    "landline",
+    "nummer",
+    "telefonnummer",
+    "handynummer",
+    "rufnummer",
+    "mobilnummer",
+    "festnetznummer",
+    "handy",
+    "telefon",
+    "número",
+    "numero",
+    "teléfono",
+    "telefono",
+    "celular",
+    "móvil",
+    "movil",
+    "numéro",
+    "téléphone",
+    "portable",
+    "tél",
+    "fixe",
+];
+/// What may stand between a possessive and its phone noun.
+const PHONE_NOUN_MODIFIERS: &[&str] = &[
+    "own",
+    "personal",
+    "private",
+    "home",
+    "work",
+    "real",
+    "direct",
+    "contact",
+    "callback",
+    "of",
+    "eigene",
+    "eigenen",
+    "eigener",
+    "persönliche",
+    "private",
+    "privat",
+    "propio",
+    "privado",
+    "de",
+    "contacto",
+    "propre",
+    "personnel",
+    "perso",
+    "d",
+    "du",
+];
+const POSSESSIVES: &[&str] = &[
+    "my", "mein", "meine", "meiner", "meinem", "meinen", "mi", "mis", "mon", "ma", "mes",
+];
+/// Between the words and the number: "my number is", "meine Nummer lautet", "mi número es
+/// el", "mon numéro est le", "reach me at".
+const OWN_GLUE: &[&str] = &[
+    "is", "was", "ist", "lautet", "war", "es", "era", "est", "c", "le", "el", "at", "on", "au",
+    "al", "unter", "under", "via", "sur", "en",
+];
+/// Someone else speaking or acting: "he would call me back on …" is the scammer's number.
+const THIRD_PERSON: &[&str] = &[
+    "he", "she", "they", "him", "them", "scammer", "er", "il", "elle", "ils", "elles", "él",
+    "ella", "ellos", "ellas",
+];
+/// Before a Japanese number, after its particle ("私の電話番号は…").
+const OWN_JA_BEFORE: &[&str] = &[
+    "私の電話番号",
+    "私の携帯電話番号",
+    "私の携帯番号",
+    "私の携帯",
+    "私の番号",
+    "私の連絡先",
+    "わたしの電話番号",
+    "わたしの番号",
+    "僕の電話番号",
+    "僕の番号",
+    "自分の電話番号",
+    "自分の携帯番号",
+    "自分の番号",
+    "自分の連絡先",
+    "自宅の電話番号",
+    "自宅の番号",
+];
+/// After a Japanese number: "…は私の番号です", "…（自分の携帯）".
+const OWN_JA_AFTER: &[&str] = &[
+    "は私の",
+    "が私の",
+    "(私の",
+    "は自分の",
+    "が自分の",
+    "(自分の",
+    "は自宅の",
+    "(自宅",
+];
+
+/// Is the number at `span` the reporter's own ("My own number is …", "you can reach me at …",
+/// "… is my cell", "meine Nummer: …", "mi número es el …", "vous pouvez me joindre au …",
+/// "私の電話番号は…")? A victim's own number is personal data, not an indicator. Only words
+/// right before or after the number count, so "he called me from …" and "the number on my
+/// screen was …" stay the scammer's.
+fn is_own_number(text: &str, span: &Range<usize>) -> bool {
+    let before = context_before(text, span.start);
+    let after = context_after_clause(text, span.end);
+    own_before(&before) || own_after(&after)
+}
+
+/// Up to 48 bytes after `at`, lower-cased.
+fn context_after_clause(text: &str, at: usize) -> String {
+    let mut to = (at + 48).min(text.len());
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    text.get(at..to).unwrap_or("").to_lowercase()
+}
+
+/// Most words of a clause that the rules below look at.
+const CLAUSE_WORDS: usize = 10;
+
+/// The words of one clause of `hay`, and whether a quote or a third person is in it.
+struct Clause<'a> {
+    words: [&'a str; CLAUSE_WORDS],
+    len: usize,
+    someone_else: bool,
+}
+
+impl<'a> Clause<'a> {
+    fn words(&self) -> &[&'a str] {
+        &self.words[..self.len]
+    }
+
+    fn push(&mut self, word: &'a str) {
+        self.someone_else |= THIRD_PERSON.contains(&word);
+        if self.len < CLAUSE_WORDS {
+            self.words[self.len] = word;
+            self.len += 1;
+        }
+    }
+}
+
+/// The words of `hay` back from its end (`backwards`) or forward from its start, up to the end
+/// of the clause (a full stop, a quote, a new line, a digit).
+fn clause_words(hay: &str, backwards: bool) -> Clause<'_> {
+    if backwards {
+        clause_from(hay, hay.char_indices().rev(), true)
+    } else {
+        clause_from(hay, hay.char_indices(), false)
+    }
+}
+
+fn clause_from<'a>(
+    hay: &'a str,
+    chars: impl Iterator<Item = (usize, char)>,
+    backwards: bool,
+) -> Clause<'a> {
+    let mut clause = Clause {
+        words: [""; CLAUSE_WORDS],
+        len: 0,
+        someone_else: false,
+    };
+    let mut word: Option<Range<usize>> = None;
+    for (i, c) in chars {
+        if c.is_alphabetic() {
+            let end = i + c.len_utf8();
+            word = Some(match word {
+                Some(w) if backwards => i..w.end,
+                Some(w) => w.start..end,
+                None => i..end,
+            });
+            continue;
+        }
+        if let Some(w) = word.take() {
+            clause.push(&hay[w]);
+        }
+        let quote = matches!(c, '"' | '“' | '”' | '„' | '«' | '»');
+        let ends = quote
+            || matches!(c, '.' | '!' | '?' | ';' | '\n' | '。' | '！' | '？')
+            || c.is_ascii_digit();
+        if ends || clause.len == CLAUSE_WORDS {
+            clause.someone_else |= quote;
+            return clause;
+        }
+    }
+    if let Some(w) = word {
+        clause.push(&hay[w]);
+    }
+    clause
+}
+
+/// One edit (insertion, deletion, substitution, or two neighbours swapped) from `target`, or
+/// the word itself when it is shorter than six bytes ("phoned" is not "phone").
+fn word_is(word: &str, target: &str) -> bool {
+    word == target || (target.len() >= 6 && one_edit(word, target))
+}
+
+/// "reach" in "if you need to raech me", where the words around it leave no doubt.
+fn reach_word(word: &str) -> bool {
+    ["reach", "contact"].iter().any(|t| one_edit(word, t))
+}
+
+/// At most one edit from `target`.
+fn one_edit(word: &str, target: &str) -> bool {
+    if word == target {
+        return true;
+    }
+    let (a, b) = (word.as_bytes(), target.as_bytes());
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let i = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    match a.len().cmp(&b.len()) {
+        std::cmp::Ordering::Equal => {
+            a[i + 1..] == b[i + 1..]
+                || (i + 1 < a.len()
+                    && a[i] == b[i + 1]
+                    && a[i + 1] == b[i]
+                    && a[i + 2..] == b[i + 2..])
+        }
+        std::cmp::Ordering::Less => a[i..] == b[i + 1..],
+        std::cmp::Ordering::Greater => a[i + 1..] == b[i..],
+    }
+}
+
+fn word_in(word: &str, list: &[&str]) -> bool {
+    list.iter().any(|t| word_is(word, t))
+}
+
+/// "my (own) number", "mi número de teléfono", "mon propre numéro": a possessive, up to three
+/// modifiers or nouns, a phone noun; `words` run from the noun back.
+fn possessive_phone_noun(words: &[&str]) -> bool {
+    let Some((noun, rest)) = words.split_first() else {
+        return false;
+    };
+    if !word_in(noun, PHONE_NOUNS) {
+        return false;
+    }
+    rest.iter()
+        .take(4)
+        .take_while(|w| !POSSESSIVES.contains(w))
+        .all(|w| PHONE_NOUN_MODIFIERS.contains(w) || word_in(w, PHONE_NOUNS))
+        && rest.iter().take(4).any(|w| POSSESSIVES.contains(w))
+}
+
+fn own_before(before: &str) -> bool {
+    let trimmed = before.trim_end_matches([' ', ':', '：', '、', '=', '(', '-', '#', 'は', 'が']);
+    if OWN_JA_BEFORE.iter().any(|w| trimmed.ends_with(w)) {
+        return true;
+    }
+    let clause = clause_words(before, true);
+    let words = clause.words();
+    let glue = words.iter().take_while(|w| OWN_GLUE.contains(w)).count();
+    let w = &words[glue..];
+    if possessive_phone_noun(w) {
+        return true;
+    }
+    if clause.someone_else {
+        return false;
+    }
+    let at = |i: usize| w.get(i).copied().unwrap_or("");
+    let reach = |v: &str| reach_word(v) || matches!(v, "call" | "text" | "ring" | "phone");
+    // en: "reach me at", "call me back on"; de: "Sie erreichen mich unter", "bin erreichbar
+    // unter"; es: "llamarme al", "me pueden llamar al" (not "me pidieron llamar al", they
+    // asked me to call); fr: "me joindre au", "m'appeler au".
+    (at(0) == "me" && reach(at(1)))
+        || (at(0) == "back" && at(1) == "me" && reach(at(2)))
+        || (at(0) == "mich" && word_in(at(1), &["erreichen", "kontaktieren", "anrufen"]))
+        || (at(0) == "mich" && at(1) == "sie" && word_in(at(2), &["erreichen", "kontaktieren"]))
+        || word_is(at(0), "erreichbar")
+        || word_in(at(0), &["llamarme", "contactarme", "localizarme"])
+        || (word_in(at(0), &["llamar", "contactar", "localizar"])
+            && matches!(
+                at(1),
+                "pueden" | "puede" | "puedes" | "podéis" | "podrán" | "podrá"
+            )
+            && at(2) == "me")
+        || (word_in(at(0), &["joindre", "contacter", "rappeler", "appeler"])
+            && matches!(at(1), "me" | "m"))
+}
+
+fn own_after(after: &str) -> bool {
+    let trimmed = after.trim_start_matches([' ', ',', '、']);
+    if OWN_JA_AFTER.iter().any(|w| trimmed.starts_with(w)) {
+        return true;
+    }
+    let clause = clause_words(after, false);
+    let words = clause.words();
+    // "… is my number", "… (my cell)", "… ist meine Nummer", "… c'est mon numéro".
+    let copula = words
+        .iter()
+        .take_while(|w| {
+            matches!(
+                **w,
+                "is" | "was" | "ist" | "es" | "est" | "c" | "that" | "this" | "which" | "das"
+            )
+        })
+        .count();
+    let possessed = &words[copula..];
+    if possessed.first().is_some_and(|w| POSSESSIVES.contains(w))
+        && possessed
+            .iter()
+            .skip(1)
+            .take(4)
+            .any(|w| word_in(w, PHONE_NOUNS))
+    {
+        return true;
+    }
+    // "… if you need to reach me", "… falls Sie mich erreichen müssen", "… por si necesitan
+    // contactarme", "… si vous devez me joindre".
+    let you = |w: &&str| matches!(*w, "you" | "sie" | "vous" | "si");
+    words.iter().enumerate().any(|(k, w)| {
+        let next = words.get(k + 1).copied().unwrap_or("");
+        let prev = words.get(k.wrapping_sub(1)).copied().unwrap_or("");
+        let addressed = words[..k].iter().any(you);
+        addressed
+            && ((reach_word(w) || *w == "call") && next == "me"
+                || (*w == "mich" && word_in(next, &["erreichen", "kontaktieren", "anrufen"]))
+                || word_in(w, &["llamarme", "contactarme", "localizarme"])
+                || (matches!(prev, "me" | "m")
+                    && word_in(w, &["joindre", "contacter", "rappeler", "appeler"])))
+    })
 }
 
 #[cfg(test)]
@@ -1573,7 +2331,7 @@ mod tests {
 
     #[test]
     fn letters_for_digits_stay_letters_in_words() {
-        let norm = |s: &str| Normalized::new(s).text;
+        let norm = |s: &str| Normalized::new(s).text.into_owned();
         assert_eq!(norm("1-8OO-555-0142"), "1-800-555-0142");
         assert_eq!(
             norm("call O2 at 1O:3O, GO 4 IT, FOOD 2"),
@@ -1805,9 +2563,266 @@ mod tests {
     fn invalid_numbers_are_not_found() {
         assert_eq!(e164s("call 212-155-0142", "US"), Vec::<String>::new());
         assert_eq!(e164s("call 07700 900123", "GB"), Vec::<String>::new());
-        // National format outside its country needs the international prefix.
-        assert_eq!(e164s("call 888-555-0142", "JP"), Vec::<String>::new());
+        // National format outside its country needs the international prefix, or the
+        // grouping of its home (see `foreign_numbers_in_their_home_grouping`).
+        assert_eq!(e164s("call 8885550142", "JP"), Vec::<String>::new());
         assert_eq!(e164s("call +1 888-555-0142", "JP"), ["+18885550142"]);
+    }
+
+    /// A number invalid in the victim's region, written the way North American numbers are
+    /// printed, is North American; bare digits and other groupings are not.
+    #[test]
+    fn foreign_numbers_in_their_home_grouping() {
+        for (region, text) in [
+            ("DE", "Die Nummer war 800-407-6722."),
+            ("DE", "Ich sollte (877) 734-2537 anrufen."),
+            ("DE", "Ich sollte (877)734-2537 anrufen."),
+            ("GB", "I called 800.763.7197 back"),
+            ("ES", "Por favor bloqueen este número: 866 524 9818 ya"),
+            ("FR", "Le numéro était le (888) 679-4343."),
+            ("AU", "They kept calling back from 855 791 5425 after"),
+            ("JP", "画面の番号は800-407-6722でした"),
+        ] {
+            let found = find_phones(text, region);
+            assert_eq!(found.len(), 1, "{region}: {text}: {found:?}");
+            assert!(found[0].e164.starts_with("+1"), "{region}: {found:?}");
+            assert_eq!(found[0].region.as_deref(), Some("US"), "{region}: {text}");
+        }
+        for (region, text) in [
+            // Bare digits: as often an order number.
+            ("DE", "Ich sollte 8667073030 anrufen."),
+            // Not the 3-3-4 grouping, or mixed separators.
+            ("DE", "Aktenzeichen 2024-64-2424 bitte"),
+            ("DE", "Nummer 86-6707-3030 bitte"),
+            ("DE", "Nummer 866-707.3030 bitte"),
+            ("GB", "call 866 7073 030 now"),
+            // Area codes and exchanges start with 2-9.
+            ("DE", "Nummer 166-707-3030 bitte"),
+            // Labels still disown it.
+            ("DE", "Bestellnummer 800-407-6722"),
+            // Read in the victim's region first: a valid Indian mobile stays Indian.
+            ("IN", "call 866-782-2341 now"),
+        ] {
+            let found = find_phones(text, region);
+            assert!(
+                found.iter().all(|m| !m.e164.starts_with("+1")),
+                "{region}: {text}: {found:?}"
+            );
+        }
+        assert_eq!(e164s("call 866-782-2341 now", "IN"), ["+918667822341"]);
+        // A structured field is read the same way when the region cannot read it at all
+        // (it keeps libphonenumber's lenient reading otherwise).
+        assert_eq!(
+            parse_phone("(866) 524-9818", "ES").map(|m| m.e164),
+            Some("+18665249818".to_owned())
+        );
+    }
+
+    /// The reporter's own number is personal data, in every language; the scammer's number
+    /// next to "me" or "my" is not.
+    #[test]
+    fn the_reporters_own_number_is_not_an_indicator() {
+        assert_valid("+12125550142");
+        let own: &[(&str, &str)] = &[
+            (
+                "US",
+                "My own number is (212) 555-0142 if you need to reach me.",
+            ),
+            (
+                "US",
+                "My own nubmer is 212-555-0142 if you need to reach me.",
+            ),
+            ("US", "my number: 212.555.0142"),
+            ("US", "You can reach me at 212 555 0142."),
+            ("US", "Please call me back on 212-555-0142."),
+            ("US", "my cell phone is +1 212 555 0142"),
+            ("US", "212-555-0142 is my number."),
+            ("US", "Reporter: 212-555-0142 (my cell)"),
+            ("US", "Call 212-555-0142 if you need to raech me."),
+            ("GB", "My mobile is +44 7911 123456."),
+            ("DE", "Meine Telefonnummer ist 030 1234567."),
+            ("DE", "Meine eigene Nummer lautet 030 1234567."),
+            ("DE", "Sie erreichen mich unter 030 1234567."),
+            ("DE", "Ich bin erreichbar unter 030 1234567."),
+            ("DE", "030 1234567, falls Sie mich erreichen müssen."),
+            ("ES", "Mi número de teléfono es el 912 345 678."),
+            ("ES", "Pueden llamarme al 912 345 678."),
+            ("ES", "Me pueden llamar al 912 345 678."),
+            ("ES", "912 345 678 es mi número."),
+            ("FR", "Mon propre numéro est le 01 23 45 67 89."),
+            ("FR", "Vous pouvez me joindre au 01 23 45 67 89."),
+            ("FR", "01 23 45 67 89, si vous devez me joindre."),
+            ("JP", "私の電話番号は03-1234-5678です。"),
+            ("JP", "自分の番号：090-1234-5678"),
+            ("JP", "090-1234-5678は私の携帯です。"),
+        ];
+        for &(region, text) in own {
+            assert_eq!(
+                e164s(text, region),
+                Vec::<String>::new(),
+                "{region}: {text}"
+            );
+        }
+        let scammer: &[(&str, &str, &str)] = &[
+            ("US", "He called me from 212-555-0142.", "+12125550142"),
+            (
+                "US",
+                "They called my phone from 212-555-0142.",
+                "+12125550142",
+            ),
+            (
+                "US",
+                "The number on my screen was 212-555-0142.",
+                "+12125550142",
+            ),
+            (
+                "US",
+                "He said he would call me back on 212-555-0142.",
+                "+12125550142",
+            ),
+            (
+                "US",
+                "He said: \"call me back at 212-555-0142\"",
+                "+12125550142",
+            ),
+            (
+                "US",
+                "They used 212-555-0142 to call me every day.",
+                "+12125550142",
+            ),
+            ("US", "My computer showed 212-555-0142.", "+12125550142"),
+            ("DE", "Er rief mich von 030 1234567 an.", "+49301234567"),
+            (
+                "DE",
+                "Auf meinem Bildschirm stand 030 1234567.",
+                "+49301234567",
+            ),
+            ("ES", "Me llamaron desde el 912 345 678.", "+34912345678"),
+            ("ES", "Me pidieron llamar al 912 345 678.", "+34912345678"),
+            (
+                "FR",
+                "Il m'a appelé depuis le 01 23 45 67 89.",
+                "+33123456789",
+            ),
+            (
+                "JP",
+                "私のパソコンに03-1234-5678と表示されました。",
+                "+81312345678",
+            ),
+        ];
+        for &(region, text, e164) in scammer {
+            assert_valid(e164);
+            assert_eq!(e164s(text, region), [e164], "{region}: {text}");
+        }
+        // Both in one report: only the reporter's is dropped.
+        let text = "They told me to call 1-888-555-0142. My own number is 212-555-0142.";
+        assert_eq!(e164s(text, "US"), ["+18885550142"]);
+    }
+
+    #[test]
+    fn one_typo_at_most_and_only_in_long_words() {
+        for word in ["number", "nubmer", "numbr", "nummber", "numbet"] {
+            assert!(word_is(word, "number"), "{word}");
+        }
+        for word in ["nmubre", "numb", "numbers2x", "phone"] {
+            assert!(!word_is(word, "number"), "{word}");
+        }
+        assert!(!word_is("phoned", "phone"));
+        assert!(word_is("phone", "phone"));
+    }
+
+    /// `nanp_formats` writes what libphonenumber writes.
+    #[test]
+    fn north_american_formats_match_libphonenumber() {
+        for text in [
+            "+18885550142",
+            "+12125550142",
+            "+14165550199",
+            "+18762345678",
+            "+16045550000",
+            "+19999999999",
+            "+12002000000",
+        ] {
+            let number = PHONE_NUMBER_UTIL.parse(text, None).expect("parses");
+            let Some((e164, international)) = nanp_formats(&number) else {
+                panic!("{text} has no fast format");
+            };
+            assert_eq!(e164, number.format_as(PhoneNumberFormat::E164), "{text}");
+            assert_eq!(
+                international,
+                number.format_as(PhoneNumberFormat::International),
+                "{text}"
+            );
+        }
+        let uk = PHONE_NUMBER_UTIL
+            .parse("+448001234567", None)
+            .expect("parses");
+        assert!(nanp_formats(&uk).is_none());
+    }
+
+    /// Where `matcher_needed` says no, libphonenumber's matcher takes the whole window.
+    #[test]
+    fn the_matcher_is_skipped_only_where_it_agrees() {
+        for (read, region) in [
+            ("(888) 555-0142", "US"),
+            ("888.555.0142", "US"),
+            ("1 888 555 0142", "US"),
+            ("+1 (888) 555-0142", "DE"),
+            ("+44 (0)800 425 9924", "US"),
+            ("0800 123 4567", "GB"),
+            ("0120-123-456", "JP"),
+            ("1800 123 456", "AU"),
+            ("900 123 456", "ES"),
+            ("01 23 45 67 89", "FR"),
+            ("030 1234567", "DE"),
+            ("3-1234-5678", "JP"),
+            ("30 1234567", "DE"),
+        ] {
+            let region = parse_region(region);
+            let number = PHONE_NUMBER_UTIL.parse(read, region).expect("parses");
+            assert!(number.is_valid(), "{read}");
+            let whole = read
+                .phone_number_matcher_builder()
+                .preferred_region(region)
+                .leniency(Leniency::Valid)
+                .build_fallible()
+                .next()
+                .and_then(Result::ok)
+                .is_some_and(|m| m.start == 0 && m.end() == read.len());
+            if !matcher_needed(read, &number) {
+                assert!(whole, "{read}: skipped, but the matcher refuses it");
+            }
+        }
+        // Shapes the matcher has opinions on always run it.
+        let n = PHONE_NUMBER_UTIL
+            .parse("+18885550142", None)
+            .expect("parses");
+        for read in [
+            "030/1234567",
+            "(888 555 0142",
+            "888) 555-0142",
+            "+1-888 (555) 0142",
+        ] {
+            assert!(matcher_needed(read, &n), "{read}");
+        }
+    }
+
+    #[test]
+    fn ids_glued_to_a_word_by_a_dash_are_not_phones() {
+        for region in ["DE", "US", "GB"] {
+            assert_eq!(
+                e164s("Vorgangsnummer SR-0549-264 bitte", region),
+                Vec::<String>::new()
+            );
+        }
+        assert_eq!(
+            e164s("Bestellnummer 493-3064143-8451989", "DE"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            e164s("ist 493-3064143-8451989, die", "DE"),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
