@@ -1823,7 +1823,14 @@ const CUES: &[&str] = &[
 fn cue_word_ends(text: &str) -> bool {
     let hay = context_before(text, text.len());
     let hay = hay.trim_end_matches([' ', '.', ':']);
-    CUE_WORDS.hits(hay).any(|hit| hit.end == hay.len())
+    if CUE_WORDS.hits(hay).any(|hit| hit.end == hay.len()) {
+        return true;
+    }
+    // "phne #", "phoone #": before a number sign, a phone word with a typo is still one.
+    let last = &hay[hay.trim_end_matches(char::is_alphabetic).len()..];
+    ["phone", "number", "telephone"]
+        .iter()
+        .any(|word| one_edit(last, word))
 }
 
 fn has_cue(hay: &str) -> bool {
@@ -2924,6 +2931,19 @@ mod tests {
             ("US", "Number # 8007724225", "+18007724225", "8007724225"),
             ("AU", "phone # 1800024529", "+611800024529", "1800024529"),
             ("DE", "Tel.# 030 1234567", "+49301234567", "030 1234567"),
+            // A typo in the phone word.
+            (
+                "US",
+                "phne # 1-844-348-6898",
+                "+18443486898",
+                "1-844-348-6898",
+            ),
+            (
+                "US",
+                "phoone # 833.943.2880",
+                "+18339432880",
+                "833.943.2880",
+            ),
             // With `+` the sign marks nothing, whatever word is before it.
             (
                 "US",
@@ -2948,6 +2968,7 @@ mod tests {
             "order number # 2125551234",
             "ticket # 212-555-1234",
             "# 2125551234",
+            "phase # 2125551234",
         ] {
             assert_eq!(e164s(decoy, "US"), Vec::<String>::new(), "{decoy}");
         }
