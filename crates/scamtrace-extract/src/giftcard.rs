@@ -204,14 +204,12 @@ pub fn find_card_codes(text: &str) -> Vec<CardCode> {
     let codelike =
         |g: &[u8]| g.iter().any(u8::is_ascii_digit) || g.iter().all(|b| !b.is_ascii_lowercase());
     let mut found = Vec::new();
+    // Each run of ASCII letters and digits, from its start: a run ends before a byte that is
+    // not one, so the next run starts after it.
     let mut i = 0;
-    while i < bytes.len() {
-        if !bytes[i].is_ascii_alphanumeric() || (i > 0 && bytes[i - 1].is_ascii_alphanumeric()) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let mut end = run_end(i);
+    while let Some(skip) = bytes[i..].iter().position(u8::is_ascii_alphanumeric) {
+        let start = i + skip;
+        let mut end = run_end(start);
         let first = end - start;
         // Written in groups (`X7KQ-4M2P-9RTW-3ZHB`): more groups of the same length, one
         // separator apart.
@@ -226,6 +224,11 @@ pub fn find_card_codes(text: &str) -> Vec<CardCode> {
                 }
                 end = next_end;
             }
+        }
+        i = end;
+        // Separators take room too: shorter than 10 bytes is fewer than 10 characters.
+        if end - start < 10 {
+            continue;
         }
         // The run and its groups are ASCII letters and digits with single separators.
         let chars = &bytes[start..end];
@@ -243,7 +246,6 @@ pub fn find_card_codes(text: &str) -> Vec<CardCode> {
                 normalized,
             });
         }
-        i = end.max(start + 1);
     }
     found
 }

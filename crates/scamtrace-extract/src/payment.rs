@@ -79,34 +79,145 @@ pub fn find_wallets(text: &str) -> Vec<WalletMatch> {
 }
 
 /// [`find_wallets`] and [`find_ibans`] in one pass over the text.
+///
+/// Every candidate is ASCII: a wallet is a run of at least [`MIN_WALLET_LEN`] ASCII letters and
+/// digits, an IBAN starts with two letters and two digits. The text is classified eight bytes
+/// at a time, and only where one of those shapes can be does it look closer, deciding word
+/// boundaries exactly (letters of any script glue a candidate to a longer word).
 pub fn find_payments(text: &str) -> (Vec<WalletMatch>, Vec<IbanMatch>) {
+    let bytes = text.as_bytes();
     let mut wallets = Vec::new();
     let mut ibans = Vec::new();
+    // Runs before this were already looked at; IBANs may not start before `resume_at`.
+    let mut looked_to = 0;
     let mut resume_at = 0;
-    for (start, end) in words(text) {
-        if (MIN_WALLET_LEN..=MAX_WALLET_LEN).contains(&(end - start))
-            && let Some((chain, address)) = classify_wallet(&text[start..end])
-        {
-            wallets.push(WalletMatch {
-                start,
-                end,
-                chain,
-                address,
-            });
+    let mut letters_before = 0;
+    let mut chunk_at = |base: usize, chunk: u64| {
+        let (letters, digits) = classify_lanes(chunk);
+        // A run of 14 or more covers lanes 1 to 7 of some chunk.
+        let probe = HIGH & !0x80;
+        if (letters | digits) & probe == probe && base + 1 >= looked_to {
+            let (start, end) = ascii_run(bytes, base + 1);
+            looked_to = end;
+            if let Some(m) = wallet_in_run(text, start, end) {
+                wallets.push(m);
+            }
         }
-        if start >= resume_at
-            && let Some((end, iban, country)) = iban_at(text, start, end)
-        {
-            resume_at = end;
-            ibans.push(IbanMatch {
-                start,
-                end,
-                iban,
-                country,
-            });
+        // A digit right after a letter: maybe the first check digit of an IBAN.
+        let mut candidates = digits & ((letters << 8) | (letters_before >> 56));
+        letters_before = letters;
+        while candidates != 0 {
+            let lane = candidates.trailing_zeros() as usize / 8;
+            candidates &= candidates - 1;
+            let Some(start) = (base + lane).checked_sub(2) else {
+                continue;
+            };
+            if start >= resume_at
+                && iban_shaped(bytes, start)
+                && word_starts_at(text, start)
+                && let Some((end, iban, country)) = iban_at(text, start, word_end(text, start))
+            {
+                resume_at = end;
+                ibans.push(IbanMatch {
+                    start,
+                    end,
+                    iban,
+                    country,
+                });
+            }
         }
+    };
+    let mut chunks = bytes.chunks_exact(LANES);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        chunk_at(base, lane_word(chunk));
+        base += LANES;
+    }
+    if !chunks.remainder().is_empty() {
+        chunk_at(base, lane_word(chunks.remainder()));
     }
     (wallets, ibans)
+}
+
+/// Bytes classified at once, each answer in the high bit of its byte of a `u64`.
+const LANES: usize = 8;
+const ONES: u64 = u64::from_le_bytes([1; LANES]);
+const HIGH: u64 = ONES * 0x80;
+
+/// Up to [`LANES`] bytes as one word, byte `k` in lane `k` (bits `8k..8k+8`), padded with zeros.
+fn lane_word(chunk: &[u8]) -> u64 {
+    let mut block = [0u8; LANES];
+    block[..chunk.len()].copy_from_slice(chunk);
+    u64::from_le_bytes(block)
+}
+
+/// Which bytes of a chunk are ASCII letters, and which ASCII digits, as the high bits of their
+/// lanes. Bytes at or above 0x80 are neither.
+fn classify_lanes(x: u64) -> (u64, u64) {
+    let ascii = !x & HIGH;
+    let low = x & !HIGH;
+    // Each lane of `v` is below 0x80, so adding at most 0x80 never carries into the next lane:
+    // the lane's high bit ends up set exactly when it was at least `n`.
+    let at_least = |v: u64, n: u8| v + ONES * u64::from(0x80 - n);
+    let digits = at_least(low, b'0') & !at_least(low, b'9' + 1) & ascii;
+    // Setting 0x20 folds uppercase letters onto lowercase and nothing else into a..=z.
+    let folded = low | (ONES * 0x20);
+    let letters = at_least(folded, b'a') & !at_least(folded, b'z' + 1) & ascii;
+    (letters, digits)
+}
+
+/// The maximal run of ASCII letters and digits around byte `at` (itself one).
+fn ascii_run(bytes: &[u8], at: usize) -> (usize, usize) {
+    let start = bytes[..at]
+        .iter()
+        .rposition(|b| !b.is_ascii_alphanumeric())
+        .map_or(0, |i| i + 1);
+    let end = bytes[at..]
+        .iter()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .map_or(bytes.len(), |i| at + i);
+    (start, end)
+}
+
+/// The wallet that the ASCII run `start..end` is, if it is a whole word of wallet length.
+fn wallet_in_run(text: &str, start: usize, end: usize) -> Option<WalletMatch> {
+    if !(MIN_WALLET_LEN..=MAX_WALLET_LEN).contains(&(end - start))
+        || !word_starts_at(text, start)
+        || word_end(text, end) != end
+    {
+        return None;
+    }
+    let (chain, address) = classify_wallet(&text[start..end])?;
+    Some(WalletMatch {
+        start,
+        end,
+        chain,
+        address,
+    })
+}
+
+/// Two ASCII letters and two ASCII digits at `at`.
+fn iban_shaped(bytes: &[u8], at: usize) -> bool {
+    bytes.get(at..at + 4).is_some_and(|b| {
+        b[..2].iter().all(u8::is_ascii_alphabetic) && b[2..].iter().all(u8::is_ascii_digit)
+    })
+}
+
+/// Whether `at` (a char boundary) starts a word: no alphanumeric character of any script before.
+fn word_starts_at(text: &str, at: usize) -> bool {
+    !text[..at]
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric)
+}
+
+/// Where the word going on at `at` (a char boundary) ends: the first character of any script
+/// that is not alphanumeric.
+fn word_end(text: &str, at: usize) -> usize {
+    text[at..]
+        .char_indices()
+        .find(|(_, c)| !c.is_alphanumeric())
+        .map_or(text.len(), |(i, _)| at + i)
 }
 
 /// A single value (a structured field): the IBAN it is, if its length and check digits hold.
@@ -144,56 +255,6 @@ pub fn find_ibans(text: &str) -> Vec<IbanMatch> {
 const MIN_WALLET_LEN: usize = 14;
 /// BIP-173's limit for a whole bech32 string; every other address form is shorter.
 const MAX_WALLET_LEN: usize = 90;
-
-/// Maximal runs of alphanumeric characters (any script), as byte ranges. ASCII, nearly all of
-/// the text, is classified a byte at a time without decoding.
-fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        // Past what is not alphanumeric.
-        loop {
-            while i < bytes.len() && bytes[i].is_ascii() && !ASCII_ALNUM[usize::from(bytes[i])] {
-                i += 1;
-            }
-            let c = match bytes.get(i) {
-                None => return None,
-                Some(b) if b.is_ascii() => break,
-                Some(_) => text[i..].chars().next()?,
-            };
-            if c.is_alphanumeric() {
-                break;
-            }
-            i += c.len_utf8();
-        }
-        let start = i;
-        loop {
-            while i < bytes.len() && ASCII_ALNUM[usize::from(bytes[i])] {
-                i += 1;
-            }
-            let c = match bytes.get(i) {
-                Some(b) if !b.is_ascii() => text[i..].chars().next(),
-                _ => None,
-            };
-            match c {
-                Some(c) if c.is_alphanumeric() => i += c.len_utf8(),
-                _ => break,
-            }
-        }
-        Some((start, i))
-    })
-}
-
-/// ASCII letters and digits; every other byte is `false`.
-const ASCII_ALNUM: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 128 {
-        table[b] = (b as u8).is_ascii_alphanumeric();
-        b += 1;
-    }
-    table
-};
 
 fn trim(text: &str) -> (usize, &str) {
     let rest = text.trim_start();
@@ -1003,6 +1064,29 @@ mod tests {
     }
 
     // --- free text ----------------------------------------------------------------------------
+
+    #[test]
+    fn lanes_classify_every_byte_in_every_lane() {
+        for b in 0..=255u8 {
+            for lane in 0..LANES {
+                let mut chunk = [b' '; LANES];
+                chunk[lane] = b;
+                let (letters, digits) = classify_lanes(u64::from_le_bytes(chunk));
+                let bit = 0x80u64 << (8 * lane);
+                assert_eq!(
+                    letters & bit != 0,
+                    b.is_ascii_alphabetic(),
+                    "{b:#x} in lane {lane}"
+                );
+                assert_eq!(
+                    digits & bit != 0,
+                    b.is_ascii_digit(),
+                    "{b:#x} in lane {lane}"
+                );
+                assert_eq!((letters | digits) & !bit, 0, "{b:#x} in lane {lane}");
+            }
+        }
+    }
 
     fn found(text: &str) -> Vec<(&str, Chain, String)> {
         find_wallets(text)
