@@ -127,7 +127,9 @@ pub struct ValueRef {
 
 struct Report<A> {
     key: ReportKey,
-    values: Box<[u32]>,
+    /// Its values are `report_values[start..start + len]`.
+    start: u32,
+    len: u32,
     attrs: A,
 }
 
@@ -147,6 +149,8 @@ struct Value {
 pub struct Engine<A> {
     config: Config,
     reports: Vec<Report<A>>,
+    /// Every report's distinct values, one after the other (reports never change).
+    report_values: Vec<u32>,
     by_key: FxHashMap<ReportKey, u32>,
     /// One map per kind, so lookups borrow the text without building a key.
     interned: Vec<FxHashMap<Box<str>, u32>>,
@@ -163,6 +167,7 @@ impl<A> Engine<A> {
         Engine {
             config,
             reports: Vec::new(),
+            report_values: Vec::new(),
             by_key: FxHashMap::default(),
             interned: (0..IndicatorKind::ALL.len())
                 .map(|_| FxHashMap::default())
@@ -227,11 +232,11 @@ impl<A> Engine<A> {
                 self.refresh(v, Some(key));
             }
         }
-        let values = self.reports[idx as usize].values.clone();
-        for &v in values.iter() {
+        let values = self.values_of(idx).to_vec();
+        for &v in &values {
             self.refresh(v, Some(key));
         }
-        for &v in values.iter() {
+        for &v in &values {
             if self.values[v as usize].links {
                 let first = self.values[v as usize].postings[0];
                 self.join(first, idx, Some(key));
@@ -283,8 +288,7 @@ impl<A> Engine<A> {
         let mut keys: Vec<ReportKey> = self
             .sets
             .members(root)
-            .iter()
-            .map(|&m| self.reports[m as usize].key)
+            .map(|m| self.reports[m as usize].key)
             .collect();
         keys.sort_unstable();
         keys
@@ -297,8 +301,7 @@ impl<A> Engine<A> {
         };
         self.sets
             .members(root)
-            .iter()
-            .map(|&m| {
+            .map(|m| {
                 let r = &self.reports[m as usize];
                 (r.key, &r.attrs)
             })
@@ -330,8 +333,7 @@ impl<A> Engine<A> {
                 let mut keys: Vec<ReportKey> = self
                     .sets
                     .members(r)
-                    .iter()
-                    .map(|&m| self.reports[m as usize].key)
+                    .map(|m| self.reports[m as usize].key)
                     .collect();
                 keys.sort_unstable();
                 keys
@@ -352,11 +354,7 @@ impl<A> Engine<A> {
         let Some(&idx) = self.by_key.get(&key) else {
             return Vec::new();
         };
-        self.reports[idx as usize]
-            .values
-            .iter()
-            .map(|&v| self.info(v))
-            .collect()
+        self.values_of(idx).iter().map(|&v| self.info(v)).collect()
     }
 
     /// What the engine knows of a value.
@@ -384,8 +382,8 @@ impl<A> Engine<A> {
             return Vec::new();
         };
         let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
-        for &m in self.sets.members(root) {
-            for &v in self.reports[m as usize].values.iter() {
+        for m in self.sets.members(root) {
+            for &v in self.values_of(m) {
                 *counts.entry(v).or_default() += 1;
             }
         }
@@ -438,7 +436,7 @@ impl<A> Engine<A> {
         let mut queue = VecDeque::from([ia]);
         via.insert(ia, (ia, u32::MAX));
         'search: while let Some(r) = queue.pop_front() {
-            for &v in self.reports[r as usize].values.iter() {
+            for &v in self.values_of(r) {
                 if !self.values[v as usize].links || !seen_values.insert(v) {
                     continue;
                 }
@@ -485,6 +483,12 @@ impl<A> Engine<A> {
         } else {
             LinkStatus::Links
         }
+    }
+
+    /// The values of the report at dense index `idx`.
+    fn values_of(&self, idx: u32) -> &[u32] {
+        let r = &self.reports[idx as usize];
+        &self.report_values[r.start as usize..(r.start + r.len) as usize]
     }
 
     fn info(&self, v: u32) -> ValueInfo {
@@ -544,21 +548,22 @@ impl<A> Engine<A> {
         let idx = self.sets.push(key);
         debug_assert_eq!(idx as usize, self.reports.len());
         self.by_key.insert(key, idx);
-        let mut values: Vec<u32> = Vec::new();
+        let start = self.report_values.len();
         for occ in occurrences {
             let v = self.intern(occ.kind, occ.value);
             let value = &mut self.values[v as usize];
             if !occ.linking {
                 value.vetoes += 1;
             }
-            if !values.contains(&v) {
-                values.push(v);
+            if !self.report_values[start..].contains(&v) {
+                self.report_values.push(v);
                 value.postings.push(idx);
             }
         }
         self.reports.push(Report {
             key,
-            values: values.into_boxed_slice(),
+            start: start as u32,
+            len: (self.report_values.len() - start) as u32,
             attrs,
         });
         idx
@@ -621,8 +626,9 @@ impl<A> Engine<A> {
         let reports = &self.reports;
         let members = self.sets.dissolve(root, |m| reports[m as usize].key);
         for &m in &members {
-            for i in 0..self.reports[m as usize].values.len() {
-                let v = self.reports[m as usize].values[i];
+            let r = &self.reports[m as usize];
+            for i in r.start..r.start + r.len {
+                let v = self.report_values[i as usize];
                 let value = &self.values[v as usize];
                 if value.links {
                     let first = value.postings[0];

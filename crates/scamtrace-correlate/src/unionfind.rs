@@ -2,14 +2,15 @@
 
 use crate::ReportKey;
 
-/// Union by size with path halving; each root keeps its member list (merged smaller into
-/// larger, so a member moves at most log2(n) times) and the smallest key among its members.
+/// Union by size with path halving. Each set's members form a ring through `next` (a union
+/// splices two rings in constant time, and nothing is allocated per member), and each root keeps
+/// the smallest key among its members.
 #[derive(Default)]
 pub(crate) struct UnionFind {
     parent: Vec<u32>,
     size: Vec<u32>,
     min_key: Vec<ReportKey>,
-    members: Vec<Vec<u32>>,
+    next: Vec<u32>,
 }
 
 /// What a union did, when it joined two sets.
@@ -28,7 +29,7 @@ impl UnionFind {
         self.parent.push(i);
         self.size.push(1);
         self.min_key.push(key);
-        self.members.push(vec![i]);
+        self.next.push(i);
         i
     }
 
@@ -77,8 +78,7 @@ impl UnionFind {
         self.parent[small as usize] = big;
         self.size[big as usize] += self.size[small as usize];
         self.min_key[big as usize] = joined.survivor;
-        let moved = std::mem::take(&mut self.members[small as usize]);
-        self.members[big as usize].extend(moved);
+        self.next.swap(big as usize, small as usize);
         Some(joined)
     }
 
@@ -91,20 +91,26 @@ impl UnionFind {
         self.size[root as usize]
     }
 
-    /// Members of the set rooted at `root`, in no particular order.
-    pub fn members(&self, root: u32) -> &[u32] {
-        &self.members[root as usize]
+    /// Members of the set holding `member`, in no particular order.
+    pub fn members(&self, member: u32) -> impl Iterator<Item = u32> + '_ {
+        let mut at = Some(member);
+        std::iter::from_fn(move || {
+            let current = at?;
+            let next = self.next[current as usize];
+            at = (next != member).then_some(next);
+            Some(current)
+        })
     }
 
     /// Dissolves the set rooted at `root` into singletons and returns its members; the caller
-    /// re-joins them under new rules. `keys[i]` is member `i`'s key.
+    /// re-joins them under new rules. `keys(i)` is member `i`'s key.
     pub fn dissolve(&mut self, root: u32, keys: impl Fn(u32) -> ReportKey) -> Vec<u32> {
-        let members = std::mem::take(&mut self.members[root as usize]);
+        let members: Vec<u32> = self.members(root).collect();
         for &m in &members {
             self.parent[m as usize] = m;
             self.size[m as usize] = 1;
             self.min_key[m as usize] = keys(m);
-            self.members[m as usize] = vec![m];
+            self.next[m as usize] = m;
         }
         members
     }
@@ -134,7 +140,7 @@ mod tests {
         assert!(uf.union(0, 1).is_none());
         let root = uf.find(0);
         assert_eq!(uf.min_key(root), 10);
-        let mut members = uf.members(root).to_vec();
+        let mut members: Vec<u32> = uf.members(root).collect();
         members.sort();
         assert_eq!(members, vec![0, 1, 2, 3]);
         assert_eq!(uf.roots().count(), 1);
