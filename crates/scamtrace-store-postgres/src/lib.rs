@@ -32,6 +32,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "indicators",
         include_str!("../migrations/0002_indicators.sql"),
     ),
+    (
+        3,
+        "correlation_feed",
+        include_str!("../migrations/0003_correlation_feed.sql"),
+    ),
 ];
 
 pub struct PostgresStore {
@@ -181,38 +186,18 @@ async fn insert_one(
     for _ in 0..16 {
         let reference = Reference::generate(row.received_at.year(), rng).to_string();
         let q = sql::insert_report(Dialect::Postgres, row, &reference);
-        let done = bind_all(&q).execute(&mut *conn).await.map_err(db_error)?;
-        if done.rows_affected() == 1 {
+        let done = bind_all(&q).fetch_all(&mut *conn).await.map_err(db_error)?;
+        if let Some(seq) = done.first().and_then(|r| r.try_get::<i64, _>("seq").ok()) {
             return Ok(StoredRef {
                 id: row.id.clone(),
                 reference,
+                seq,
             });
         }
     }
     Err(StoreError::Database(
         "could not find a free report reference".into(),
     ))
-}
-
-/// Stores the indicators of reports just inserted.
-async fn insert_indicators(
-    conn: &mut PgConnection,
-    rows: &[&NewReportRow],
-) -> Result<(), StoreError> {
-    let all: Vec<(&str, &IndicatorRow)> = rows
-        .iter()
-        .flat_map(|r| {
-            sql::unique_indicators(&r.indicators)
-                .into_iter()
-                .filter(|i| sql::is_looked_up(i))
-                .map(move |i| (r.id.as_str(), i))
-        })
-        .collect();
-    for chunk in all.chunks(sql::INDICATOR_CHUNK) {
-        let q = sql::insert_indicators(Dialect::Postgres, chunk);
-        bind_all(&q).execute(&mut *conn).await.map_err(db_error)?;
-    }
-    Ok(())
 }
 
 /// sqlx's row as the store's typed columns, for the shared decoders in `scamtrace_store::decode`.
@@ -253,7 +238,6 @@ impl Store for PostgresStore {
         let mut rng = rand::rngs::StdRng::from_os_rng();
         let mut tx = self.pool.begin().await.map_err(db_error)?;
         let stored = insert_one(&mut tx, &mut rng, &report).await?;
-        insert_indicators(&mut tx, &[&report]).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(stored)
     }
@@ -275,25 +259,28 @@ impl Store for PostgresStore {
                 .zip(references.iter().map(String::as_str))
                 .collect();
             let q = sql::insert_reports(Dialect::Postgres, &pairs);
-            let inserted: std::collections::HashSet<String> = bind_all(&q)
+            let inserted: std::collections::HashMap<String, i64> = bind_all(&q)
                 .fetch_all(&mut *tx)
                 .await
                 .map_err(db_error)?
                 .iter()
-                .filter_map(|r| r.try_get::<String, _>("id").ok())
+                .filter_map(|r| {
+                    Some((
+                        r.try_get::<String, _>("id").ok()?,
+                        r.try_get::<i64, _>("seq").ok()?,
+                    ))
+                })
                 .collect();
             for (row, reference) in chunk.iter().zip(references) {
-                if inserted.contains(&row.id) {
-                    refs.push(StoredRef {
+                match inserted.get(&row.id) {
+                    Some(seq) => refs.push(StoredRef {
                         id: row.id.clone(),
                         reference,
-                    });
-                } else {
-                    refs.push(insert_one(&mut tx, &mut rng, row).await?);
+                        seq: *seq,
+                    }),
+                    None => refs.push(insert_one(&mut tx, &mut rng, row).await?),
                 }
             }
-            let rows: Vec<&NewReportRow> = chunk.iter().collect();
-            insert_indicators(&mut tx, &rows).await?;
         }
         tx.commit().await.map_err(db_error)?;
         Ok(refs)
@@ -347,58 +334,37 @@ impl Store for PostgresStore {
         report_id: &str,
         rows: Vec<IndicatorRow>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(db_error)?;
-        let old: Option<String> = sqlx::query_scalar(sql::REPORT_INDICATORS)
-            .bind(report_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        let old: Vec<IndicatorRow> = old
-            .and_then(|o| serde_json::from_str(&o).ok())
-            .unwrap_or_default();
-        for entry in old.iter().filter(|r| sql::is_looked_up(r)) {
-            sqlx::query(sql::DELETE_INDEX_ENTRY)
-                .bind(&entry.kind)
-                .bind(&entry.value)
-                .bind(report_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-        }
-        let unique = sql::unique_indicators(&rows);
-        let json =
-            serde_json::to_string(&unique).map_err(|e| StoreError::Database(e.to_string()))?;
+        let json = serde_json::to_string(&sql::unique_indicators(&rows))
+            .map_err(|e| StoreError::Database(e.to_string()))?;
         sqlx::query(sql::SET_REPORT_INDICATORS)
             .bind(report_id)
             .bind(json)
-            .execute(&mut *tx)
+            .execute(&self.pool)
             .await
             .map_err(db_error)?;
-        let pairs: Vec<(&str, &IndicatorRow)> = unique
-            .into_iter()
-            .filter(|r| sql::is_looked_up(r))
-            .map(|r| (report_id, r))
-            .collect();
-        for chunk in pairs.chunks(sql::INDICATOR_CHUNK) {
-            let q = sql::insert_indicators(Dialect::Postgres, chunk);
-            bind_all(&q).execute(&mut *tx).await.map_err(db_error)?;
-        }
-        tx.commit().await.map_err(db_error)
+        Ok(())
     }
 
-    async fn reports_with_indicator(
+    async fn report_facts(
         &self,
-        kind: &str,
-        value: &str,
+        after_seq: i64,
         limit: u32,
-    ) -> Result<Vec<String>, StoreError> {
-        sqlx::query_scalar(sql::REPORTS_WITH_INDICATOR)
-            .bind(kind)
-            .bind(value)
-            .bind(i64::from(limit))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_error)
+    ) -> Result<Vec<ReportFacts>, StoreError> {
+        let q = sql::report_facts_after(Dialect::Postgres, after_seq, limit);
+        let rows = bind_all(&q).fetch_all(&self.pool).await.map_err(db_error)?;
+        rows.iter().map(|r| decode::facts(&Columns(r))).collect()
+    }
+
+    async fn report_facts_at(&self, seqs: &[i64]) -> Result<Vec<ReportFacts>, StoreError> {
+        let mut out = Vec::with_capacity(seqs.len());
+        for chunk in seqs.chunks(sql::INSERT_CHUNK) {
+            let q = sql::report_facts_at(Dialect::Postgres, chunk);
+            let rows = bind_all(&q).fetch_all(&self.pool).await.map_err(db_error)?;
+            for r in &rows {
+                out.push(decode::facts(&Columns(r))?);
+            }
+        }
+        Ok(out)
     }
 
     async fn count_reports(&self) -> Result<u64, StoreError> {

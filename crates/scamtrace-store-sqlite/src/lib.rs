@@ -39,6 +39,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "indicators",
         include_str!("../migrations/0002_indicators.sql"),
     ),
+    (
+        3,
+        "correlation_feed",
+        include_str!("../migrations/0003_correlation_feed.sql"),
+    ),
 ];
 
 /// Writes waiting beyond this many are taken in the next transaction.
@@ -282,25 +287,7 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError>
                 .await
                 .map_err(db_error)?;
             let result = async {
-                let old: Option<String> = sqlx::query_scalar(sql::REPORT_INDICATORS)
-                    .bind(report_id)
-                    .fetch_optional(&mut *conn)
-                    .await
-                    .map_err(db_error)?;
-                let old: Vec<IndicatorRow> = old
-                    .and_then(|o| serde_json::from_str(&o).ok())
-                    .unwrap_or_default();
-                for entry in old.iter().filter(|r| sql::is_looked_up(r)) {
-                    sqlx::query(sql::DELETE_INDEX_ENTRY)
-                        .bind(&entry.kind)
-                        .bind(&entry.value)
-                        .bind(report_id)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(db_error)?;
-                }
-                let unique = sql::unique_indicators(rows);
-                let json = serde_json::to_string(&unique)
+                let json = serde_json::to_string(&sql::unique_indicators(rows))
                     .map_err(|e| StoreError::Database(e.to_string()))?;
                 sqlx::query(sql::SET_REPORT_INDICATORS)
                     .bind(report_id)
@@ -308,15 +295,6 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError>
                     .execute(&mut *conn)
                     .await
                     .map_err(db_error)?;
-                let pairs: Vec<(&str, &IndicatorRow)> = unique
-                    .into_iter()
-                    .filter(|r| sql::is_looked_up(r))
-                    .map(|r| (report_id.as_str(), r))
-                    .collect();
-                for chunk in pairs.chunks(sql::INDICATOR_CHUNK) {
-                    let q = sql::insert_indicators(Dialect::Sqlite, chunk);
-                    bind_all(&q).execute(&mut *conn).await.map_err(db_error)?;
-                }
                 Ok::<(), StoreError>(())
             }
             .await;
@@ -416,13 +394,13 @@ async fn insert_many(
                     refs.push(StoredRef {
                         id: row.id.clone(),
                         reference,
+                        seq: *seq,
                     });
                 }
                 None => refs.push(insert_one(conn, rng, row).await?),
             }
         }
         index_narratives(conn, &indexed).await?;
-        insert_indicators(conn, chunk).await?;
     }
     Ok(refs)
 }
@@ -442,33 +420,13 @@ async fn insert_one(
             return Ok(StoredRef {
                 id: row.id.clone(),
                 reference,
+                seq,
             });
         }
     }
     Err(StoreError::Database(
         "could not find a free report reference".into(),
     ))
-}
-
-/// Stores the indicators of reports just inserted.
-async fn insert_indicators(
-    conn: &mut SqliteConnection,
-    rows: &[&NewReportRow],
-) -> Result<(), StoreError> {
-    let all: Vec<(&str, &IndicatorRow)> = rows
-        .iter()
-        .flat_map(|r| {
-            sql::unique_indicators(&r.indicators)
-                .into_iter()
-                .filter(|i| sql::is_looked_up(i))
-                .map(move |i| (r.id.as_str(), i))
-        })
-        .collect();
-    for chunk in all.chunks(sql::INDICATOR_CHUNK) {
-        let q = sql::insert_indicators(Dialect::Sqlite, chunk);
-        bind_all(&q).execute(&mut *conn).await.map_err(db_error)?;
-    }
-    Ok(())
 }
 
 /// Adds narratives to the free-text index, in the same transaction as their reports.
@@ -603,19 +561,32 @@ impl Store for SqliteStore {
             .map(|_| ())
     }
 
-    async fn reports_with_indicator(
+    async fn report_facts(
         &self,
-        kind: &str,
-        value: &str,
+        after_seq: i64,
         limit: u32,
-    ) -> Result<Vec<String>, StoreError> {
-        sqlx::query_scalar(sql::REPORTS_WITH_INDICATOR)
-            .bind(kind)
-            .bind(value)
-            .bind(i64::from(limit))
+    ) -> Result<Vec<ReportFacts>, StoreError> {
+        let q = sql::report_facts_after(Dialect::Sqlite, after_seq, limit);
+        let rows = bind_all(&q)
             .fetch_all(&self.reads)
             .await
-            .map_err(db_error)
+            .map_err(db_error)?;
+        rows.iter().map(|r| decode::facts(&Columns(r))).collect()
+    }
+
+    async fn report_facts_at(&self, seqs: &[i64]) -> Result<Vec<ReportFacts>, StoreError> {
+        let mut out = Vec::with_capacity(seqs.len());
+        for chunk in seqs.chunks(sql::INSERT_CHUNK) {
+            let q = sql::report_facts_at(Dialect::Sqlite, chunk);
+            let rows = bind_all(&q)
+                .fetch_all(&self.reads)
+                .await
+                .map_err(db_error)?;
+            for r in &rows {
+                out.push(decode::facts(&Columns(r))?);
+            }
+        }
+        Ok(out)
     }
 
     async fn count_reports(&self) -> Result<u64, StoreError> {

@@ -405,33 +405,42 @@ async fn indicators_are_stored_and_found(store: &dyn Store) {
         .unwrap();
     assert_eq!(by_ref.indicators.len(), 2);
 
-    let holders = store
-        .reports_with_indicator("phone", "+18885550142", 10)
+    // The correlation feed: every report after a sequence number, in order, with its
+    // indicators and without its narrative or reporter.
+    let facts = store.report_facts(0, 1000).await.unwrap();
+    let seqs: Vec<i64> = facts.iter().map(|f| f.seq).collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "in sequence order");
+    assert_eq!(facts.len() as u64, store.count_reports().await.unwrap());
+    let a_facts = facts.iter().find(|f| f.id == a_id).unwrap();
+    assert_eq!(a_facts.indicators.len(), 2);
+    assert_eq!(a_facts.reference, got.reference);
+    assert_eq!(a_facts.country, "NZ");
+    let last_three: Vec<&str> = facts[facts.len() - 3..]
+        .iter()
+        .map(|f| f.id.as_str())
+        .collect();
+    assert_eq!(
+        last_three,
+        batch_ids.iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    let after = store
+        .report_facts(seqs[seqs.len() - 3], 1000)
         .await
         .unwrap();
-    assert_eq!(holders.len(), 4);
-    assert_eq!(holders[0], batch_ids[2], "newest first");
+    assert_eq!(after.len(), 2);
     assert_eq!(
-        store
-            .reports_with_indicator("domain", "site1.example.com", 10)
-            .await
-            .unwrap(),
-        [batch_ids[1].clone()]
+        store.report_facts(seqs[0], 2).await.unwrap().len(),
+        2,
+        "limit"
     );
-    assert!(
-        store
-            .reports_with_indicator("phone", "+10000000000", 10)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    let at = store
+        .report_facts_at(&[seqs[1], seqs[0], i64::MAX])
+        .await
+        .unwrap();
     assert_eq!(
-        store
-            .reports_with_indicator("phone", "+18885550142", 2)
-            .await
-            .unwrap()
-            .len(),
-        2
+        at.iter().map(|f| f.seq).collect::<Vec<_>>(),
+        [seqs[0], seqs[1]],
+        "unknown numbers are skipped"
     );
 
     store
@@ -446,13 +455,10 @@ async fn indicators_are_stored_and_found(store: &dyn Store) {
             .collect::<Vec<_>>(),
         ["email"]
     );
+    let facts = store.report_facts_at(&[a_facts.seq]).await.unwrap();
     assert_eq!(
-        store
-            .reports_with_indicator("phone", "+18885550142", 10)
-            .await
-            .unwrap()
-            .len(),
-        3
+        facts[0].indicators, got.indicators,
+        "the feed sees replacements"
     );
     let listed = store
         .list_reports(&ReportFilter {

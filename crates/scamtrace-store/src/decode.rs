@@ -2,7 +2,10 @@
 //! [`StoreRow`], and these functions decode the same columns the same way for both.
 
 use crate::sql::ReportRowFields;
-use crate::{AuditEvent, SessionRecord, StoreError, StoredReport, TokenRecord, from_micros};
+use crate::{
+    AuditEvent, ReportFacts, SessionRecord, Source, StoreError, StoredReport, TokenRecord,
+    from_micros,
+};
 
 /// Typed column access, which each backend provides for its row type (a thin wrapper over
 /// sqlx's `try_get`).
@@ -35,6 +38,29 @@ pub fn report(row: &impl StoreRow) -> Result<StoredReport, StoreError> {
         indicators: row.text("indicators")?,
     }
     .into_report()
+}
+
+/// A row of [`crate::sql::FACT_COLUMNS`].
+pub fn facts(row: &impl StoreRow) -> Result<ReportFacts, StoreError> {
+    let id = row.text("id")?;
+    let corrupt = |what: &str, e: &dyn std::fmt::Display| {
+        StoreError::Corrupt(format!("report {id} {what}: {e}"))
+    };
+    let source = row.text("source")?;
+    Ok(ReportFacts {
+        seq: row.int("seq")?,
+        reference: row.text("reference")?,
+        received_at: from_micros(row.int("received_at")?),
+        source: Source::parse(&source).ok_or_else(|| corrupt("source", &source))?,
+        occurred_on: row.opt_text("occurred_on")?,
+        country: row.text("country")?,
+        contact_method: row.text("contact_method")?,
+        brand: row.opt_text("brand_slug")?,
+        details: serde_json::from_str(&row.text("details")?).map_err(|e| corrupt("details", &e))?,
+        indicators: serde_json::from_str(&row.text("indicators")?)
+            .map_err(|e| corrupt("indicators", &e))?,
+        id: id.clone(),
+    })
 }
 
 pub fn token(r: &impl StoreRow) -> Result<TokenRecord, StoreError> {

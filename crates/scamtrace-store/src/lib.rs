@@ -82,13 +82,18 @@ pub trait Store: Send + Sync + 'static {
         rows: Vec<IndicatorRow>,
     ) -> Result<(), StoreError>;
 
-    /// Ids of reports holding the indicator `(kind, value)`, newest first.
-    async fn reports_with_indicator(
+    /// Up to `limit` reports after sequence number `after_seq`, in sequence order, as the facts
+    /// correlation reads: the feed the correlation engine is built and kept current from.
+    async fn report_facts(
         &self,
-        kind: &str,
-        value: &str,
+        after_seq: i64,
         limit: u32,
-    ) -> Result<Vec<String>, StoreError>;
+    ) -> Result<Vec<ReportFacts>, StoreError>;
+
+    /// The facts of the reports with these sequence numbers (those that exist). PostgreSQL can
+    /// commit a report after one with a higher number: readers of the feed look such gaps up
+    /// again.
+    async fn report_facts_at(&self, seqs: &[i64]) -> Result<Vec<ReportFacts>, StoreError>;
 
     async fn insert_token(&self, token: TokenRecord) -> Result<(), StoreError>;
 

@@ -99,41 +99,34 @@ pub fn unique_indicators(rows: &[IndicatorRow]) -> Vec<&IndicatorRow> {
         .collect()
 }
 
-/// Whether an indicator gets a lookup entry. Brands and gift card brands are context that never
-/// links reports, shared by a large share of all reports ("microsoft", "google_play"): an entry
-/// for each would be the most expensive part of storing a report and answer no useful question
-/// (reports are filtered by impersonated brand through their own column).
-pub fn is_looked_up(row: &IndicatorRow) -> bool {
-    !(row.kind == "brand" || (row.kind == "gift_card" && !row.linking))
-}
+pub const REPORT_INDICATORS: &str = "SELECT indicators FROM reports WHERE id = $1";
+pub const SET_REPORT_INDICATORS: &str = "UPDATE reports SET indicators = $2 WHERE id = $1";
 
-/// One `INSERT` of lookup entries `(kind, value, report_id)`; repeats are ignored.
-pub fn insert_indicators(dialect: Dialect, rows: &[(&str, &IndicatorRow)]) -> Query {
+/// The columns of [`crate::ReportFacts`]: what correlation reads of every report.
+pub const FACT_COLUMNS: &str = "seq, id, reference, received_at, source, occurred_on, country, \
+     contact_method, brand_slug, details, indicators";
+
+/// Reports after a sequence number, in sequence order, as facts.
+pub fn report_facts_after(dialect: Dialect, after_seq: i64, limit: u32) -> Query {
     let mut q = Query::new(dialect, "");
-    let tuples: Vec<String> = rows
-        .iter()
-        .map(|(report_id, r)| {
-            let kind = q.bind(Bind::Text(r.kind.clone()));
-            let value = q.bind(Bind::Text(r.value.clone()));
-            let id = q.bind(Bind::Text(report_id.to_string()));
-            format!("({kind}, {value}, {id})")
-        })
-        .collect();
+    let after = q.bind(Bind::Int(after_seq));
+    let limit = q.bind(Bind::Int(i64::from(limit)));
     q.sql = format!(
-        "INSERT INTO indicator_index (kind, value, report_id) VALUES {} ON CONFLICT (kind, value, report_id) DO NOTHING",
-        tuples.join(", ")
+        "SELECT {FACT_COLUMNS} FROM reports WHERE seq > {after} ORDER BY seq LIMIT {limit}"
     );
     q
 }
 
-/// Lookup entries per `INSERT`: 3 values each.
-pub const INDICATOR_CHUNK: usize = 2000;
-
-pub const REPORT_INDICATORS: &str = "SELECT indicators FROM reports WHERE id = $1";
-pub const SET_REPORT_INDICATORS: &str = "UPDATE reports SET indicators = $2 WHERE id = $1";
-pub const DELETE_INDEX_ENTRY: &str =
-    "DELETE FROM indicator_index WHERE kind = $1 AND value = $2 AND report_id = $3";
-pub const REPORTS_WITH_INDICATOR: &str = "SELECT report_id FROM indicator_index WHERE kind = $1 AND value = $2 ORDER BY report_id DESC LIMIT $3";
+/// Reports with the given sequence numbers, as facts.
+pub fn report_facts_at(dialect: Dialect, seqs: &[i64]) -> Query {
+    let mut q = Query::new(dialect, "");
+    let list: Vec<String> = seqs.iter().map(|s| q.bind(Bind::Int(*s))).collect();
+    q.sql = format!(
+        "SELECT {FACT_COLUMNS} FROM reports WHERE seq IN ({}) ORDER BY seq",
+        list.join(", ")
+    );
+    q
+}
 
 /// Reports per multi-row `INSERT`: 14 values each stays well under both databases' limits on
 /// bound parameters.

@@ -56,7 +56,7 @@ pub struct NewReportRow {
     pub indicators: Vec<IndicatorRow>,
 }
 
-/// One indicator of one report, as stored: indexed by `(kind, value)` for exact lookup.
+/// One indicator of one report, as stored (in the report's row, as JSON).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IndicatorRow {
     pub kind: String,
@@ -88,6 +88,25 @@ impl NewReportRow {
 pub struct StoredRef {
     pub id: String,
     pub reference: String,
+    /// Insertion sequence number: the report's key in correlation.
+    pub seq: i64,
+}
+
+/// What correlation reads of a report: no narrative, no personal data.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportFacts {
+    pub seq: i64,
+    pub id: String,
+    pub reference: String,
+    pub received_at: OffsetDateTime,
+    pub source: Source,
+    pub occurred_on: Option<String>,
+    pub country: String,
+    pub contact_method: String,
+    /// The known brand's slug, when the claimed brand matched one.
+    pub brand: Option<String>,
+    pub details: ReportDetails,
+    pub indicators: Vec<IndicatorRow>,
 }
 
 /// A report as stored. Personal data is still sealed.
