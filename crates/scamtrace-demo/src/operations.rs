@@ -287,6 +287,7 @@ impl Profile {
 }
 
 /// Borrowed indicator pools, for operations and one-offs alike.
+#[derive(Clone, Copy)]
 pub(crate) struct Pools<'a> {
     pub(crate) phones: &'a [String],
     pub(crate) domains: &'a [String],

@@ -99,10 +99,88 @@ struct Remembered<'a> {
     remote: Option<&'a (String, String)>,
 }
 
+impl Remembered<'_> {
+    fn is_empty(&self) -> bool {
+        self.phones.is_empty()
+            && self.domains.is_empty()
+            && self.emails.is_empty()
+            && self.remote.is_none()
+    }
+}
+
+/// The order in which an operation's victims come to know its numbers, sites, remote-access ids
+/// and mailboxes: round robin over the pools, main entries first.
+fn introduction_order(pools: &Pools<'_>) -> Vec<(Kind, usize)> {
+    let lengths = [
+        (Kind::Phone, pools.phones.len()),
+        (Kind::Site, pools.domains.len()),
+        (Kind::Remote, pools.remote.len()),
+        (Kind::Email, pools.emails.len()),
+    ];
+    let longest = lengths.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    (0..longest)
+        .flat_map(|i| {
+            lengths
+                .iter()
+                .filter(move |(_, n)| i < *n)
+                .map(move |(kind, _)| (*kind, i))
+        })
+        .collect()
+}
+
+/// What the victim of rank `rank` (of `size`) may know of its operation's pools, and the value
+/// its report introduces. Victims only ever quote values that some earlier victim's report
+/// quoted together with the operation's main number: in real data an operation's reports hang
+/// together because victims overlap in what they remember, and the demo's operations are meant
+/// to be recoverable as one cluster each. The `rank`-th value (from the second on) is introduced
+/// by the report of that rank, alongside the main number; values no report of the operation
+/// introduces are never quoted.
+fn known_pools<'a>(
+    pools: &Pools<'a>,
+    rank: usize,
+    size: usize,
+) -> (Pools<'a>, Option<(Kind, usize)>) {
+    let order = introduction_order(pools);
+    if pools.phones.is_empty() || order.is_empty() {
+        return (*pools, None);
+    }
+    let known = &order[..order.len().min(size.max(1))];
+    let count = |kind: Kind| known.iter().filter(|(k, _)| *k == kind).count();
+    let restricted = Pools {
+        phones: &pools.phones[..count(Kind::Phone)],
+        domains: &pools.domains[..count(Kind::Site)],
+        emails: &pools.emails[..count(Kind::Email)],
+        remote: &pools.remote[..count(Kind::Remote)],
+        wallets: pools.wallets,
+    };
+    let introduces = (rank >= 1 && rank < known.len()).then(|| known[rank]);
+    (restricted, introduces)
+}
+
 /// Zero to three indicators; which kinds depends on how the scam reached the victim.
-fn remember<'a>(rng: &mut DemoRng, pools: &Pools<'a>, contact: Contact) -> Remembered<'a> {
+fn remember<'a>(
+    rng: &mut DemoRng,
+    pools: &Pools<'a>,
+    contact: Contact,
+    when: When,
+) -> Remembered<'a> {
     let mut out = Remembered::default();
-    let count = *pick_weighted(rng, &[(0usize, 10), (1, 40), (2, 32), (3, 18)]);
+    let mut count = *pick_weighted(rng, &[(0usize, 10), (1, 40), (2, 32), (3, 18)]);
+    let (known, introduces) = match when {
+        When::Rank { rank, size } => known_pools(pools, rank, size),
+        When::Anytime => (*pools, None),
+    };
+    let pools = &known;
+    if let Some((kind, i)) = introduces {
+        out.phones.push(&pools.phones[0]);
+        match kind {
+            Kind::Phone => push_new(&mut out.phones, pools.phones.get(i)),
+            Kind::Site => push_new(&mut out.domains, pools.domains.get(i)),
+            Kind::Email => push_new(&mut out.emails, pools.emails.get(i)),
+            Kind::Remote => out.remote = pools.remote.get(i),
+        }
+        count = count.saturating_sub(2);
+    }
     let (phone_w, site_w, email_w) = match contact {
         Contact::Popup => (12, 4, 1),
         Contact::PhoneCall => (12, 2, 1),
@@ -182,7 +260,7 @@ pub(crate) fn victim(
         );
     }
 
-    let remembered = remember(rng, pools, contact);
+    let remembered = remember(rng, pools, contact, when);
     let mut scammer = Scammer::default();
     let mut story_phone = None;
     for e164 in &remembered.phones {
@@ -252,7 +330,13 @@ pub(crate) fn victim(
         story_tool = Tool::from_name(tool).map(Tool::name);
     }
 
-    let (payment, loss) = payment(rng, profile, pools, currency, lang);
+    // A wallet is quoted only beside something the victim remembered, which ties it to the
+    // operation's other reports (see `known_pools`).
+    let wallets: &[String] = match when {
+        When::Rank { .. } if remembered.is_empty() => &[],
+        _ => pools.wallets,
+    };
+    let (payment, loss) = payment(rng, profile, wallets, currency, lang);
     if story_tool.is_none() && (loss.is_some() || chance(rng, 0.4)) {
         story_tool = Some(pick_weighted(rng, &profile.tools).name());
     }
@@ -290,7 +374,7 @@ pub(crate) fn victim(
 fn payment(
     rng: &mut DemoRng,
     profile: &Profile,
-    pools: &Pools<'_>,
+    wallets: &[String],
     currency: &'static locale::Currency,
     lang: Lang,
 ) -> (Option<Value>, Option<Loss>) {
@@ -305,7 +389,7 @@ fn payment(
     let card_brand = *pick(rng, &profile.card_brands);
     let (amount, cards) = money::loss(rng, method, profile.loss_scale, currency, card_brand);
     let wallet = if method == Method::Crypto && chance(rng, 0.75) {
-        skewed(rng, pools.wallets).cloned()
+        skewed(rng, wallets).cloned()
     } else {
         None
     };
