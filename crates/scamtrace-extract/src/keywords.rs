@@ -90,15 +90,26 @@ struct Index {
     /// (which lowercases ASCII letters and merges a few other bytes; the trie tells them apart):
     /// clear means no keyword starts here. Nearly every position of a text stops at this test.
     filter: Box<[u64; FILTER_WORDS]>,
-    /// Open addressing by [`hash`]: the first three bytes of keywords, lowercased, and the trie
-    /// node they lead to. Zero marks an empty slot (no keyword holds a zero byte).
-    slots: Vec<(u32, u32)>,
+    /// Open addressing by [`hash`]: the first three bytes of keywords, lowercased, and where
+    /// they lead. Zero marks an empty slot (no keyword holds a zero byte).
+    slots: Vec<(u32, Slot)>,
     mask: usize,
     nodes: Vec<Node>,
     /// Each node's children, sorted by byte: `(byte, node)`.
     edges: Vec<(u8, u32)>,
     /// The keywords ending at each node: what each stands for and its place in the list.
     ends: Vec<(Owner, u16)>,
+}
+
+/// Where three bytes lead: the trie node, and what may follow, so that most candidates
+/// ("and" for "android", "car" for "carte pcs") are turned away without walking the trie.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    node: u32,
+    /// A keyword is just these three bytes.
+    ends: bool,
+    /// Bit `b % 64` for every lowercased fourth byte `b` of a longer keyword.
+    fourth: u64,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -152,15 +163,21 @@ impl Index {
         bits
     }
 
-    /// The trie node reached by three lowercased bytes, if a keyword starts with them.
-    fn node_after(&self, lowered: u32) -> Option<&Node> {
+    /// The trie node reached by three lowercased bytes, if a keyword starts with them and
+    /// may go on with `fourth` (lowercased; `None` at the end of the text).
+    fn node_after(&self, lowered: u32, fourth: Option<u8>) -> Option<&Node> {
         let mut i = hash(lowered) & self.mask;
         loop {
-            let (p, node) = self.slots[i];
-            if p == lowered {
-                return self.nodes.get(node as usize);
+            let (p, slot) = &self.slots[i];
+            if *p == lowered {
+                let goes_on = fourth.is_some_and(|b| slot.fourth & (1 << (b % 64)) != 0);
+                return if slot.ends || goes_on {
+                    self.nodes.get(slot.node as usize)
+                } else {
+                    None
+                };
             }
-            if p == 0 {
+            if *p == 0 {
                 return None;
             }
             i = (i + 1) & self.mask;
@@ -232,15 +249,22 @@ impl Index {
         // A quarter full at most, so a probe nearly always ends at its first slot.
         let size = (depth3.len() * 4).next_power_of_two();
         index.mask = size - 1;
-        index.slots = vec![(0, 0); size];
+        index.slots = vec![(0, Slot::default()); size];
         for (bytes, node) in depth3 {
             let h = hash(three(bytes) | FOLD);
             index.filter[h >> 6] |= 1 << (h & 63);
+            let slot = Slot {
+                node: node as u32,
+                ends: !ending[node].is_empty(),
+                fourth: children[node]
+                    .keys()
+                    .fold(0, |bits, b| bits | (1 << (b % 64))),
+            };
             let mut i = hash(three(bytes)) & index.mask;
             while index.slots[i].0 != 0 {
                 i = (i + 1) & index.mask;
             }
-            index.slots[i] = (three(bytes), node as u32);
+            index.slots[i] = (three(bytes), slot);
         }
         index
     }
@@ -346,7 +370,8 @@ pub(crate) fn scan(text: &str) -> Scan {
             let at = block + candidates.trailing_zeros() as usize;
             candidates &= candidates - 1;
             let lowered = [0, 1, 2].map(|i| bytes[at + i].to_ascii_lowercase());
-            let mut node = index.node_after(three(lowered));
+            let fourth = bytes.get(at + PREFIX).map(u8::to_ascii_lowercase);
+            let mut node = index.node_after(three(lowered), fourth);
             let mut end = at + PREFIX;
             while let Some(n) = node {
                 for &(owner, id) in index.ends(n) {
