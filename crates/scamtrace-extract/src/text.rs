@@ -105,9 +105,12 @@ pub fn normalize(original: &str) -> Mapped<'_> {
     let bytes = original.as_bytes();
     let mut i = 0;
     'outer: while i < original.len() {
-        // Every defanging form starts with one of these bytes: test the rest only then.
+        // Every defanging form starts with one of these bytes: test the rest only then, and
+        // only the forms that start with this one.
         let candidate = matches!(bytes[i], b'[' | b'(' | b'{' | b'h' | b'H' | b'f' | b'F');
-        for (from, to) in DEFANGS.iter().filter(|_| candidate) {
+        let starts_here =
+            |from: &&(&str, &str)| from.0.as_bytes()[0].eq_ignore_ascii_case(&bytes[i]);
+        for (from, to) in DEFANGS.iter().filter(|_| candidate).filter(starts_here) {
             let n = from.len();
             if i + n <= bytes.len() && bytes[i..i + n].eq_ignore_ascii_case(from.as_bytes()) {
                 // `hxxp` only at a word start, followed by `s:` or `:`.
