@@ -62,6 +62,7 @@ pub async fn create_report(
         serde_json::from_slice(&bytes).map_err(|_| ApiError::MalformedJson)?;
     match state.intake.submit(&input, Source::Api).await {
         Ok(stored) => {
+            state.correlator.wake();
             state
                 .metrics
                 .reports_accepted

@@ -98,6 +98,26 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("POST", "/api/v1/reports", Access::Public, true),
     route!("GET", "/api/v1/reports", Access::Roles(ANALYSTS), true),
     route!("GET", "/api/v1/reports/{id}", Access::Roles(ANALYSTS), true),
+    route!("GET", "/api/v1/clusters", Access::Roles(ANALYSTS), true),
+    route!(
+        "GET",
+        "/api/v1/clusters/{id}",
+        Access::Roles(ANALYSTS),
+        true
+    ),
+    route!(
+        "GET",
+        "/api/v1/clusters/{id}/explain",
+        Access::Roles(ANALYSTS),
+        true
+    ),
+    route!(
+        "GET",
+        "/api/v1/indicators/{kind}/{value}",
+        Access::Roles(ANALYSTS),
+        true
+    ),
+    route!("GET", "/api/v1/over-linked", Access::Roles(ANALYSTS), true),
 ];
 
 /// The route spec for a matched path and method.

@@ -19,6 +19,8 @@
 
 mod api;
 pub mod auth;
+mod clusters;
+pub mod correlation;
 mod csrf;
 pub mod error;
 pub mod i18n;
@@ -81,6 +83,7 @@ pub struct AppState {
     csrf: csrf::Csrf,
     limiter: ratelimit::RateLimiter,
     metrics: metrics::Metrics,
+    pub correlator: Arc<correlation::Correlator>,
 }
 
 /// The ScamTrace web application, ready to serve.
@@ -101,10 +104,19 @@ impl App {
             csrf,
             limiter,
             metrics: metrics::Metrics::default(),
+            correlator: Arc::new(correlation::Correlator::new(
+                scamtrace_correlate::Config::default(),
+            )),
         };
         App {
             state: Arc::new(state),
         }
+    }
+
+    /// The correlation engine: [`correlation::Correlator::load`] it, then
+    /// [`correlation::Correlator::follow`] the store, before serving.
+    pub fn correlator(&self) -> &Arc<correlation::Correlator> {
+        &self.state.correlator
     }
 
     pub fn router(&self) -> Router {
@@ -129,6 +141,14 @@ impl App {
                 post(api::create_report).get(api::list_reports),
             )
             .route("/api/v1/reports/{id}", get(api::get_report))
+            .route("/api/v1/clusters", get(clusters::list))
+            .route("/api/v1/clusters/{id}", get(clusters::get))
+            .route("/api/v1/clusters/{id}/explain", get(clusters::explain))
+            .route(
+                "/api/v1/indicators/{kind}/{value}",
+                get(clusters::indicator),
+            )
+            .route("/api/v1/over-linked", get(clusters::over_linked))
             .route_layer(axum::middleware::from_fn_with_state(
                 state.clone(),
                 middleware::authorize,

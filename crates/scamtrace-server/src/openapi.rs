@@ -29,6 +29,7 @@ fn string_list() -> Value {
 
 pub fn document() -> Value {
     let report_id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}});
+    let cluster_id = json!({"name": "id", "in": "path", "required": true, "description": "The sequence number of the cluster's oldest report.", "schema": {"type": "string", "pattern": "^[0-9]+$"}});
     let query = |name: &str, description: &str, schema: Value| json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema});
     json!({
         "openapi": "3.1.0",
@@ -155,6 +156,74 @@ pub fn document() -> Value {
                         "200": {"description": "The report.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Report"}}}},
                         "400": error_response("include without a reason."),
                         "404": error_response("No such report.")
+                    }), analyst_errors())
+                }
+            },
+            "/api/v1/clusters": {
+                "get": {
+                    "operationId": "listClusters", "summary": "Scam operations (clusters of two reports or more), largest, most recent or costliest first (analyst, admin)",
+                    "security": [{"bearer": []}, {"session": []}],
+                    "parameters": [
+                        query("sort", "`size` (default), `recent` (last seen) or `losses` (USD estimate)", json!({"enum": ["size", "recent", "losses"]})),
+                        query("brand", "Only clusters with a report impersonating this brand (slug)", json!({"type": "string"})),
+                        query("country", "Only clusters with a victim in this country (ISO 3166-1 alpha-2)", json!({"type": "string"})),
+                        query("value", "Only clusters holding this indicator, written any way", json!({"type": "string", "maxLength": 2000})),
+                        query("kind", "The kind of `value` (found automatically when absent)", json!({"type": "string"})),
+                        query("region", "Region for phone numbers written without a country code (default US)", json!({"type": "string"})),
+                        query("limit", "Page size, 1 to 500 (default 50)", json!({"type": "integer", "minimum": 1, "maximum": 500}))
+                    ],
+                    "responses": merge(json!({
+                        "200": {"description": "`{items: [ClusterSummary], total}`: each summary has `id`, `reports`, `first_seen`, `last_seen`, `countries`, `brands`, `contact_methods`, `payment_methods`, `remote_access_tools`, `losses` (per currency: sum, median, USD estimate), `losses_usd_estimate`, `activity_per_week` and `sources`.", "content": {"application/json": {}}},
+                        "400": error_response("A bad parameter.")
+                    }), analyst_errors())
+                }
+            },
+            "/api/v1/clusters/{id}": {
+                "get": {
+                    "operationId": "getCluster", "summary": "One cluster: its summary, indicators with report counts, and a page of member reports (analyst, admin)",
+                    "security": [{"bearer": []}, {"session": []}],
+                    "parameters": [cluster_id.clone(), query("limit", "Members per page (default 50)", json!({"type": "integer"})), query("offset", "Members to skip", json!({"type": "integer"}))],
+                    "responses": merge(json!({
+                        "200": {"description": "The summary plus `indicators` (each with `cluster_reports`, `status` and `links`), `members` and `members_total`.", "content": {"application/json": {}}},
+                        "308": {"description": "The cluster merged into an older one: `Location` names it."},
+                        "404": error_response("No such cluster.")
+                    }), analyst_errors())
+                }
+            },
+            "/api/v1/clusters/{id}/explain": {
+                "get": {
+                    "operationId": "explainCluster", "summary": "The shortest chain of shared indicators between two reports of a cluster (analyst, admin)",
+                    "security": [{"bearer": []}, {"session": []}],
+                    "parameters": [cluster_id, query("a", "A report id", json!({"type": "string", "format": "uuid"})), query("b", "Another report id", json!({"type": "string", "format": "uuid"}))],
+                    "responses": merge(json!({
+                        "200": {"description": "`{cluster, links, path}`: the path alternates reports and indicators.", "content": {"application/json": {}}},
+                        "400": error_response("a or b missing, unknown, or not in this cluster."),
+                        "404": error_response("No such cluster.")
+                    }), analyst_errors())
+                }
+            },
+            "/api/v1/indicators/{kind}/{value}": {
+                "get": {
+                    "operationId": "getIndicator", "summary": "One indicator, written any way, with the reports and clusters holding it (analyst, admin)",
+                    "security": [{"bearer": []}, {"session": []}],
+                    "parameters": [
+                        {"name": "kind", "in": "path", "required": true, "schema": {"enum": ["phone", "domain", "url", "email", "ip", "remote_access", "crypto_wallet", "bank_account", "payment_handle", "gift_card", "brand"]}},
+                        {"name": "value", "in": "path", "required": true, "schema": {"type": "string"}},
+                        query("region", "Region for phone numbers written without a country code (default US)", json!({"type": "string"})),
+                        query("limit", "Reports listed, newest first (default 50)", json!({"type": "integer"}))
+                    ],
+                    "responses": merge(json!({
+                        "200": {"description": "`{kind, value (canonical), status, reports_total, reports, clusters}`.", "content": {"application/json": {}}},
+                        "400": error_response("An unknown kind, or a value that is not one.")
+                    }), analyst_errors())
+                }
+            },
+            "/api/v1/over-linked": {
+                "get": {
+                    "operationId": "overLinked", "summary": "Values shared by an unusual number of reports: hubs that do not link, analysts' decisions, and linking values past half the threshold (analyst, admin)",
+                    "security": [{"bearer": []}, {"session": []}],
+                    "responses": merge(json!({
+                        "200": {"description": "`{hub_threshold, reports, items}`; each item has `kind`, `value`, `reports`, `status`, `links`, `hub` and `clusters` (distinct clusters its reports are in).", "content": {"application/json": {}}}
                     }), analyst_errors())
                 }
             },

@@ -347,6 +347,7 @@ pub async fn report_submit(
     let input = scamtrace_intake::report_from_fields(&fields, &['\n']);
     match state.intake.submit(&input, Source::Form).await {
         Ok(stored) => {
+            state.correlator.wake();
             state
                 .metrics
                 .reports_accepted

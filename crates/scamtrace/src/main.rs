@@ -405,7 +405,11 @@ async fn serve(settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
         );
     }
     tracing::info!(%address, database = intake.store().backend(), "listening");
+    let store = intake.store().clone();
     let app = App::new(intake, settings.server.clone());
+    app.correlator().load(store.as_ref()).await?;
+    app.correlator()
+        .follow(store, std::time::Duration::from_secs(1));
     scamtrace_server::serve(listener, app, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())

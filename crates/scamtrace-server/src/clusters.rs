@@ -1,0 +1,431 @@
+//! The cluster and indicator APIs: scam operations as the correlation engine sees them.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use scamtrace_correlate::{ClusterLookup, Engine, LinkStatus, Step, ValueInfo, link_value};
+use scamtrace_extract::{IndicatorKind, Origin};
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::correlation::Facts;
+use crate::error::ApiError;
+
+/// Approximate US dollars per unit of each currency, fixed (2026-11): an order of magnitude for
+/// comparing losses across countries, never an accounting figure. Currencies not listed get no
+/// estimate.
+const USD_PER_UNIT: &[(&str, f64)] = &[
+    ("USD", 1.0),
+    ("EUR", 1.08),
+    ("GBP", 1.27),
+    ("CAD", 0.73),
+    ("AUD", 0.66),
+    ("NZD", 0.60),
+    ("JPY", 0.0067),
+    ("INR", 0.012),
+    ("CHF", 1.13),
+    ("MXN", 0.058),
+    ("SGD", 0.75),
+    ("ZAR", 0.055),
+    ("SEK", 0.095),
+    ("NOK", 0.093),
+    ("DKK", 0.145),
+    ("PLN", 0.25),
+    ("BRL", 0.19),
+    ("HKD", 0.128),
+];
+
+fn usd_rate(currency: &str) -> Option<f64> {
+    USD_PER_UNIT
+        .iter()
+        .find(|(c, _)| *c == currency)
+        .map(|(_, r)| *r)
+}
+
+fn decimal(ten_thousandths: u128) -> String {
+    let cents = ten_thousandths.saturating_add(50) / 100;
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
+fn counted(counts: HashMap<String, u32>) -> Vec<Value> {
+    let mut list: Vec<(String, u32)> = counts.into_iter().collect();
+    list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    list.into_iter()
+        .map(|(value, count)| json!({"value": value, "reports": count}))
+        .collect()
+}
+
+/// The figures of one cluster, from its members' facts.
+struct Summary {
+    id: u64,
+    reports: usize,
+    last_seen: String,
+    usd: f64,
+    json: Value,
+}
+
+fn summarize(engine: &Engine<Facts>, id: u64) -> Summary {
+    let members = engine.members_with_attrs(id);
+    let mut countries = HashMap::new();
+    let mut brands = HashMap::new();
+    let mut contacts = HashMap::new();
+    let mut payments = HashMap::new();
+    let mut tools = HashMap::new();
+    let mut sources = HashMap::new();
+    let mut weeks: BTreeMap<String, u32> = BTreeMap::new();
+    let mut losses: BTreeMap<String, Vec<u128>> = BTreeMap::new();
+    let (mut first, mut last) = (String::new(), String::new());
+    for (_, f) in &members {
+        *countries.entry(f.country.clone()).or_insert(0) += 1;
+        if let Some(b) = &f.brand {
+            *brands.entry(b.clone()).or_insert(0) += 1;
+        }
+        *contacts.entry(f.contact_method.clone()).or_insert(0) += 1;
+        if let Some(p) = &f.payment_method {
+            *payments.entry(p.clone()).or_insert(0) += 1;
+        }
+        if let Some(t) = &f.remote_tool {
+            *tools.entry(t.to_lowercase()).or_insert(0) += 1;
+        }
+        *sources.entry(f.source.to_string()).or_insert(0) += 1;
+        if let Some((currency, amount)) = &f.loss {
+            losses.entry(currency.clone()).or_default().push(*amount);
+        }
+        let day = f.day();
+        if let Ok(date) = time::Date::parse(
+            &day,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        ) {
+            let (year, week, _) = date.to_iso_week_date();
+            *weeks.entry(format!("{year}-W{week:02}")).or_insert(0) += 1;
+        }
+        if first.is_empty() || day < first {
+            first = day.clone();
+        }
+        if last.is_empty() || day > last {
+            last = day;
+        }
+    }
+    let mut usd = 0.0;
+    let losses_json: Vec<Value> = losses
+        .into_iter()
+        .map(|(currency, mut amounts)| {
+            amounts.sort_unstable();
+            let sum = amounts.iter().fold(0u128, |a, b| a.saturating_add(*b));
+            let median = amounts[amounts.len() / 2];
+            let estimate = usd_rate(&currency).map(|r| r * sum as f64 / 10_000.0);
+            usd += estimate.unwrap_or(0.0);
+            json!({
+                "currency": currency, "reports": amounts.len(), "sum": decimal(sum),
+                "median": decimal(median), "usd_estimate": estimate.map(|e| e.round()),
+            })
+        })
+        .collect();
+    let reports = members.len();
+    let json = json!({
+        "id": id.to_string(),
+        "reports": reports,
+        "first_seen": first,
+        "last_seen": last,
+        "countries": counted(countries),
+        "brands": counted(brands),
+        "contact_methods": counted(contacts),
+        "payment_methods": counted(payments),
+        "remote_access_tools": counted(tools),
+        "losses": losses_json,
+        "losses_usd_estimate": usd.round(),
+        "activity_per_week": weeks.into_iter().map(|(w, n)| json!({"week": w, "reports": n})).collect::<Vec<_>>(),
+        "sources": counted(sources),
+    });
+    Summary {
+        id,
+        reports,
+        last_seen: last,
+        usd,
+        json,
+    }
+}
+
+fn value_json(v: &ValueInfo) -> Value {
+    json!({
+        "kind": v.kind.as_str(), "value": v.value, "reports": v.reports,
+        "status": v.status.as_str(), "links": v.status.links(), "clusters": v.clusters,
+    })
+}
+
+fn param<'a>(params: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
+    params
+        .get(name)
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
+}
+
+fn bad(field: &str, code: &'static str) -> ApiError {
+    ApiError::BadRequest {
+        field: field.into(),
+        code,
+    }
+}
+
+fn limit(params: &HashMap<String, String>) -> Result<usize, ApiError> {
+    match param(params, "limit") {
+        None => Ok(50),
+        Some(l) => l
+            .parse::<usize>()
+            .ok()
+            .filter(|l| (1..=500).contains(l))
+            .ok_or_else(|| bad("limit", "invalid_value")),
+    }
+}
+
+/// `GET /api/v1/clusters`: operations of two reports or more, largest (or most recent, or
+/// costliest) first, optionally only those with a brand, a victim country or an indicator.
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let limit = limit(&params)?;
+    let sort = param(&params, "sort").unwrap_or("size");
+    if !matches!(sort, "size" | "recent" | "losses") {
+        return Err(bad("sort", "invalid_value"));
+    }
+    let indicator = match (param(&params, "kind"), param(&params, "value")) {
+        (None, None) => None,
+        (kind, Some(value)) => Some(canonical(&state, kind, value, param(&params, "region"))?),
+        (Some(_), None) => return Err(bad("value", "required")),
+    };
+    let brand = param(&params, "brand");
+    let country = param(&params, "country").map(str::to_ascii_uppercase);
+    let engine = state.correlator.engine().await;
+    let ids: Vec<u64> = match &indicator {
+        Some((kind, value)) => {
+            let mut ids: Vec<u64> = engine
+                .value_reports(*kind, value)
+                .into_iter()
+                .filter_map(|k| engine.cluster_of(k))
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids.retain(|id| engine.cluster_size(*id) >= 2);
+            ids
+        }
+        None => engine.clusters(2).map(|(id, _)| id).collect(),
+    };
+    let mut summaries: Vec<Summary> = ids
+        .into_iter()
+        .filter(|id| {
+            let members = engine.members_with_attrs(*id);
+            brand.is_none_or(|b| members.iter().any(|(_, f)| f.brand.as_deref() == Some(b)))
+                && country
+                    .as_deref()
+                    .is_none_or(|c| members.iter().any(|(_, f)| f.country == c))
+        })
+        .map(|id| summarize(&engine, id))
+        .collect();
+    match sort {
+        "recent" => summaries.sort_by(|a, b| b.last_seen.cmp(&a.last_seen).then(a.id.cmp(&b.id))),
+        "losses" => summaries.sort_by(|a, b| b.usd.total_cmp(&a.usd).then(a.id.cmp(&b.id))),
+        _ => summaries.sort_by(|a, b| b.reports.cmp(&a.reports).then(a.id.cmp(&b.id))),
+    }
+    let total = summaries.len();
+    let items: Vec<Value> = summaries.into_iter().take(limit).map(|s| s.json).collect();
+    Ok(Json(json!({"items": items, "total": total})))
+}
+
+fn cluster_id(raw: &str) -> Result<u64, ApiError> {
+    raw.parse::<u64>().map_err(|_| ApiError::NotFound)
+}
+
+/// `GET /api/v1/clusters/{id}`: the summary, the indicators with how many of the cluster's
+/// reports hold each, and one page of member reports. An absorbed cluster's id redirects to the
+/// cluster that absorbed it.
+pub async fn get(
+    State(state): State<Arc<AppState>>,
+    Path(raw): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let id = cluster_id(&raw)?;
+    let limit = limit(&params)?;
+    let offset = match param(&params, "offset") {
+        None => 0,
+        Some(o) => o
+            .parse::<usize>()
+            .map_err(|_| bad("offset", "invalid_value"))?,
+    };
+    let engine = state.correlator.engine().await;
+    match engine.lookup_cluster(id) {
+        None => Err(ApiError::NotFound),
+        Some(ClusterLookup::Moved(to)) => Ok((
+            StatusCode::PERMANENT_REDIRECT,
+            [(header::LOCATION, format!("/api/v1/clusters/{to}"))],
+        )
+            .into_response()),
+        Some(ClusterLookup::Current(id)) => {
+            let mut body = summarize(&engine, id).json;
+            let indicators: Vec<Value> = engine
+                .cluster_values(id)
+                .iter()
+                .map(|(v, n)| {
+                    let mut j = value_json(v);
+                    j["cluster_reports"] = json!(n);
+                    j
+                })
+                .collect();
+            let keys = engine.members(id);
+            let members: Vec<Value> = keys
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .filter_map(|k| {
+                    let f = engine.attrs(*k)?;
+                    Some(json!({
+                        "id": f.id, "reference": f.reference, "country": f.country,
+                        "day": f.day(), "brand": f.brand, "contact_method": f.contact_method,
+                    }))
+                })
+                .collect();
+            body["indicators"] = json!(indicators);
+            body["members"] = json!(members);
+            body["members_total"] = json!(keys.len());
+            Ok(Json(body).into_response())
+        }
+    }
+}
+
+/// `GET /api/v1/clusters/{id}/explain?a=REPORT_ID&b=REPORT_ID`: the shortest chain of shared
+/// indicators between two reports of the cluster.
+pub async fn explain(
+    State(state): State<Arc<AppState>>,
+    Path(raw): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let id = cluster_id(&raw)?;
+    let a = param(&params, "a").ok_or_else(|| bad("a", "required"))?;
+    let b = param(&params, "b").ok_or_else(|| bad("b", "required"))?;
+    let ka = state
+        .correlator
+        .key_of(a)
+        .await
+        .ok_or_else(|| bad("a", "invalid_value"))?;
+    let kb = state
+        .correlator
+        .key_of(b)
+        .await
+        .ok_or_else(|| bad("b", "invalid_value"))?;
+    let engine = state.correlator.engine().await;
+    if engine.cluster_of(ka) != Some(id) {
+        return Err(bad("a", "invalid_value"));
+    }
+    if engine.cluster_of(kb) != Some(id) {
+        return Err(bad("b", "invalid_value"));
+    }
+    let path = engine.explain(ka, kb).ok_or(ApiError::NotFound)?;
+    let steps: Vec<Value> = path
+        .iter()
+        .map(|step| match step {
+            Step::Report(k) => {
+                let f = engine.attrs(*k);
+                json!({"report": {"id": f.map(|f| &f.id), "reference": f.map(|f| &f.reference)}})
+            }
+            Step::Value(v) => json!({"indicator": {"kind": v.kind.as_str(), "value": v.value}}),
+        })
+        .collect();
+    let links = steps.len() / 2;
+    Ok(Json(
+        json!({"cluster": id.to_string(), "links": links, "path": steps}),
+    ))
+}
+
+/// The canonical value correlation knows `raw` by, however it is written: a phone number in
+/// any format (national ones read in `region`, default US), a defanged URL, a domain's
+/// registrable domain.
+fn canonical(
+    state: &AppState,
+    kind: Option<&str>,
+    raw: &str,
+    region: Option<&str>,
+) -> Result<(IndicatorKind, String), ApiError> {
+    let wanted = match kind {
+        Some(k) => Some(IndicatorKind::parse(k).ok_or_else(|| bad("kind", "invalid_value"))?),
+        None => None,
+    };
+    if raw.chars().count() > 2_000 {
+        return Err(bad("value", "too_long"));
+    }
+    let region = region.unwrap_or("US").to_ascii_uppercase();
+    let found = state
+        .intake
+        .extractor()
+        .extract_text(raw, &region, Origin::Text);
+    let pick = found.iter().find(|i| wanted.is_none_or(|w| i.kind == w));
+    match (pick, wanted) {
+        (Some(i), _) => {
+            let registrable = i.attributes.get("registrable_domain").map(String::as_str);
+            Ok((
+                i.kind,
+                link_value(i.kind, &i.value, registrable).to_string(),
+            ))
+        }
+        // What extraction does not find in running text (a bare remote-access id, a gift card
+        // hash): taken as given when the kind is named.
+        (None, Some(kind)) if !raw.trim().is_empty() => Ok((kind, raw.trim().to_string())),
+        _ => Err(bad("value", "invalid_value")),
+    }
+}
+
+/// `GET /api/v1/indicators/{kind}/{value}`: one value, written any way, with the reports and
+/// clusters holding it.
+pub async fn indicator(
+    State(state): State<Arc<AppState>>,
+    Path((kind, raw)): Path<(String, String)>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let (kind, value) = canonical(&state, Some(&kind), &raw, param(&params, "region"))?;
+    let limit = limit(&params)?;
+    let engine = state.correlator.engine().await;
+    let keys = engine.value_reports(kind, &value);
+    let info = engine.value(kind, &value);
+    let mut clusters: Vec<u64> = keys.iter().filter_map(|k| engine.cluster_of(*k)).collect();
+    clusters.sort_unstable();
+    clusters.dedup();
+    let reports: Vec<Value> = keys
+        .iter()
+        .rev()
+        .take(limit)
+        .filter_map(|k| {
+            let f = engine.attrs(*k)?;
+            Some(json!({"id": f.id, "reference": f.reference, "cluster": engine.cluster_of(*k).map(|c| c.to_string()), "day": f.day(), "country": f.country}))
+        })
+        .collect();
+    Ok(Json(json!({
+        "kind": kind.as_str(),
+        "value": value,
+        "status": info.as_ref().map(|i| i.status.as_str()),
+        "reports_total": keys.len(),
+        "reports": reports,
+        "clusters": clusters.iter().map(|c| json!({"id": c.to_string(), "reports": engine.cluster_size(*c)})).collect::<Vec<_>>(),
+    })))
+}
+
+/// `GET /api/v1/over-linked`: values shared by an unusual number of reports, with counts.
+pub async fn over_linked(State(state): State<Arc<AppState>>) -> Json<Value> {
+    let engine = state.correlator.engine().await;
+    let items: Vec<Value> = engine
+        .over_linked()
+        .iter()
+        .map(|v| {
+            let mut j = value_json(v);
+            j["hub"] = json!(v.status == LinkStatus::Hub);
+            j
+        })
+        .collect();
+    Json(json!({
+        "hub_threshold": engine.hub_threshold(),
+        "reports": engine.len(),
+        "items": items,
+    }))
+}

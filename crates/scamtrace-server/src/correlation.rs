@@ -1,0 +1,235 @@
+//! The correlation engine inside the server: built from the store's report feed at start, kept
+//! current by following the feed (reports this process stored, and those other processes stored
+//! in the same PostgreSQL database), and read by the cluster and indicator APIs.
+//!
+//! The engine lives in memory; the store is the only truth. Every process that follows the same
+//! feed computes the same partition, whatever order it saw the reports in (the engine's
+//! incremental-equals-rebuild property).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use scamtrace_correlate::{Config, Engine, Occurrence, link_value};
+use scamtrace_extract::IndicatorKind;
+use scamtrace_store::{IndicatorRow, ReportFacts, Store, StoreError};
+use time::OffsetDateTime;
+use tokio::sync::{Mutex, Notify, RwLock, RwLockReadGuard};
+
+/// Reports read from the feed per query.
+const PAGE: u32 = 5_000;
+
+/// How long a missing sequence number is looked for again: a PostgreSQL transaction can commit
+/// a report after one with a higher number; a number that never shows up belonged to a
+/// transaction that rolled back.
+const GAP_PATIENCE: Duration = Duration::from_secs(60);
+
+/// What a cluster summary needs of each report.
+#[derive(Clone, Debug)]
+pub struct Facts {
+    pub id: String,
+    pub reference: String,
+    pub received_at: OffsetDateTime,
+    pub occurred_on: Option<String>,
+    pub country: String,
+    pub contact_method: String,
+    pub brand: Option<String>,
+    pub payment_method: Option<String>,
+    /// Currency and amount in ten-thousandths, when the victim gave both.
+    pub loss: Option<(String, u128)>,
+    pub remote_tool: Option<String>,
+    pub source: &'static str,
+}
+
+impl Facts {
+    fn of(r: &ReportFacts) -> Facts {
+        let payment = r.details.payment.as_ref();
+        Facts {
+            id: r.id.clone(),
+            reference: r.reference.clone(),
+            received_at: r.received_at,
+            occurred_on: r.occurred_on.clone(),
+            country: r.country.clone(),
+            contact_method: r.contact_method.clone(),
+            brand: r.brand.clone(),
+            payment_method: payment.map(|p| p.method.as_str().to_string()),
+            loss: payment.and_then(|p| {
+                Some((
+                    p.currency.as_ref()?.as_str().to_string(),
+                    p.amount.as_ref()?.ten_thousandths(),
+                ))
+            }),
+            remote_tool: r
+                .details
+                .remote_access
+                .as_ref()
+                .and_then(|ra| ra.tool.clone()),
+            source: r.source.as_str(),
+        }
+    }
+
+    /// The day the scam happened, or else the day it was reported (`YYYY-MM-DD`).
+    pub fn day(&self) -> String {
+        self.occurred_on
+            .clone()
+            .unwrap_or_else(|| self.received_at.date().to_string())
+    }
+}
+
+/// The values a stored report links by (see [`scamtrace_correlate::link_value`]).
+fn occurrences(rows: &[IndicatorRow]) -> Vec<(IndicatorKind, String, bool)> {
+    rows.iter()
+        .filter_map(|row| {
+            let kind = IndicatorKind::parse(&row.kind)?;
+            let registrable = if kind == IndicatorKind::Domain {
+                serde_json::from_str::<BTreeMap<String, String>>(&row.attributes)
+                    .ok()
+                    .and_then(|mut a| a.remove("registrable_domain"))
+            } else {
+                None
+            };
+            let value = link_value(kind, &row.value, registrable.as_deref()).to_string();
+            Some((kind, value, row.linking))
+        })
+        .collect()
+}
+
+fn as_occurrences(values: &[(IndicatorKind, String, bool)]) -> Vec<Occurrence<'_>> {
+    values
+        .iter()
+        .map(|(kind, value, linking)| Occurrence {
+            kind: *kind,
+            value,
+            linking: *linking,
+        })
+        .collect()
+}
+
+#[derive(Default)]
+struct Feed {
+    last_seq: i64,
+    /// Numbers below `last_seq` not seen yet, with when they were first missed.
+    gaps: BTreeMap<i64, Instant>,
+}
+
+/// The engine, its position in the feed, and the report ids it knows.
+pub struct Correlator {
+    engine: RwLock<Engine<Facts>>,
+    ids: RwLock<HashMap<String, u64>>,
+    feed: Mutex<Feed>,
+    wake: Notify,
+}
+
+impl Correlator {
+    pub fn new(config: Config) -> Correlator {
+        Correlator {
+            engine: RwLock::new(Engine::new(config)),
+            ids: RwLock::new(HashMap::new()),
+            feed: Mutex::new(Feed::default()),
+            wake: Notify::new(),
+        }
+    }
+
+    /// Builds the engine from every stored report at once.
+    pub async fn load(&self, store: &dyn Store) -> Result<usize, StoreError> {
+        let started = Instant::now();
+        let mut feed = self.feed.lock().await;
+        let mut engine = self.engine.write().await;
+        let mut ids = self.ids.write().await;
+        let mut bulk = Engine::bulk(engine.config());
+        let mut count = 0;
+        loop {
+            let page = store.report_facts(feed.last_seq, PAGE).await?;
+            let Some(last) = page.last() else { break };
+            feed.last_seq = last.seq;
+            for r in &page {
+                let values = occurrences(&r.indicators);
+                ids.insert(r.id.clone(), r.seq as u64);
+                bulk.add(r.seq as u64, Facts::of(r), &as_occurrences(&values));
+                count += 1;
+            }
+        }
+        *engine = bulk.finish();
+        tracing::info!(
+            reports = count,
+            clusters = engine.clusters(2).count(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "correlation engine built"
+        );
+        Ok(count)
+    }
+
+    /// Reads what the feed holds beyond what the engine has seen and adds it. Returns how many
+    /// reports were added.
+    pub async fn catch_up(&self, store: &dyn Store) -> Result<usize, StoreError> {
+        let mut feed = self.feed.lock().await;
+        let now = Instant::now();
+        feed.gaps
+            .retain(|_, first| now.duration_since(*first) < GAP_PATIENCE);
+        let mut fresh = Vec::new();
+        if !feed.gaps.is_empty() {
+            let missing: Vec<i64> = feed.gaps.keys().copied().collect();
+            fresh.extend(store.report_facts_at(&missing).await?);
+        }
+        loop {
+            let page = store.report_facts(feed.last_seq, PAGE).await?;
+            let Some(last) = page.last() else { break };
+            let mut expected = feed.last_seq + 1;
+            for r in &page {
+                for gap in expected..r.seq {
+                    feed.gaps.insert(gap, now);
+                }
+                expected = r.seq + 1;
+            }
+            feed.last_seq = last.seq;
+            let full = page.len() as u32 == PAGE;
+            fresh.extend(page);
+            if !full {
+                break;
+            }
+        }
+        if fresh.is_empty() {
+            return Ok(0);
+        }
+        let mut engine = self.engine.write().await;
+        let mut ids = self.ids.write().await;
+        let mut added = 0;
+        for r in &fresh {
+            feed.gaps.remove(&r.seq);
+            let values = occurrences(&r.indicators);
+            if engine.add_report(r.seq as u64, Facts::of(r), &as_occurrences(&values)) {
+                ids.insert(r.id.clone(), r.seq as u64);
+                added += 1;
+            }
+        }
+        Ok(added)
+    }
+
+    /// Follows the feed: at once when [`Correlator::wake`] is called (this process stored a
+    /// report), and every `every` otherwise (other processes' reports).
+    pub fn follow(self: &Arc<Self>, store: Arc<dyn Store>, every: Duration) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            loop {
+                if let Err(e) = this.catch_up(store.as_ref()).await {
+                    tracing::warn!(error = %e, "correlation feed could not be read");
+                }
+                let _ = tokio::time::timeout(every, this.wake.notified()).await;
+            }
+        });
+    }
+
+    /// Tells the follower that new reports are in the store.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    pub async fn engine(&self) -> RwLockReadGuard<'_, Engine<Facts>> {
+        self.engine.read().await
+    }
+
+    /// The engine key (sequence number) of a report id.
+    pub async fn key_of(&self, report_id: &str) -> Option<u64> {
+        self.ids.read().await.get(report_id).copied()
+    }
+}

@@ -1,0 +1,206 @@
+//! Reports that share indicators become one cluster, through the real binary: written
+//! differently, found by any spelling, explained, merged (old ids redirect), and rebuilt the
+//! same after a restart.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::TestServer;
+use serde_json::{Value, json};
+
+fn report(narrative: &str, phones: &[&str]) -> Value {
+    json!({
+        "country": "US",
+        "contact_method": "phone_call",
+        "impersonated_brand": "Microsoft",
+        "scammer": {"phone_numbers": phones},
+        "payment": {"method": "gift_card", "amount": "500.00", "currency": "USD"},
+        "narrative": narrative,
+    })
+}
+
+/// Posts a report and returns its id.
+fn post(server: &TestServer, body: &Value) -> String {
+    let r = server.post_json("/api/v1/reports", &[], body);
+    assert_eq!(r.status, 201, "{}", r.text());
+    r.json()["id"].as_str().unwrap().to_string()
+}
+
+/// Polls `path` until `ready` holds (the engine follows the store within milliseconds).
+fn until(server: &TestServer, auth: &str, path: &str, ready: impl Fn(&Value) -> bool) -> Value {
+    let started = Instant::now();
+    loop {
+        let r = server.get(path, &[("authorization", auth)]);
+        if r.status == 200 {
+            let body = r.json();
+            if ready(&body) {
+                return body;
+            }
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{path} never became ready: {} {}",
+            r.status,
+            r.text()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn reports_sharing_indicators_become_one_operation() {
+    let mut server = TestServer::start(&[]);
+    let auth = format!("Bearer {}", server.token("analyst"));
+    let h = [("authorization", auth.as_str())];
+
+    let a = post(
+        &server,
+        &report("A pop-up said my PC was infected.", &["+1 (888) 555-0142"]),
+    );
+    let b = post(
+        &server,
+        &report(
+            "They told me to call 1-888-555-0142 and then sent me to fix-pc-now.online to install AnyDesk.",
+            &[],
+        ),
+    );
+    let c = post(
+        &server,
+        &report(
+            "The site was support.fix-pc-now.online, it looked like Microsoft.",
+            &[],
+        ),
+    );
+    let d = post(
+        &server,
+        &report("Another caller, from 877-555-0199, same story.", &[]),
+    );
+
+    // Any spelling of the number finds it, canonical, with both reports and one cluster.
+    let phone = until(
+        &server,
+        &auth,
+        "/api/v1/indicators/phone/888.555.0142",
+        |v| v["reports_total"] == 2,
+    );
+    assert_eq!(phone["value"], "+18885550142");
+    assert_eq!(phone["status"], "links");
+    let cluster = phone["clusters"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(phone["clusters"].as_array().unwrap().len(), 1);
+
+    let body = until(
+        &server,
+        &auth,
+        &format!("/api/v1/clusters/{cluster}"),
+        |v| v["reports"] == 3,
+    );
+    let members: Vec<&str> = body["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        members,
+        [a.as_str(), b.as_str(), c.as_str()],
+        "oldest first"
+    );
+    assert_eq!(body["countries"][0], json!({"value": "US", "reports": 3}));
+    assert_eq!(body["brands"][0]["value"], "microsoft");
+    assert_eq!(body["losses"][0]["sum"], "1500.00");
+    assert_eq!(body["losses"][0]["median"], "500.00");
+    assert_eq!(body["losses_usd_estimate"], 1500.0);
+    let domain = body["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "domain")
+        .expect("the registrable domain links");
+    assert_eq!(domain["value"], "fix-pc-now.online");
+    assert_eq!(domain["cluster_reports"], 2);
+
+    // Explanation: A and C share nothing directly; B bridges them.
+    let explain = server.get(
+        &format!("/api/v1/clusters/{cluster}/explain?a={a}&b={c}"),
+        &h,
+    );
+    assert_eq!(explain.status, 200, "{}", explain.text());
+    let explain = explain.json();
+    assert_eq!(explain["links"], 2);
+    assert_eq!(explain["path"][0]["report"]["id"], a.as_str());
+    assert_eq!(explain["path"][1]["indicator"]["value"], "+18885550142");
+    assert_eq!(explain["path"][2]["report"]["id"], b.as_str());
+    assert_eq!(explain["path"][4]["report"]["id"], c.as_str());
+    let outside = server.get(
+        &format!("/api/v1/clusters/{cluster}/explain?a={a}&b={d}"),
+        &h,
+    );
+    assert_eq!(outside.status, 400);
+
+    // D is alone; a report quoting both numbers merges it in, and D's old id redirects.
+    let other = until(&server, &auth, "/api/v1/indicators/phone/8775550199", |v| {
+        v["reports_total"] == 1
+    });
+    let d_cluster = other["clusters"][0]["id"].as_str().unwrap().to_string();
+    assert_ne!(d_cluster, cluster);
+    post(
+        &server,
+        &report(
+            "Called 877-555-0199, then a second man on 888-555-0142 took over.",
+            &[],
+        ),
+    );
+    until(
+        &server,
+        &auth,
+        &format!("/api/v1/clusters/{cluster}"),
+        |v| v["reports"] == 5,
+    );
+    let moved = server.get(&format!("/api/v1/clusters/{d_cluster}"), &h);
+    assert_eq!(moved.status, 308);
+    assert_eq!(
+        moved.header("location"),
+        Some(format!("/api/v1/clusters/{cluster}").as_str())
+    );
+
+    let list = server.get("/api/v1/clusters?sort=size", &h).json();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["id"], cluster.as_str());
+    let filtered = server
+        .get("/api/v1/clusters?value=%2B1%20888%20555%200142", &h)
+        .json();
+    assert_eq!(filtered["total"], 1);
+    let none = server.get("/api/v1/clusters?country=JP", &h).json();
+    assert_eq!(none["total"], 0);
+    let over = server.get("/api/v1/over-linked", &h).json();
+    assert_eq!(over["hub_threshold"], 50);
+
+    // Bad input is named; roles hold.
+    assert_eq!(server.get("/api/v1/clusters?sort=fastest", &h).status, 400);
+    assert_eq!(
+        server.get("/api/v1/indicators/planet/earth", &h).status,
+        400
+    );
+    assert_eq!(server.get("/api/v1/clusters/nope", &h).status, 404);
+    assert_eq!(server.get("/api/v1/clusters", &[]).status, 401);
+    let partner = format!("Bearer {}", server.token("partner"));
+    assert_eq!(
+        server
+            .get("/api/v1/clusters", &[("authorization", &partner)])
+            .status,
+        403
+    );
+
+    // After a restart the engine is rebuilt from the store: the same operation.
+    server.kill_hard();
+    let restarted = TestServer::start_on(&server.dir, &server.database, &[]);
+    let auth = format!("Bearer {}", restarted.token("analyst"));
+    let again = until(
+        &restarted,
+        &auth,
+        &format!("/api/v1/clusters/{cluster}"),
+        |v| v["reports"] == 5,
+    );
+    assert_eq!(again["members"][0]["id"], a.as_str());
+}
