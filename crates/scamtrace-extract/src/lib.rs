@@ -85,7 +85,8 @@ impl Extractor {
             match phone::parse_phone(raw, region) {
                 Some(m) => {
                     let confidence = if m.valid { FIELD_CONFIDENCE } else { 0.5 };
-                    out.push(self.phone_indicator(&m, origin, (m.start, m.end), confidence));
+                    let span = (m.start, m.end);
+                    out.push(self.phone_indicator(m, origin, span, confidence));
                 }
                 // A vanity number or one with words around it: search the field as text.
                 None => self.text_into(raw, region, origin, &mut out),
@@ -364,7 +365,8 @@ impl Extractor {
             if overlaps(&taken, (m.start, m.end)) {
                 continue;
             }
-            out.push(self.phone_indicator(&m, origin.clone(), (m.start, m.end), m.confidence));
+            let (span, confidence) = ((m.start, m.end), m.confidence);
+            out.push(self.phone_indicator(m, origin.clone(), span, confidence));
         }
         // "Google Play cards" names a card, not the company the scammers claimed to be.
         for (brand, span) in find_brands(original, &scan) {
@@ -376,23 +378,24 @@ impl Extractor {
 
     fn phone_indicator(
         &self,
-        m: &phone::PhoneMatch,
+        m: phone::PhoneMatch,
         origin: Origin,
         span: (usize, usize),
         confidence: f32,
     ) -> Indicator {
-        let benign = self.reference.phone(&m.e164).is_some();
+        let label = self.reference.phone(&m.e164);
+        let benign = label.is_some();
         let mut attributes = BTreeMap::from([("number_type", m.number_type.as_str().to_string())]);
-        if let Some(region) = &m.region {
-            attributes.insert("region", region.clone());
+        if let Some(region) = m.region {
+            attributes.insert("region", region);
         }
-        if let Some(label) = self.reference.phone(&m.e164) {
+        if let Some(label) = label {
             attributes.insert("legitimate", label.to_string());
         }
         Indicator {
             kind: IndicatorKind::Phone,
-            value: m.e164.clone(),
-            display: m.international.clone(),
+            value: m.e164,
+            display: m.international,
             origin,
             span,
             confidence,

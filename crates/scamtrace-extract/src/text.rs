@@ -97,6 +97,19 @@ fn fold_char(c: char) -> char {
     }
 }
 
+/// Whether a defanging form, a spoken dot or a character `fold_char` folds may start at byte
+/// `i` (U+FF01-FF5E and U+FF61 start with 0xEF, U+3002 with 0xE3). Each is ASCII or a lead
+/// byte, so the text between two of them is whole characters. The forms that start with `h` or
+/// `f` are schemes, read only at a word start; a spoken dot is " dot ".
+fn may_change_at(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
+        b'[' | b'(' | b'{' | 0xE3 | 0xEF => true,
+        b'h' | b'H' | b'f' | b'F' => i == 0 || !bytes[i - 1].is_ascii_alphanumeric(),
+        b' ' => matches!(bytes.get(i + 1), Some(b'd' | b'D')),
+        _ => false,
+    }
+}
+
 /// The text with defanged forms made whole and full-width ASCII folded. When nothing changed, the
 /// identity (see [`triggers`] for telling cheaply that nothing will).
 pub fn normalize(original: &str) -> Mapped<'_> {
@@ -105,6 +118,22 @@ pub fn normalize(original: &str) -> Mapped<'_> {
     let bytes = original.as_bytes();
     let mut i = 0;
     'outer: while i < original.len() {
+        // Bytes that start no form and no folded character are copied as they are, a run at a
+        // time; each byte of a character maps to the character's start.
+        let mut run_end = i;
+        let mut lead = i;
+        while run_end < bytes.len() && !may_change_at(bytes, run_end) {
+            if bytes[run_end] & 0xC0 != 0x80 {
+                lead = run_end;
+            }
+            origin.push(lead);
+            run_end += 1;
+        }
+        if run_end > i {
+            text.push_str(&original[i..run_end]);
+            i = run_end;
+            continue;
+        }
         // Every defanging form starts with one of these bytes: test the rest only then, and
         // only the forms that start with this one.
         let candidate = matches!(bytes[i], b'[' | b'(' | b'{' | b'h' | b'H' | b'f' | b'F');
