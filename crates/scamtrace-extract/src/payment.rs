@@ -92,8 +92,17 @@ pub fn find_payments(text: &str) -> (Vec<WalletMatch>, Vec<IbanMatch>) {
     let mut looked_to = 0;
     let mut resume_at = 0;
     let mut letters_before = 0;
-    let mut chunk_at = |base: usize, chunk: u64| {
-        let (letters, digits) = classify_lanes(chunk);
+    // Eight bytes at a time, the last chunk padded with zeros (one loop with its state in
+    // locals, rather than a closure called per chunk).
+    let mut next = 0;
+    while next < bytes.len() {
+        let base = next;
+        next += LANES;
+        let word = match bytes.get(base..next) {
+            Some(whole) => u64::from_le_bytes(whole.try_into().unwrap_or_default()),
+            None => lane_word(&bytes[base..]),
+        };
+        let (letters, digits) = classify_lanes(word);
         // A run of 14 or more covers lanes 1 to 7 of some chunk.
         let probe = HIGH & !0x80;
         if (letters | digits) & probe == probe && base + 1 >= looked_to {
@@ -126,15 +135,6 @@ pub fn find_payments(text: &str) -> (Vec<WalletMatch>, Vec<IbanMatch>) {
                 });
             }
         }
-    };
-    let mut chunks = bytes.chunks_exact(LANES);
-    let mut base = 0;
-    for chunk in &mut chunks {
-        chunk_at(base, lane_word(chunk));
-        base += LANES;
-    }
-    if !chunks.remainder().is_empty() {
-        chunk_at(base, lane_word(chunks.remainder()));
     }
     (wallets, ibans)
 }
