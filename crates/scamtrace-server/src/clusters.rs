@@ -150,6 +150,11 @@ fn summarize(engine: &Engine<Facts>, id: u64) -> Summary {
     }
 }
 
+/// The summary of one cluster as JSON (what `GET /api/v1/clusters/{id}` starts with).
+pub fn summary(engine: &Engine<Facts>, id: u64) -> Value {
+    summarize(engine, id).json
+}
+
 fn value_json(v: &ValueInfo) -> Value {
     json!({
         "kind": v.kind.as_str(), "value": v.value, "reports": v.reports,

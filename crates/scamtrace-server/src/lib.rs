@@ -19,7 +19,7 @@
 
 mod api;
 pub mod auth;
-mod clusters;
+pub mod clusters;
 pub mod correlation;
 mod csrf;
 pub mod error;

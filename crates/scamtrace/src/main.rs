@@ -73,6 +73,19 @@ CSV columns are the API's field paths (country, contact_method, narrative, scamm
     /// reference list).
     #[command(after_help = "Example:\n  scamtrace reindex --database sqlite://scamtrace.db")]
     Reindex,
+    /// Print the largest clusters (scam operations) as a table, computed from every stored report.
+    #[command(
+        after_help = "Examples:\n  scamtrace cluster --top 20\n  scamtrace cluster --rebuild    also add the reports one at a time and check both give the same clusters"
+    )]
+    Cluster {
+        /// How many clusters to print, largest first.
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+        /// Also build the clusters incrementally, report by report, and check that the result is
+        /// the partition built from everything at once (exit status 1 when it is not).
+        #[arg(long)]
+        rebuild: bool,
+    },
     /// Administration: access tokens.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -185,6 +198,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Extract { region, lang } => extract(&settings, &region, lang.as_deref()),
+        Command::Cluster { top, rebuild } => {
+            let intake = open(&settings).await?;
+            cluster(&intake, top, rebuild).await
+        }
         Command::Reindex => {
             let intake = open(&settings).await?;
             reindex(&intake).await?;
@@ -296,6 +313,76 @@ fn extract(settings: &Settings, region: &str, lang: Option<&str>) -> anyhow::Res
         out.write_all(b"\n")?;
     }
     out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn cluster(intake: &Intake, top: usize, rebuild: bool) -> anyhow::Result<ExitCode> {
+    use scamtrace_server::correlation::Correlator;
+    let store = intake.store().as_ref();
+    let started = std::time::Instant::now();
+    let bulk = Correlator::new(scamtrace_correlate::Config::default());
+    let reports = bulk.load(store).await?;
+    let built_in = started.elapsed();
+    let engine = bulk.engine().await;
+    if rebuild {
+        let incremental = Correlator::new(scamtrace_correlate::Config::default());
+        while incremental.catch_up(store).await? > 0 {}
+        let same = incremental.engine().await.partition() == engine.partition();
+        eprintln!(
+            "{reports} reports: built at once in {} ms; added one at a time: {}",
+            built_in.as_millis(),
+            if same {
+                "the same clusters"
+            } else {
+                "DIFFERENT clusters"
+            }
+        );
+        if !same {
+            return Ok(ExitCode::FAILURE);
+        }
+    }
+    let mut clusters: Vec<(u64, u32)> = engine.clusters(2).collect();
+    clusters.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    println!(
+        "{:>8}  {:>7}  {:<10}  {:<10}  {:<22}  {:<16}  {:>10}  top indicator",
+        "cluster", "reports", "first", "last", "countries", "brands", "loss USD~"
+    );
+    for (id, _) in clusters.iter().take(top) {
+        let s = scamtrace_server::clusters::summary(&engine, *id);
+        let top_list = |field: &str, n: usize| {
+            s[field]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .take(n)
+                        .map(|v| format!("{} {}", v["value"].as_str().unwrap_or("?"), v["reports"]))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default()
+        };
+        let indicator = engine
+            .cluster_values(*id)
+            .into_iter()
+            .find(|(v, _)| v.status.links())
+            .map(|(v, n)| format!("{} {} ({n})", v.kind.as_str(), v.value))
+            .unwrap_or_default();
+        println!(
+            "{:>8}  {:>7}  {:<10}  {:<10}  {:<22}  {:<16}  {:>10}  {}",
+            id,
+            s["reports"].as_u64().unwrap_or(0),
+            s["first_seen"].as_str().unwrap_or(""),
+            s["last_seen"].as_str().unwrap_or(""),
+            top_list("countries", 3),
+            top_list("brands", 2),
+            s["losses_usd_estimate"].as_f64().unwrap_or(0.0).round() as u64,
+            indicator
+        );
+    }
+    eprintln!(
+        "{} clusters of two reports or more, from {reports} reports",
+        clusters.len()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -32,6 +32,7 @@ fn every_command_has_help_and_bad_usage_exits_2() {
         &["demo", "generate", "--help"],
         &["extract", "--help"],
         &["reindex", "--help"],
+        &["cluster", "--help"],
     ] {
         let out = scamtrace(dir.path(), args);
         assert!(out.status.success(), "{args:?}");
@@ -286,4 +287,41 @@ fn reindex_extracts_stored_reports_again() {
         .map(|i| i["value"].as_str().unwrap())
         .collect();
     assert_eq!(values, ["anydesk:987654321", "fix-my-pc-now.com"]);
+}
+
+#[test]
+fn cluster_prints_the_largest_operations_and_checks_rebuild_against_incremental() {
+    let server = TestServer::start(&[]);
+    let demo = server.cli(&["demo", "generate", "--reports", "400", "--seed", "3"]);
+    assert!(demo.status.success());
+    let file = server.dir.join("demo.jsonl");
+    std::fs::write(&file, &demo.stdout).unwrap();
+    let import = server.cli(&["import", file.to_str().unwrap()]);
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+
+    let out = server.cli(&["cluster", "--top", "3", "--rebuild"]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("400 reports") && stderr.contains("the same clusters"),
+        "{stderr}"
+    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "a header and three clusters: {stdout}");
+    assert!(lines[0].contains("reports") && lines[0].contains("top indicator"));
+    let sizes: Vec<u64> = lines[1..]
+        .iter()
+        .map(|l| l.split_whitespace().nth(1).unwrap().parse().unwrap())
+        .collect();
+    assert!(
+        sizes.windows(2).all(|w| w[0] >= w[1]) && sizes[2] >= 2,
+        "{sizes:?}"
+    );
 }
