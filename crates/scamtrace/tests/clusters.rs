@@ -204,3 +204,87 @@ fn reports_sharing_indicators_become_one_operation() {
     );
     assert_eq!(again["members"][0]["id"], a.as_str());
 }
+
+/// The clusters a server shows, as (id, reports), sorted.
+fn partition(server: &TestServer, auth: &str) -> Vec<(String, u64)> {
+    let list = server
+        .get("/api/v1/clusters?limit=500", &[("authorization", auth)])
+        .json();
+    let mut out: Vec<(String, u64)> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_string(),
+                c["reports"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn two_servers_on_one_postgres_database_find_the_same_clusters() {
+    let Some((url, schema, _cleanup)) = common::postgres_schema("two_servers") else {
+        return;
+    };
+    let env = [("SCAMTRACE_POSTGRES_SCHEMA", schema.as_str())];
+    let dir = tempfile::tempdir().unwrap();
+    let one = TestServer::start_on(dir.path(), &url, &env);
+    let two = TestServer::start_on(dir.path(), &url, &env);
+    let auth_one = format!("Bearer {}", one.token("analyst"));
+    let auth_two = format!("Bearer {}", two.token("analyst"));
+
+    // Three operations, each a chain: report j of operation k quotes numbers j and j+1 of k's
+    // range, so one lost report would cut its chain in two. Four threads post at once, two to
+    // each server, interleaving operations.
+    const PER_THREAD: usize = 15;
+    std::thread::scope(|scope| {
+        for t in 0..4usize {
+            let server = if t % 2 == 0 { &one } else { &two };
+            scope.spawn(move || {
+                for i in 0..PER_THREAD {
+                    let j = t * PER_THREAD + i;
+                    let op = j % 3;
+                    let n = j / 3;
+                    let area = ["888", "877", "866"][op];
+                    let body = report(
+                        &format!(
+                            "They called from {area}-555-{:04} and later from {area}-555-{:04}.",
+                            1000 + n,
+                            1001 + n
+                        ),
+                        &[],
+                    );
+                    post(server, &body);
+                }
+            });
+        }
+    });
+
+    let total = 4 * PER_THREAD;
+    let settled = |server: &TestServer, auth: &str| {
+        let started = Instant::now();
+        loop {
+            let p = partition(server, auth);
+            if p.iter().map(|(_, n)| n).sum::<u64>() == total as u64 {
+                return p;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "never saw all {total} reports: {p:?}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    let seen_by_one = settled(&one, &auth_one);
+    let seen_by_two = settled(&two, &auth_two);
+    assert_eq!(seen_by_one, seen_by_two);
+    assert_eq!(
+        seen_by_one.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
+        vec![20, 20, 20],
+        "three operations, none cut, none merged: {seen_by_one:?}"
+    );
+}

@@ -61,7 +61,7 @@ fn acknowledged_reports_survive_kill_9_on_postgres() {
             .unwrap()
             .as_millis()
     );
-    let _cleanup = DropSchema {
+    let _cleanup = common::DropSchema {
         url: url.clone(),
         schema: schema.clone(),
     };
@@ -74,25 +74,4 @@ fn acknowledged_reports_survive_kill_9_on_postgres() {
     let restarted = TestServer::start_on(tmp.path(), &url, &env);
     check_survivors(&restarted, &ids);
     drop(restarted);
-}
-
-/// Drops the test's schema however the test ends.
-struct DropSchema {
-    url: String,
-    schema: String,
-}
-
-impl Drop for DropSchema {
-    fn drop(&mut self) {
-        let out = std::process::Command::new("psql")
-            .args([
-                &self.url,
-                "-qc",
-                &format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema),
-            ])
-            .output();
-        if !matches!(&out, Ok(o) if o.status.success()) {
-            eprintln!("could not drop the test schema {}: {out:?}", self.schema);
-        }
-    }
 }

@@ -278,3 +278,49 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
     }
     out
 }
+
+/// Drops the test's schema however the test ends.
+pub struct DropSchema {
+    pub url: String,
+    pub schema: String,
+}
+
+impl Drop for DropSchema {
+    fn drop(&mut self) {
+        let out = std::process::Command::new("psql")
+            .args([
+                &self.url,
+                "-qc",
+                &format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema),
+            ])
+            .output();
+        if !matches!(&out, Ok(o) if o.status.success()) {
+            eprintln!("could not drop the test schema {}: {out:?}", self.schema);
+        }
+    }
+}
+
+/// The PostgreSQL test database's URL and a fresh schema name (dropped with the returned guard),
+/// or `None` where PostgreSQL is not available and the test may be skipped.
+pub fn postgres_schema(label: &str) -> Option<(String, String, DropSchema)> {
+    let Some(url) = std::env::var("SCAMTRACE_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        skip_or_fail("PostgreSQL (SCAMTRACE_TEST_POSTGRES_URL)");
+        return None;
+    };
+    let schema = format!(
+        "st_test_{label}_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis()
+    );
+    let guard = DropSchema {
+        url: url.clone(),
+        schema: schema.clone(),
+    };
+    Some((url, schema, guard))
+}
