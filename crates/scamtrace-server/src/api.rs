@@ -35,7 +35,7 @@ pub fn rate_limit(state: &AppState, request: &Request) -> Result<(), ApiError> {
     })
 }
 
-fn is_json(headers: &HeaderMap) -> bool {
+pub fn is_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -118,6 +118,12 @@ pub const ROUTES: &[RouteSpec] = &[
         true
     ),
     route!("GET", "/api/v1/over-linked", Access::Roles(ANALYSTS), true),
+    route!(
+        "PUT",
+        "/api/v1/over-linked/{kind}/{value}",
+        Access::Roles(ANALYSTS),
+        true
+    ),
 ];
 
 /// The route spec for a matched path and method.

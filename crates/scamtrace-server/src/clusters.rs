@@ -3,15 +3,18 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use scamtrace_correlate::{ClusterLookup, Engine, LinkStatus, Step, ValueInfo, link_value};
 use scamtrace_extract::{IndicatorKind, Origin};
+use scamtrace_store::{AuditEvent, ValueDecision};
 use serde_json::{Value, json};
 
 use crate::AppState;
+use crate::auth::Principal;
 use crate::correlation::Facts;
 use crate::error::ApiError;
 
@@ -433,4 +436,68 @@ pub async fn over_linked(State(state): State<Arc<AppState>>) -> Json<Value> {
         "reports": engine.len(),
         "items": items,
     }))
+}
+
+/// `PUT /api/v1/over-linked/{kind}/{value}` with `{"decision": "linking" | "not_linking" |
+/// "automatic", "reason": "..."}`: an analyst decides whether a value links reports, overriding
+/// hub detection (`automatic` withdraws the decision). Audited.
+pub async fn decide(
+    State(state): State<Arc<AppState>>,
+    Extension(principal): Extension<Option<Principal>>,
+    Path((kind, raw)): Path<(String, String)>,
+    Query(params): Query<HashMap<String, String>>,
+    request: axum::extract::Request,
+) -> Result<Json<Value>, ApiError> {
+    let principal = principal.ok_or(ApiError::Unauthorized)?;
+    if !crate::api::is_json(request.headers()) {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let bytes = crate::api::read_body(&state, request.into_body()).await?;
+    let input: Value = serde_json::from_slice(&bytes).map_err(|_| ApiError::MalformedJson)?;
+    let (kind, value) = canonical(&state, Some(&kind), &raw, param(&params, "region"))?;
+    if !scamtrace_correlate::kind_may_link(kind) {
+        return Err(bad("kind", "invalid_value"));
+    }
+    let decision = match input.get("decision").and_then(Value::as_str) {
+        Some(d @ ("linking" | "not_linking")) => Some(d.to_string()),
+        Some("automatic") => None,
+        Some(_) => return Err(bad("decision", "invalid_value")),
+        None => return Err(bad("decision", "required")),
+    };
+    let reason = match input.get("reason").and_then(Value::as_str).map(str::trim) {
+        Some(r) if !r.is_empty() && r.chars().count() <= 500 => r.to_string(),
+        Some(r) if !r.is_empty() => return Err(bad("reason", "too_long")),
+        _ => return Err(bad("reason", "required")),
+    };
+    let now = time::OffsetDateTime::now_utc();
+    let subject = format!("{}:{value}", kind.as_str());
+    state
+        .intake
+        .store()
+        .append_audit(AuditEvent {
+            at: now,
+            actor: principal.id.clone(),
+            action: format!(
+                "value.decision.{}",
+                decision.as_deref().unwrap_or("automatic")
+            ),
+            subject,
+            reason: Some(reason.clone()),
+        })
+        .await?;
+    let record = decision.map(|decision| ValueDecision {
+        kind: kind.as_str().to_string(),
+        value: value.clone(),
+        decision,
+        reason,
+        decided_by: principal.id.clone(),
+        decided_at: now,
+    });
+    state
+        .correlator
+        .decide(state.intake.store().as_ref(), record, kind, &value)
+        .await?;
+    let engine = state.correlator.engine().await;
+    let info = engine.value(kind, &value).ok_or(ApiError::Internal)?;
+    Ok(Json(value_json(&info)))
 }

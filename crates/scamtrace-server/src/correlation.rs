@@ -10,14 +10,17 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use scamtrace_correlate::{Config, Engine, Occurrence, link_value};
+use scamtrace_correlate::{Config, Decision, Engine, Occurrence, link_value};
 use scamtrace_extract::IndicatorKind;
-use scamtrace_store::{IndicatorRow, ReportFacts, Store, StoreError};
+use scamtrace_store::{IndicatorRow, ReportFacts, Store, StoreError, ValueDecision};
 use time::OffsetDateTime;
 use tokio::sync::{Mutex, Notify, RwLock, RwLockReadGuard};
 
 /// Reports read from the feed per query.
 const PAGE: u32 = 5_000;
+
+/// How often the followers read analysts' decisions again (other processes may have taken some).
+const DECISIONS_EVERY: Duration = Duration::from_secs(2);
 
 /// How long a missing sequence number is looked for again: a PostgreSQL transaction can commit
 /// a report after one with a higher number; a number that never shows up belonged to a
@@ -110,6 +113,20 @@ struct Feed {
     last_seq: i64,
     /// Numbers below `last_seq` not seen yet, with when they were first missed.
     gaps: BTreeMap<i64, Instant>,
+    /// Analysts' decisions as last read, and when.
+    decisions: HashMap<(IndicatorKind, String), Decision>,
+    decisions_read: Option<Instant>,
+}
+
+/// A stored decision as the engine takes it; `None` for a row this version does not understand.
+fn decision_of(d: &ValueDecision) -> Option<((IndicatorKind, String), Decision)> {
+    let kind = IndicatorKind::parse(&d.kind)?;
+    let decision = match d.decision.as_str() {
+        "linking" => Decision::Linking,
+        "not_linking" => Decision::NotLinking,
+        _ => return None,
+    };
+    Some(((kind, d.value.clone()), decision))
 }
 
 /// The engine, its position in the feed, and the report ids it knows.
@@ -148,6 +165,16 @@ impl Correlator {
                 bulk.add(r.seq as u64, Facts::of(r), &as_occurrences(&values));
                 count += 1;
             }
+        }
+        feed.decisions = store
+            .list_value_decisions()
+            .await?
+            .iter()
+            .filter_map(decision_of)
+            .collect();
+        feed.decisions_read = Some(Instant::now());
+        for ((kind, value), decision) in &feed.decisions {
+            bulk.decide(*kind, value, *decision);
         }
         *engine = bulk.finish();
         tracing::info!(
@@ -188,10 +215,37 @@ impl Correlator {
                 break;
             }
         }
-        if fresh.is_empty() {
+        let decisions_due = feed
+            .decisions_read
+            .is_none_or(|at| now.duration_since(at) >= DECISIONS_EVERY);
+        let mut changed: Vec<((IndicatorKind, String), Option<Decision>)> = Vec::new();
+        if decisions_due {
+            let current: HashMap<(IndicatorKind, String), Decision> = store
+                .list_value_decisions()
+                .await?
+                .iter()
+                .filter_map(decision_of)
+                .collect();
+            for (key, decision) in &current {
+                if feed.decisions.get(key) != Some(decision) {
+                    changed.push((key.clone(), Some(*decision)));
+                }
+            }
+            for key in feed.decisions.keys() {
+                if !current.contains_key(key) {
+                    changed.push((key.clone(), None));
+                }
+            }
+            feed.decisions = current;
+            feed.decisions_read = Some(now);
+        }
+        if fresh.is_empty() && changed.is_empty() {
             return Ok(0);
         }
         let mut engine = self.engine.write().await;
+        for ((kind, value), decision) in changed {
+            engine.decide(kind, &value, decision);
+        }
         let mut ids = self.ids.write().await;
         let mut added = 0;
         for r in &fresh {
@@ -222,6 +276,34 @@ impl Correlator {
     /// Tells the follower that new reports are in the store.
     pub fn wake(&self) {
         self.wake.notify_one();
+    }
+
+    /// Records an analyst's decision (stored first, so that every process follows it) and
+    /// applies it here at once.
+    pub async fn decide(
+        &self,
+        store: &dyn Store,
+        record: Option<ValueDecision>,
+        kind: IndicatorKind,
+        value: &str,
+    ) -> Result<(), StoreError> {
+        let mut feed = self.feed.lock().await;
+        let decision = match &record {
+            Some(r) => {
+                store.set_value_decision(r.clone()).await?;
+                decision_of(r).map(|(_, d)| d)
+            }
+            None => {
+                store.delete_value_decision(kind.as_str(), value).await?;
+                None
+            }
+        };
+        match decision {
+            Some(d) => feed.decisions.insert((kind, value.to_string()), d),
+            None => feed.decisions.remove(&(kind, value.to_string())),
+        };
+        self.engine.write().await.decide(kind, value, decision);
+        Ok(())
     }
 
     pub async fn engine(&self) -> RwLockReadGuard<'_, Engine<Facts>> {

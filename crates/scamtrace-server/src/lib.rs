@@ -149,6 +149,10 @@ impl App {
                 get(clusters::indicator),
             )
             .route("/api/v1/over-linked", get(clusters::over_linked))
+            .route(
+                "/api/v1/over-linked/{kind}/{value}",
+                axum::routing::put(clusters::decide),
+            )
             .route_layer(axum::middleware::from_fn_with_state(
                 state.clone(),
                 middleware::authorize,

@@ -227,6 +227,29 @@ pub fn document() -> Value {
                     }), analyst_errors())
                 }
             },
+            "/api/v1/over-linked/{kind}/{value}": {
+                "put": {
+                    "operationId": "decideValue", "summary": "Decide whether a value links reports, overriding hub detection (analyst, admin; audited)",
+                    "security": [{"bearer": []}, {"session": []}],
+                    "parameters": [
+                        {"name": "kind", "in": "path", "required": true, "schema": {"enum": ["phone", "domain", "email", "ip", "remote_access", "crypto_wallet", "bank_account", "payment_handle", "gift_card"]}},
+                        {"name": "value", "in": "path", "required": true, "description": "Written any way; canonicalized.", "schema": {"type": "string"}},
+                        query("region", "Region for phone numbers written without a country code (default US)", json!({"type": "string"}))
+                    ],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["decision", "reason"],
+                        "properties": {
+                            "decision": {"enum": ["linking", "not_linking", "automatic"], "description": "`automatic` withdraws the decision: the hub threshold applies again."},
+                            "reason": {"type": "string", "minLength": 1, "maxLength": 500, "description": "Why (written to the audit log)."}
+                        }
+                    }}}},
+                    "responses": merge(json!({
+                        "200": {"description": "The value as correlation now sees it: `kind`, `value`, `reports`, `status`, `links`, `clusters`.", "content": {"application/json": {}}},
+                        "400": error_response("A missing or bad decision or reason, or a kind that can never link."),
+                        "415": error_response("Not JSON.")
+                    }), analyst_errors())
+                }
+            },
             "/healthz": {"get": {"operationId": "health", "summary": "Liveness and database reachability", "security": [],
                 "responses": {"200": {"description": "Up."}, "503": {"description": "The database is unreachable."}}}},
             "/metrics": {"get": {"operationId": "metrics", "summary": "Prometheus metrics (text format)", "security": [],

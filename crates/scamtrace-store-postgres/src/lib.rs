@@ -37,6 +37,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "correlation_feed",
         include_str!("../migrations/0003_correlation_feed.sql"),
     ),
+    (
+        4,
+        "value_decisions",
+        include_str!("../migrations/0004_value_decisions.sql"),
+    ),
 ];
 
 pub struct PostgresStore {
@@ -373,6 +378,40 @@ impl Store for PostgresStore {
             .await
             .map_err(db_error)?;
         Ok(n as u64)
+    }
+
+    async fn set_value_decision(&self, d: ValueDecision) -> Result<(), StoreError> {
+        sqlx::query(sql::UPSERT_VALUE_DECISION)
+            .bind(&d.kind)
+            .bind(&d.value)
+            .bind(&d.decision)
+            .bind(&d.reason)
+            .bind(&d.decided_by)
+            .bind(to_micros(d.decided_at))
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn delete_value_decision(&self, kind: &str, value: &str) -> Result<(), StoreError> {
+        sqlx::query(sql::DELETE_VALUE_DECISION)
+            .bind(kind)
+            .bind(value)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn list_value_decisions(&self) -> Result<Vec<ValueDecision>, StoreError> {
+        let rows = sqlx::query(sql::LIST_VALUE_DECISIONS)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter()
+            .map(|r| decode::value_decision(&Columns(r)))
+            .collect()
     }
 
     async fn insert_token(&self, t: TokenRecord) -> Result<(), StoreError> {

@@ -44,6 +44,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "correlation_feed",
         include_str!("../migrations/0003_correlation_feed.sql"),
     ),
+    (
+        4,
+        "value_decisions",
+        include_str!("../migrations/0004_value_decisions.sql"),
+    ),
 ];
 
 /// Writes waiting beyond this many are taken in the next transaction.
@@ -65,6 +70,8 @@ enum Op {
     Session(SessionRecord),
     DeleteSession(Vec<u8>),
     Audit(AuditEvent),
+    SetDecision(ValueDecision),
+    DeleteDecision(String, String),
 }
 
 enum Done {
@@ -339,6 +346,28 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError>
                 .map_err(db_error)?;
             Ok(Done::Unit)
         }
+        Op::SetDecision(d) => {
+            sqlx::query(sql::UPSERT_VALUE_DECISION)
+                .bind(&d.kind)
+                .bind(&d.value)
+                .bind(&d.decision)
+                .bind(&d.reason)
+                .bind(&d.decided_by)
+                .bind(to_micros(d.decided_at))
+                .execute(&mut *conn)
+                .await
+                .map_err(db_error)?;
+            Ok(Done::Unit)
+        }
+        Op::DeleteDecision(kind, value) => {
+            sqlx::query(sql::DELETE_VALUE_DECISION)
+                .bind(kind)
+                .bind(value)
+                .execute(&mut *conn)
+                .await
+                .map_err(db_error)?;
+            Ok(Done::Unit)
+        }
         Op::Audit(e) => {
             sqlx::query(sql::INSERT_AUDIT)
                 .bind(to_micros(e.at))
@@ -595,6 +624,26 @@ impl Store for SqliteStore {
             .await
             .map_err(db_error)?;
         Ok(n as u64)
+    }
+
+    async fn set_value_decision(&self, decision: ValueDecision) -> Result<(), StoreError> {
+        self.write(Op::SetDecision(decision)).await.map(|_| ())
+    }
+
+    async fn delete_value_decision(&self, kind: &str, value: &str) -> Result<(), StoreError> {
+        self.write(Op::DeleteDecision(kind.to_string(), value.to_string()))
+            .await
+            .map(|_| ())
+    }
+
+    async fn list_value_decisions(&self) -> Result<Vec<ValueDecision>, StoreError> {
+        let rows = sqlx::query(sql::LIST_VALUE_DECISIONS)
+            .fetch_all(&self.reads)
+            .await
+            .map_err(db_error)?;
+        rows.iter()
+            .map(|r| decode::value_decision(&Columns(r)))
+            .collect()
     }
 
     async fn insert_token(&self, token: TokenRecord) -> Result<(), StoreError> {

@@ -31,6 +31,58 @@ pub async fn run_all(store: &dyn Store) {
     hostile_text_is_stored_verbatim(store).await;
     tokens_sessions_and_audit(store).await;
     indicators_are_stored_and_found(store).await;
+    value_decisions(store).await;
+}
+
+async fn value_decisions(store: &dyn Store) {
+    assert!(store.list_value_decisions().await.unwrap().is_empty());
+    let at = time::macros::datetime!(2026-11-28 12:00:00 UTC);
+    let decision = |value: &str, decision: &str| ValueDecision {
+        kind: "domain".into(),
+        value: value.into(),
+        decision: decision.into(),
+        reason: "a payment provider's checkout page".into(),
+        decided_by: "token-1".into(),
+        decided_at: at,
+    };
+    store
+        .set_value_decision(decision("pay.example", "not_linking"))
+        .await
+        .unwrap();
+    store
+        .set_value_decision(decision("a.example", "linking"))
+        .await
+        .unwrap();
+    // Deciding again replaces.
+    store
+        .set_value_decision(decision("pay.example", "linking"))
+        .await
+        .unwrap();
+    let listed = store.list_value_decisions().await.unwrap();
+    assert_eq!(
+        listed,
+        vec![
+            decision("a.example", "linking"),
+            decision("pay.example", "linking")
+        ]
+    );
+    store
+        .delete_value_decision("domain", "a.example")
+        .await
+        .unwrap();
+    store
+        .delete_value_decision("domain", "never.example")
+        .await
+        .unwrap();
+    assert_eq!(store.list_value_decisions().await.unwrap().len(), 1);
+    // A value the database refuses (not a known decision) leaves the table as it was.
+    assert!(
+        store
+            .set_value_decision(decision("b.example", "maybe"))
+            .await
+            .is_err()
+    );
+    assert_eq!(store.list_value_decisions().await.unwrap().len(), 1);
 }
 
 async fn empty_store(store: &dyn Store) {

@@ -4,7 +4,7 @@
 use crate::sql::ReportRowFields;
 use crate::{
     AuditEvent, ReportFacts, SessionRecord, Source, StoreError, StoredReport, TokenRecord,
-    from_micros,
+    ValueDecision, from_micros,
 };
 
 /// Typed column access, which each backend provides for its row type (a thin wrapper over
@@ -91,5 +91,16 @@ pub fn audit(r: &impl StoreRow) -> Result<AuditEvent, StoreError> {
         action: r.text("action")?,
         subject: r.text("subject")?,
         reason: r.opt_text("reason")?,
+    })
+}
+
+pub fn value_decision(r: &impl StoreRow) -> Result<ValueDecision, StoreError> {
+    Ok(ValueDecision {
+        kind: r.text("kind")?,
+        value: r.text("value")?,
+        decision: r.text("decision")?,
+        reason: r.text("reason")?,
+        decided_by: r.text("decided_by")?,
+        decided_at: from_micros(r.int("decided_at")?),
     })
 }

@@ -95,6 +95,15 @@ pub trait Store: Send + Sync + 'static {
     /// again.
     async fn report_facts_at(&self, seqs: &[i64]) -> Result<Vec<ReportFacts>, StoreError>;
 
+    /// Records (or replaces) an analyst's decision on a value.
+    async fn set_value_decision(&self, decision: ValueDecision) -> Result<(), StoreError>;
+
+    /// Withdraws the decision on a value (nothing happens when there is none).
+    async fn delete_value_decision(&self, kind: &str, value: &str) -> Result<(), StoreError>;
+
+    /// Every decision, by kind and value.
+    async fn list_value_decisions(&self) -> Result<Vec<ValueDecision>, StoreError>;
+
     async fn insert_token(&self, token: TokenRecord) -> Result<(), StoreError>;
 
     /// The live (not revoked) token with this hash.

@@ -24,6 +24,12 @@ pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE hash = $1";
 pub const INSERT_AUDIT: &str =
     "INSERT INTO audit_log (at, actor, action, subject, reason) VALUES ($1, $2, $3, $4, $5)";
 
+pub const UPSERT_VALUE_DECISION: &str = "INSERT INTO value_decisions (kind, value, decision, reason, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6) \
+     ON CONFLICT (kind, value) DO UPDATE SET decision = excluded.decision, reason = excluded.reason, decided_by = excluded.decided_by, decided_at = excluded.decided_at";
+pub const DELETE_VALUE_DECISION: &str =
+    "DELETE FROM value_decisions WHERE kind = $1 AND value = $2";
+pub const LIST_VALUE_DECISIONS: &str = "SELECT kind, value, decision, reason, decided_by, decided_at FROM value_decisions ORDER BY kind, value";
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dialect {
     Sqlite,

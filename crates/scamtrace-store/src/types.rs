@@ -214,6 +214,19 @@ pub struct AuditEvent {
     pub reason: Option<String>,
 }
 
+/// An analyst's decision that a value links reports or does not, whatever hub detection says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValueDecision {
+    pub kind: String,
+    pub value: String,
+    /// `linking` or `not_linking`.
+    pub decision: String,
+    pub reason: String,
+    /// The token or user id that decided.
+    pub decided_by: String,
+    pub decided_at: OffsetDateTime,
+}
+
 /// Microseconds since the Unix epoch: how both backends store instants, so they sort and compare
 /// the same way.
 pub fn to_micros(t: OffsetDateTime) -> i64 {

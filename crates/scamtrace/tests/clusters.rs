@@ -288,3 +288,79 @@ fn two_servers_on_one_postgres_database_find_the_same_clusters() {
         "three operations, none cut, none merged: {seen_by_one:?}"
     );
 }
+
+#[test]
+fn analysts_decide_whether_a_value_links_and_the_decision_lasts() {
+    let mut server = TestServer::start(&[]);
+    let auth = format!("Bearer {}", server.token("analyst"));
+    post(&server, &report("Call 855-555-0101 now.", &[]));
+    post(&server, &report("The number was 855 555 0101.", &[]));
+    until(&server, &auth, "/api/v1/indicators/phone/8555550101", |v| {
+        v["clusters"].as_array().is_some_and(|c| c.len() == 1) && v["reports_total"] == 2
+    });
+    let put = |server: &TestServer, auth: &str, path: &str, body: Value| {
+        server.request(
+            "PUT",
+            path,
+            &[
+                ("authorization", auth),
+                ("content-type", "application/json"),
+            ],
+            body.to_string().as_bytes(),
+        )
+    };
+    let path = "/api/v1/over-linked/phone/855.555.0101";
+    for (body, field) in [
+        (json!({"decision": "not_linking"}), "reason"),
+        (json!({"decision": "perhaps", "reason": "x"}), "decision"),
+        (json!({"reason": "x"}), "decision"),
+    ] {
+        let r = put(&server, &auth, path, body);
+        assert_eq!(r.status, 400, "{}", r.text());
+        assert_eq!(r.json()["error"]["details"][0]["field"], field);
+    }
+    let brand = put(
+        &server,
+        &auth,
+        "/api/v1/over-linked/brand/microsoft",
+        json!({"decision": "linking", "reason": "x"}),
+    );
+    assert_eq!(brand.status, 400, "brands never link");
+
+    let r = put(
+        &server,
+        &auth,
+        path,
+        json!({"decision": "not_linking", "reason": "the bank's real fraud line, quoted by victims"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let body = r.json();
+    assert_eq!(body["value"], "+18555550101");
+    assert_eq!(body["status"], "decided_not_linking");
+    assert_eq!(body["clusters"], 2);
+    let listed = server
+        .get("/api/v1/over-linked", &[("authorization", &auth)])
+        .json();
+    assert_eq!(listed["items"][0]["value"], "+18555550101");
+
+    // The decision is stored: a restarted server still keeps the two reports apart.
+    server.kill_hard();
+    let restarted = TestServer::start_on(&server.dir, &server.database, &[]);
+    let auth = format!("Bearer {}", restarted.token("analyst"));
+    let phone = until(
+        &restarted,
+        &auth,
+        "/api/v1/indicators/phone/8555550101",
+        |v| v["reports_total"] == 2,
+    );
+    assert_eq!(phone["status"], "decided_not_linking");
+    assert_eq!(phone["clusters"].as_array().unwrap().len(), 2);
+    let r = put(
+        &restarted,
+        &auth,
+        path,
+        json!({"decision": "automatic", "reason": "withdrawn"}),
+    );
+    assert_eq!(r.json()["status"], "links");
+    assert_eq!(r.json()["clusters"], 1);
+}
