@@ -4,6 +4,7 @@ use std::collections::VecDeque;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use scamtrace_extract::IndicatorKind;
+use smallvec::SmallVec;
 
 use crate::unionfind::UnionFind;
 use crate::{ClusterId, Config, ReportKey, kind_links, kind_may_link};
@@ -136,8 +137,9 @@ struct Report<A> {
 struct Value {
     kind: IndicatorKind,
     text: Box<str>,
-    /// Reports holding the value, by dense index, ascending.
-    postings: Vec<u32>,
+    /// Reports holding the value, by dense index, ascending. Most values are in one to three
+    /// reports: those are kept inline, without an allocation each.
+    postings: SmallVec<[u32; 3]>,
     /// Occurrences that said the value must never link.
     vetoes: u32,
     decision: Option<Decision>,
@@ -534,7 +536,7 @@ impl<A> Engine<A> {
         self.values.push(Value {
             kind,
             text: text.into(),
-            postings: Vec::new(),
+            postings: SmallVec::new(),
             vetoes: 0,
             decision: None,
             links: false,
@@ -660,6 +662,24 @@ pub struct Bulk<A> {
 }
 
 impl<A> Bulk<A> {
+    /// Makes room for about `reports` more reports holding `values` distinct values in all, so
+    /// that the tables are not grown (and rehashed) step by step.
+    pub fn reserve(&mut self, reports: usize, values: usize) {
+        let e = &mut self.engine;
+        e.reports.reserve(reports);
+        e.by_key.reserve(reports);
+        e.report_values.reserve(reports * 3);
+        e.values.reserve(values);
+        e.sets.reserve(reports);
+        // Values are spread over kinds unevenly; phone numbers and domains are most of them.
+        let per_kind = values / 3;
+        for map in &mut e.interned {
+            map.reserve(per_kind / 4);
+        }
+        e.interned[IndicatorKind::Phone as usize].reserve(per_kind);
+        e.interned[IndicatorKind::Domain as usize].reserve(per_kind);
+    }
+
     /// Records a report; a key already recorded is ignored (returns false).
     pub fn add(&mut self, key: ReportKey, attrs: A, occurrences: &[Occurrence<'_>]) -> bool {
         if self.engine.by_key.contains_key(&key) {

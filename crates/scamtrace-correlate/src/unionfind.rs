@@ -33,6 +33,13 @@ impl UnionFind {
         i
     }
 
+    pub fn reserve(&mut self, n: usize) {
+        self.parent.reserve(n);
+        self.size.reserve(n);
+        self.min_key.reserve(n);
+        self.next.reserve(n);
+    }
+
     /// The root of `i`'s set, halving the path on the way.
     pub fn find(&mut self, mut i: u32) -> u32 {
         while self.parent[i as usize] != i {

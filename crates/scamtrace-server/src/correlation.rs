@@ -154,6 +154,8 @@ impl Correlator {
         let mut engine = self.engine.write().await;
         let mut ids = self.ids.write().await;
         let mut bulk = Engine::bulk(engine.config());
+        let expected = store.count_reports().await? as usize;
+        bulk.reserve(expected, expected);
         let mut count = 0;
         loop {
             let page = store.report_facts(feed.last_seq, PAGE).await?;
