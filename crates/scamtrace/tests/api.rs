@@ -478,8 +478,37 @@ fn every_route_admits_exactly_the_roles_it_declares() {
         .iter()
         .map(|r| (*r, bearer(&server.token(r.as_str()))))
         .collect();
+    // The first report of a fresh database is cluster 1; wait for the engine to have it.
+    let analyst = tokens
+        .iter()
+        .find(|(r, _)| *r == Role::Analyst)
+        .map(|(_, t)| t.clone())
+        .unwrap();
+    let started = std::time::Instant::now();
+    while server
+        .get("/api/v1/clusters/1", &[("authorization", &analyst)])
+        .status
+        != 200
+    {
+        assert!(started.elapsed().as_secs() < 10, "cluster 1 never appeared");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     for route in ROUTES {
-        let path = route.path.replace("{id}", &id);
+        // Each route with parameters that exist, and a body where it takes one.
+        let (path, body): (String, &[u8]) = match route.path {
+            "/api/v1/clusters/{id}" => ("/api/v1/clusters/1".into(), b""),
+            "/api/v1/clusters/{id}/explain" => {
+                (format!("/api/v1/clusters/1/explain?a={id}&b={id}"), b"")
+            }
+            "/api/v1/indicators/{kind}/{value}" => {
+                ("/api/v1/indicators/phone/8885550142".into(), b"")
+            }
+            "/api/v1/over-linked/{kind}/{value}" => (
+                "/api/v1/over-linked/phone/8885550142".into(),
+                br#"{"decision": "automatic", "reason": "route walk"}"#,
+            ),
+            other => (other.replace("{id}", &id), b""),
+        };
         let callers: Vec<Caller> = std::iter::once((None, vec![]))
             .chain(
                 tokens
@@ -487,8 +516,11 @@ fn every_route_admits_exactly_the_roles_it_declares() {
                     .map(|(role, t)| (Some(*role), vec![("authorization", t.as_str())])),
             )
             .collect();
-        for (role, headers) in callers {
-            let r = server.request(route.method, &path, &headers, b"");
+        for (role, mut headers) in callers {
+            if !body.is_empty() {
+                headers.push(("content-type", "application/json"));
+            }
+            let r = server.request(route.method, &path, &headers, body);
             let who = role.map(|r| r.as_str()).unwrap_or("anonymous");
             match (route.access, role) {
                 (Access::Public, _) => {
