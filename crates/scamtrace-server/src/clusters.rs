@@ -299,6 +299,20 @@ pub async fn get(
             body["indicators"] = json!(indicators);
             body["members"] = json!(members);
             body["members_total"] = json!(keys.len());
+            drop(engine);
+            let history = state.intake.store().cluster_events(id as i64, 200).await?;
+            body["history"] = json!(
+                history
+                    .iter()
+                    .map(|e| json!({
+                        "kind": e.kind,
+                        "cluster": e.cluster.to_string(),
+                        "other": e.other.split(',').collect::<Vec<_>>(),
+                        "by_report": e.by_report.map(|k| k.to_string()),
+                        "at": e.at.format(&time::format_description::well_known::Rfc3339).ok(),
+                    }))
+                    .collect::<Vec<_>>()
+            );
             Ok(Json(body).into_response())
         }
     }

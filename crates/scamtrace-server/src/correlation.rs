@@ -10,9 +10,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use scamtrace_correlate::{Config, Decision, Engine, Occurrence, link_value};
+use scamtrace_correlate::{Config, Decision, Engine, Event, Occurrence, link_value};
 use scamtrace_extract::IndicatorKind;
-use scamtrace_store::{IndicatorRow, ReportFacts, Store, StoreError, ValueDecision};
+use scamtrace_store::{ClusterEvent, IndicatorRow, ReportFacts, Store, StoreError, ValueDecision};
 use time::OffsetDateTime;
 use tokio::sync::{Mutex, Notify, RwLock, RwLockReadGuard};
 
@@ -93,6 +93,38 @@ fn occurrences(rows: &[IndicatorRow]) -> Vec<(IndicatorKind, String, bool)> {
             };
             let value = link_value(kind, &row.value, registrable.as_deref()).to_string();
             Some((kind, value, row.linking))
+        })
+        .collect()
+}
+
+/// The engine's merges and splits as the store records them.
+fn recorded(events: Vec<Event>) -> Vec<ClusterEvent> {
+    let at = OffsetDateTime::now_utc();
+    events
+        .into_iter()
+        .map(|e| match e {
+            Event::Merged {
+                survivor,
+                absorbed,
+                by_report,
+            } => ClusterEvent {
+                kind: "merged".into(),
+                cluster: survivor as i64,
+                other: absorbed.to_string(),
+                by_report: by_report.map(|k| k as i64),
+                at,
+            },
+            Event::Split { cluster, parts } => ClusterEvent {
+                kind: "split".into(),
+                cluster: cluster as i64,
+                other: parts
+                    .iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(","),
+                by_report: None,
+                at,
+            },
         })
         .collect()
 }
@@ -258,6 +290,9 @@ impl Correlator {
                 added += 1;
             }
         }
+        let events = recorded(engine.drain_events());
+        drop((engine, ids));
+        store.append_cluster_events(events).await?;
         Ok(added)
     }
 
@@ -304,8 +339,12 @@ impl Correlator {
             Some(d) => feed.decisions.insert((kind, value.to_string()), d),
             None => feed.decisions.remove(&(kind, value.to_string())),
         };
-        self.engine.write().await.decide(kind, value, decision);
-        Ok(())
+        let events = {
+            let mut engine = self.engine.write().await;
+            engine.decide(kind, value, decision);
+            recorded(engine.drain_events())
+        };
+        store.append_cluster_events(events).await
     }
 
     pub async fn engine(&self) -> RwLockReadGuard<'_, Engine<Facts>> {

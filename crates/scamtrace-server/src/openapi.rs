@@ -184,7 +184,7 @@ pub fn document() -> Value {
                     "security": [{"bearer": []}, {"session": []}],
                     "parameters": [cluster_id.clone(), query("limit", "Members per page (default 50)", json!({"type": "integer"})), query("offset", "Members to skip", json!({"type": "integer"}))],
                     "responses": merge(json!({
-                        "200": {"description": "The summary plus `indicators` (each with `cluster_reports`, `status` and `links`), `members` and `members_total`.", "content": {"application/json": {}}},
+                        "200": {"description": "The summary plus `indicators` (each with `cluster_reports`, `status` and `links`), `members`, `members_total` and `history` (merges and splits naming this cluster: `kind`, `cluster`, `other`, `by_report`, `at`).", "content": {"application/json": {}}},
                         "308": {"description": "The cluster merged into an older one: `Location` names it."},
                         "404": error_response("No such cluster.")
                     }), analyst_errors())

@@ -42,6 +42,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "value_decisions",
         include_str!("../migrations/0004_value_decisions.sql"),
     ),
+    (
+        5,
+        "cluster_events",
+        include_str!("../migrations/0005_cluster_events.sql"),
+    ),
 ];
 
 pub struct PostgresStore {
@@ -216,6 +221,9 @@ impl StoreRow for Columns<'_> {
         self.0.try_get(column).map_err(db_error)
     }
     fn int(&self, column: &str) -> Result<i64, StoreError> {
+        self.0.try_get(column).map_err(db_error)
+    }
+    fn opt_int(&self, column: &str) -> Result<Option<i64>, StoreError> {
         self.0.try_get(column).map_err(db_error)
     }
     fn real(&self, column: &str) -> Result<f64, StoreError> {
@@ -411,6 +419,42 @@ impl Store for PostgresStore {
             .map_err(db_error)?;
         rows.iter()
             .map(|r| decode::value_decision(&Columns(r)))
+            .collect()
+    }
+
+    async fn append_cluster_events(&self, events: Vec<ClusterEvent>) -> Result<(), StoreError> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        for e in &events {
+            sqlx::query(sql::INSERT_CLUSTER_EVENT)
+                .bind(&e.kind)
+                .bind(e.cluster)
+                .bind(&e.other)
+                .bind(e.by_report)
+                .bind(to_micros(e.at))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn cluster_events(
+        &self,
+        cluster: i64,
+        limit: u32,
+    ) -> Result<Vec<ClusterEvent>, StoreError> {
+        let rows = sqlx::query(sql::LIST_CLUSTER_EVENTS)
+            .bind(cluster)
+            .bind(cluster.to_string())
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter()
+            .map(|r| decode::cluster_event(&Columns(r)))
             .collect()
     }
 

@@ -49,6 +49,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "value_decisions",
         include_str!("../migrations/0004_value_decisions.sql"),
     ),
+    (
+        5,
+        "cluster_events",
+        include_str!("../migrations/0005_cluster_events.sql"),
+    ),
 ];
 
 /// Writes waiting beyond this many are taken in the next transaction.
@@ -71,6 +76,7 @@ enum Op {
     DeleteSession(Vec<u8>),
     Audit(AuditEvent),
     SetDecision(ValueDecision),
+    ClusterEvents(Vec<ClusterEvent>),
     DeleteDecision(String, String),
 }
 
@@ -359,6 +365,20 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError>
                 .map_err(db_error)?;
             Ok(Done::Unit)
         }
+        Op::ClusterEvents(events) => {
+            for e in events {
+                sqlx::query(sql::INSERT_CLUSTER_EVENT)
+                    .bind(&e.kind)
+                    .bind(e.cluster)
+                    .bind(&e.other)
+                    .bind(e.by_report)
+                    .bind(to_micros(e.at))
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+            }
+            Ok(Done::Unit)
+        }
         Op::DeleteDecision(kind, value) => {
             sqlx::query(sql::DELETE_VALUE_DECISION)
                 .bind(kind)
@@ -494,6 +514,9 @@ impl StoreRow for Columns<'_> {
         self.0.try_get(column).map_err(db_error)
     }
     fn int(&self, column: &str) -> Result<i64, StoreError> {
+        self.0.try_get(column).map_err(db_error)
+    }
+    fn opt_int(&self, column: &str) -> Result<Option<i64>, StoreError> {
         self.0.try_get(column).map_err(db_error)
     }
     fn real(&self, column: &str) -> Result<f64, StoreError> {
@@ -643,6 +666,30 @@ impl Store for SqliteStore {
             .map_err(db_error)?;
         rows.iter()
             .map(|r| decode::value_decision(&Columns(r)))
+            .collect()
+    }
+
+    async fn append_cluster_events(&self, events: Vec<ClusterEvent>) -> Result<(), StoreError> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        self.write(Op::ClusterEvents(events)).await.map(|_| ())
+    }
+
+    async fn cluster_events(
+        &self,
+        cluster: i64,
+        limit: u32,
+    ) -> Result<Vec<ClusterEvent>, StoreError> {
+        let rows = sqlx::query(sql::LIST_CLUSTER_EVENTS)
+            .bind(cluster)
+            .bind(cluster.to_string())
+            .bind(i64::from(limit))
+            .fetch_all(&self.reads)
+            .await
+            .map_err(db_error)?;
+        rows.iter()
+            .map(|r| decode::cluster_event(&Columns(r)))
             .collect()
     }
 

@@ -32,6 +32,39 @@ pub async fn run_all(store: &dyn Store) {
     tokens_sessions_and_audit(store).await;
     indicators_are_stored_and_found(store).await;
     value_decisions(store).await;
+    cluster_events(store).await;
+}
+
+async fn cluster_events(store: &dyn Store) {
+    let at = time::macros::datetime!(2026-11-28 12:00:00 UTC);
+    let event = |kind: &str, cluster: i64, other: &str, by_report: Option<i64>| ClusterEvent {
+        kind: kind.into(),
+        cluster,
+        other: other.into(),
+        by_report,
+        at,
+    };
+    store
+        .append_cluster_events(vec![
+            event("merged", 1, "5", Some(9)),
+            event("split", 1, "1,7", None),
+            event("merged", 2, "3", Some(4)),
+        ])
+        .await
+        .unwrap();
+    // The same merge seen by another process is kept once.
+    store
+        .append_cluster_events(vec![event("merged", 1, "5", Some(10))])
+        .await
+        .unwrap();
+    store.append_cluster_events(Vec::new()).await.unwrap();
+    let of_one = store.cluster_events(1, 10).await.unwrap();
+    assert_eq!(of_one.len(), 2);
+    assert_eq!(of_one[0].by_report.or(of_one[1].by_report), Some(9));
+    let of_five = store.cluster_events(5, 10).await.unwrap();
+    assert_eq!(of_five, vec![event("merged", 1, "5", Some(9))]);
+    assert_eq!(store.cluster_events(3, 10).await.unwrap().len(), 1);
+    assert!(store.cluster_events(42, 10).await.unwrap().is_empty());
 }
 
 async fn value_decisions(store: &dyn Store) {

@@ -3,8 +3,8 @@
 
 use crate::sql::ReportRowFields;
 use crate::{
-    AuditEvent, ReportFacts, SessionRecord, Source, StoreError, StoredReport, TokenRecord,
-    ValueDecision, from_micros,
+    AuditEvent, ClusterEvent, ReportFacts, SessionRecord, Source, StoreError, StoredReport,
+    TokenRecord, ValueDecision, from_micros,
 };
 
 /// Typed column access, which each backend provides for its row type (a thin wrapper over
@@ -13,6 +13,7 @@ pub trait StoreRow {
     fn text(&self, column: &str) -> Result<String, StoreError>;
     fn opt_text(&self, column: &str) -> Result<Option<String>, StoreError>;
     fn int(&self, column: &str) -> Result<i64, StoreError>;
+    fn opt_int(&self, column: &str) -> Result<Option<i64>, StoreError>;
     fn real(&self, column: &str) -> Result<f64, StoreError>;
     fn bytes(&self, column: &str) -> Result<Vec<u8>, StoreError>;
     fn opt_bytes(&self, column: &str) -> Result<Option<Vec<u8>>, StoreError>;
@@ -102,5 +103,15 @@ pub fn value_decision(r: &impl StoreRow) -> Result<ValueDecision, StoreError> {
         reason: r.text("reason")?,
         decided_by: r.text("decided_by")?,
         decided_at: from_micros(r.int("decided_at")?),
+    })
+}
+
+pub fn cluster_event(r: &impl StoreRow) -> Result<ClusterEvent, StoreError> {
+    Ok(ClusterEvent {
+        kind: r.text("kind")?,
+        cluster: r.int("cluster")?,
+        other: r.text("other")?,
+        by_report: r.opt_int("by_report")?,
+        at: from_micros(r.int("at")?),
     })
 }

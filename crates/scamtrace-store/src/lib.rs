@@ -104,6 +104,18 @@ pub trait Store: Send + Sync + 'static {
     /// Every decision, by kind and value.
     async fn list_value_decisions(&self) -> Result<Vec<ValueDecision>, StoreError>;
 
+    /// Records changes of cluster identity; an event already recorded (by another process) is
+    /// kept once.
+    async fn append_cluster_events(&self, events: Vec<ClusterEvent>) -> Result<(), StoreError>;
+
+    /// The events naming a cluster (as the one that merged or split, or as the one absorbed or
+    /// split off), oldest first.
+    async fn cluster_events(
+        &self,
+        cluster: i64,
+        limit: u32,
+    ) -> Result<Vec<ClusterEvent>, StoreError>;
+
     async fn insert_token(&self, token: TokenRecord) -> Result<(), StoreError>;
 
     /// The live (not revoked) token with this hash.

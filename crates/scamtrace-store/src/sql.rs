@@ -30,6 +30,9 @@ pub const DELETE_VALUE_DECISION: &str =
     "DELETE FROM value_decisions WHERE kind = $1 AND value = $2";
 pub const LIST_VALUE_DECISIONS: &str = "SELECT kind, value, decision, reason, decided_by, decided_at FROM value_decisions ORDER BY kind, value";
 
+pub const INSERT_CLUSTER_EVENT: &str = "INSERT INTO cluster_events (kind, cluster, other, by_report, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (kind, cluster, other) DO NOTHING";
+pub const LIST_CLUSTER_EVENTS: &str = "SELECT kind, cluster, other, by_report, at FROM cluster_events WHERE cluster = $1 OR other = $2 ORDER BY at, kind LIMIT $3";
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dialect {
     Sqlite,

@@ -227,6 +227,18 @@ pub struct ValueDecision {
     pub decided_at: OffsetDateTime,
 }
 
+/// A change of cluster identity: `merged` (`cluster` absorbed `other`, one id) or `split`
+/// (`cluster` fell apart into `other`, a comma-separated list of ids).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClusterEvent {
+    pub kind: String,
+    pub cluster: i64,
+    pub other: String,
+    /// The report whose arrival caused it; none when an analyst's decision did.
+    pub by_report: Option<i64>,
+    pub at: OffsetDateTime,
+}
+
 /// Microseconds since the Unix epoch: how both backends store instants, so they sort and compare
 /// the same way.
 pub fn to_micros(t: OffsetDateTime) -> i64 {

@@ -164,6 +164,38 @@ fn reports_sharing_indicators_become_one_operation() {
         Some(format!("/api/v1/clusters/{cluster}").as_str())
     );
 
+    // Two clusters of two reports or more merging is recorded in both clusters' history.
+    post(
+        &server,
+        &report("A man on 866-555-0177 asked for gift cards.", &[]),
+    );
+    post(&server, &report("Same as before: 866 555 0177.", &[]));
+    let second = until(&server, &auth, "/api/v1/indicators/phone/8665550177", |v| {
+        v["reports_total"] == 2
+    });
+    let second = second["clusters"][0]["id"].as_str().unwrap().to_string();
+    post(
+        &server,
+        &report("They used 866-555-0177 and 888-555-0142 both.", &[]),
+    );
+    // The merge is written to the store just after the engine takes the report.
+    until(
+        &server,
+        &auth,
+        &format!("/api/v1/clusters/{cluster}"),
+        |v| {
+            v["reports"] == 8
+                && v["history"].as_array().is_some_and(|h| {
+                    h.iter()
+                        .any(|e| e["kind"] == "merged" && e["other"][0] == second.as_str())
+                })
+        },
+    );
+    assert_eq!(
+        server.get(&format!("/api/v1/clusters/{second}"), &h).status,
+        308
+    );
+
     let list = server.get("/api/v1/clusters?sort=size", &h).json();
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["id"], cluster.as_str());
@@ -200,7 +232,7 @@ fn reports_sharing_indicators_become_one_operation() {
         &restarted,
         &auth,
         &format!("/api/v1/clusters/{cluster}"),
-        |v| v["reports"] == 5,
+        |v| v["reports"] == 8,
     );
     assert_eq!(again["members"][0]["id"], a.as_str());
 }

@@ -1,0 +1,11 @@
+-- The history of cluster identities: merges (the older id survives) and splits (a value stopped
+-- linking). The same event seen by several processes is kept once.
+CREATE TABLE cluster_events (
+    kind TEXT NOT NULL CHECK (kind IN ('merged', 'split')),
+    cluster INTEGER NOT NULL,
+    other TEXT NOT NULL,
+    by_report INTEGER,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (kind, cluster, other)
+);
+CREATE INDEX cluster_events_other ON cluster_events (other);
