@@ -120,7 +120,7 @@ pub fn parse_phone(text: &str, default_region: &str) -> Option<PhoneMatch> {
         return Some(to_match(&v.number, span, VANITY_CONFIDENCE, v.kind));
     }
     let direct = PHONE_NUMBER_UTIL.parse(&norm.text, region).ok();
-    let direct_kind = direct.as_ref().map(PhoneNumber::get_type);
+    let direct_kind = direct.as_ref().map(number_type);
     if let (Some(number), Some(kind)) = (&direct, direct_kind)
         && kind != PhoneNumberType::Unknown
     {
@@ -247,13 +247,39 @@ fn to_match(
         end: span.end,
         e164,
         international,
-        region: number
-            .get_region_code()
-            .filter(|r| *r != Region::World)
-            .map(|r| r.to_string()),
+        region: if is_nanp_toll_free(number) {
+            Some("US".to_string())
+        } else {
+            number
+                .get_region_code()
+                .filter(|r| *r != Region::World)
+                .map(|r| r.to_string())
+        },
         number_type: kind.into(),
         valid: kind != PhoneNumberType::Unknown,
         confidence: confidence.clamp(0.0, 1.0),
+    }
+}
+
+/// A North American toll-free number (`8XX` codes 800 to 888 with a repeated digit, then an
+/// exchange starting 2-9): the most common kind scammers give, which libphonenumber types and
+/// places (toll-free, US) by running its metadata's patterns. Checked equal in the tests.
+fn is_nanp_toll_free(number: &PhoneNumber) -> bool {
+    let n = number.national_number;
+    number.country_code == 1
+        && number.extension.is_none()
+        && number.italian_leading_zero != Some(true)
+        && (2_000_000_000..=9_999_999_999).contains(&n)
+        && matches!(n / 10_000_000, 800 | 833 | 844 | 855 | 866 | 877 | 888)
+        && (n / 1_000_000) % 10 >= 2
+}
+
+/// The number's type: libphonenumber's, with North American toll-free numbers answered directly.
+fn number_type(number: &PhoneNumber) -> PhoneNumberType {
+    if is_nanp_toll_free(number) {
+        PhoneNumberType::TollFree
+    } else {
+        number.get_type()
     }
 }
 
@@ -858,7 +884,7 @@ fn vanity_at(
             return None;
         }
         if let Ok(number) = PHONE_NUMBER_UTIL.parse(&dialled, region)
-            && let kind = number.get_type()
+            && let kind = number_type(&number)
             && kind != PhoneNumberType::Unknown
             && budget.take(EMIT_COST)
         {
@@ -1156,7 +1182,7 @@ fn try_reading(
         None => PHONE_NUMBER_UTIL.parse(read, region).ok()?,
     };
     // Valid exactly when the type is known (libphonenumber's `is_valid` is this same test).
-    let kind = number.get_type();
+    let kind = number_type(&number);
     if kind == PhoneNumberType::Unknown {
         return None;
     }
@@ -2325,6 +2351,35 @@ mod tests {
             .parse(e164, None)
             .expect("test number parses");
         assert!(n.is_valid(), "{e164} is not valid to libphonenumber");
+    }
+
+    #[test]
+    fn north_american_toll_free_shortcut_equals_libphonenumber() {
+        let mut checked = 0;
+        for area in [800u64, 833, 844, 855, 866, 877, 888, 822, 880, 899] {
+            for exchange_first in 0..10u64 {
+                for rest in [0u64, 1, 42, 99_999, 123_456, 555_0142, 999_999, 700_000] {
+                    let n = area * 10_000_000 + exchange_first * 1_000_000 + rest % 1_000_000;
+                    let number = PHONE_NUMBER_UTIL
+                        .parse(format!("+1{n}"), None)
+                        .expect("parses");
+                    let expected_region = number
+                        .get_region_code()
+                        .filter(|r| *r != Region::World)
+                        .map(|r| r.to_string());
+                    assert_eq!(number_type(&number), number.get_type(), "+1{n}");
+                    if is_nanp_toll_free(&number) {
+                        assert_eq!(Some("US".to_string()), expected_region, "+1{n}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            checked,
+            7 * 8 * 8,
+            "the shortcut answers every 8XX number with N in 2-9"
+        );
     }
 
     #[test]
