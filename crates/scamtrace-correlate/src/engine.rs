@@ -28,6 +28,18 @@ impl<'a> Occurrence<'a> {
             linking: true,
         }
     }
+
+    /// Occurrences lent from values their caller owns, as `(kind, value, linking)`.
+    pub fn lent(owned: &'a [(IndicatorKind, String, bool)]) -> Vec<Occurrence<'a>> {
+        owned
+            .iter()
+            .map(|(kind, value, linking)| Occurrence {
+                kind: *kind,
+                value,
+                linking: *linking,
+            })
+            .collect()
+    }
 }
 
 /// An analyst's decision about a value, which overrides hub detection.

@@ -129,17 +129,6 @@ fn recorded(events: Vec<Event>) -> Vec<ClusterEvent> {
         .collect()
 }
 
-fn as_occurrences(values: &[(IndicatorKind, String, bool)]) -> Vec<Occurrence<'_>> {
-    values
-        .iter()
-        .map(|(kind, value, linking)| Occurrence {
-            kind: *kind,
-            value,
-            linking: *linking,
-        })
-        .collect()
-}
-
 #[derive(Default)]
 struct Feed {
     last_seq: i64,
@@ -196,7 +185,7 @@ impl Correlator {
             for r in &page {
                 let values = occurrences(&r.indicators);
                 ids.insert(r.id.clone(), r.seq as u64);
-                bulk.add(r.seq as u64, Facts::of(r), &as_occurrences(&values));
+                bulk.add(r.seq as u64, Facts::of(r), &Occurrence::lent(&values));
                 count += 1;
             }
         }
@@ -285,7 +274,7 @@ impl Correlator {
         for r in &fresh {
             feed.gaps.remove(&r.seq);
             let values = occurrences(&r.indicators);
-            if engine.add_report(r.seq as u64, Facts::of(r), &as_occurrences(&values)) {
+            if engine.add_report(r.seq as u64, Facts::of(r), &Occurrence::lent(&values)) {
                 ids.insert(r.id.clone(), r.seq as u64);
                 added += 1;
             }

@@ -259,17 +259,6 @@ fn occurrences(values: &[(u8, u8, bool)]) -> Vec<(IndicatorKind, String, bool)> 
         .collect()
 }
 
-fn as_occ(values: &[(IndicatorKind, String, bool)]) -> Vec<Occurrence<'_>> {
-    values
-        .iter()
-        .map(|(kind, value, linking)| Occurrence {
-            kind: *kind,
-            value,
-            linking: *linking,
-        })
-        .collect()
-}
-
 proptest! {
     /// Adding reports one at a time, in any order, with decisions taken at any moment, gives the
     /// partition that building from everything at once gives.
@@ -311,12 +300,12 @@ proptest! {
                     }
                 }
             }
-            engine.add_report(i as u64 * 3 + 1, (), &as_occ(&reports[i]));
+            engine.add_report(i as u64 * 3 + 1, (), &Occurrence::lent(&reports[i]));
         }
 
         let mut bulk: Bulk<()> = Engine::bulk(config);
         for (i, r) in reports.iter().enumerate() {
-            bulk.add(i as u64 * 3 + 1, (), &as_occ(r));
+            bulk.add(i as u64 * 3 + 1, (), &Occurrence::lent(r));
         }
         for ((k, v), d) in &last {
             if let Some(d) = d {
