@@ -357,6 +357,11 @@ impl<A> Engine<A> {
         parts
     }
 
+    /// Every report with its payload, in the order they were added.
+    pub fn reports(&self) -> impl Iterator<Item = (ReportKey, &A)> + '_ {
+        self.reports.iter().map(|r| (r.key, &r.attrs))
+    }
+
     /// A report's payload.
     pub fn attrs(&self, key: ReportKey) -> Option<&A> {
         let idx = *self.by_key.get(&key)?;

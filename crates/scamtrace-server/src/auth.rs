@@ -91,7 +91,32 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("POST", "/logout", Access::Public, false),
     route!("GET", "/reports", Access::Roles(ANALYSTS), false),
     route!("GET", "/reports/{id}", Access::Roles(ANALYSTS), false),
+    route!("GET", "/dashboard", Access::Roles(ANALYSTS), false),
+    route!("GET", "/search", Access::Roles(ANALYSTS), false),
+    route!("GET", "/clusters", Access::Roles(ANALYSTS), false),
+    route!("GET", "/clusters/{id}", Access::Roles(ANALYSTS), false),
+    route!(
+        "GET",
+        "/clusters/{id}/export.csv",
+        Access::Roles(ANALYSTS),
+        false
+    ),
+    route!(
+        "GET",
+        "/indicators/{kind}/{value}",
+        Access::Roles(ANALYSTS),
+        false
+    ),
+    route!(
+        "POST",
+        "/indicators/{kind}/{value}/decision",
+        Access::Roles(ANALYSTS),
+        false
+    ),
+    route!("GET", "/over-linked", Access::Roles(ANALYSTS), false),
     route!("GET", "/static/style.css", Access::Public, false),
+    route!("GET", "/static/graph.js", Access::Public, false),
+    route!("GET", "/static/vendor/{file}", Access::Public, false),
     route!("GET", "/healthz", Access::Public, true),
     route!("GET", "/metrics", Access::Public, true),
     route!("GET", "/api/openapi.json", Access::Public, true),

@@ -42,6 +42,11 @@ const USD_PER_UNIT: &[(&str, f64)] = &[
     ("HKD", 0.128),
 ];
 
+/// The US-dollar estimate of an amount (in ten-thousandths) in `currency`, if its rate is known.
+pub(crate) fn usd(currency: &str, ten_thousandths: u128) -> Option<f64> {
+    usd_rate(currency).map(|r| r * ten_thousandths as f64 / 10_000.0)
+}
+
 fn usd_rate(currency: &str) -> Option<f64> {
     USD_PER_UNIT
         .iter()
@@ -49,7 +54,7 @@ fn usd_rate(currency: &str) -> Option<f64> {
         .map(|(_, r)| *r)
 }
 
-fn decimal(ten_thousandths: u128) -> String {
+pub(crate) fn decimal(ten_thousandths: u128) -> String {
     let cents = ten_thousandths.saturating_add(50) / 100;
     format!("{}.{:02}", cents / 100, cents % 100)
 }
@@ -165,7 +170,7 @@ fn value_json(v: &ValueInfo) -> Value {
     })
 }
 
-fn param<'a>(params: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
+pub(crate) fn param<'a>(params: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
     params
         .get(name)
         .map(String::as_str)
@@ -179,7 +184,7 @@ fn bad(field: &str, code: &'static str) -> ApiError {
     }
 }
 
-fn limit(params: &HashMap<String, String>) -> Result<usize, ApiError> {
+pub(crate) fn limit(params: &HashMap<String, String>) -> Result<usize, ApiError> {
     match param(params, "limit") {
         None => Ok(50),
         Some(l) => l
@@ -190,26 +195,78 @@ fn limit(params: &HashMap<String, String>) -> Result<usize, ApiError> {
     }
 }
 
-/// `GET /api/v1/clusters`: operations of two reports or more, largest (or most recent, or
-/// costliest) first, optionally only those with a brand, a victim country or an indicator.
-pub async fn list(
-    State(state): State<Arc<AppState>>,
-    Query(params): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
-    let limit = limit(&params)?;
-    let sort = param(&params, "sort").unwrap_or("size");
-    if !matches!(sort, "size" | "recent" | "losses") {
-        return Err(bad("sort", "invalid_value"));
+/// How a list of clusters is ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Sort {
+    Size,
+    Recent,
+    Losses,
+}
+
+impl Sort {
+    pub(crate) fn parse(s: Option<&str>) -> Result<Sort, ApiError> {
+        match s.unwrap_or("size") {
+            "size" => Ok(Sort::Size),
+            "recent" => Ok(Sort::Recent),
+            "losses" => Ok(Sort::Losses),
+            _ => Err(bad("sort", "invalid_value")),
+        }
     }
-    let indicator = match (param(&params, "kind"), param(&params, "value")) {
-        (None, None) => None,
-        (kind, Some(value)) => Some(canonical(&state, kind, value, param(&params, "region"))?),
-        (Some(_), None) => return Err(bad("value", "required")),
-    };
-    let brand = param(&params, "brand");
-    let country = param(&params, "country").map(str::to_ascii_uppercase);
-    let engine = state.correlator.engine().await;
-    let ids: Vec<u64> = match &indicator {
+}
+
+/// Which clusters a list shows.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ListQuery {
+    pub brand: Option<String>,
+    pub country: Option<String>,
+    pub indicator: Option<(IndicatorKind, String)>,
+}
+
+impl ListQuery {
+    /// The filters of `GET /api/v1/clusters` and of the clusters page, validated.
+    pub(crate) fn parse(
+        state: &AppState,
+        params: &HashMap<String, String>,
+    ) -> Result<ListQuery, ApiError> {
+        let indicator = match (param(params, "kind"), param(params, "value")) {
+            (None, None) => None,
+            (kind, Some(value)) => Some(canonical(state, kind, value, param(params, "region"))?),
+            (Some(_), None) => return Err(bad("value", "required")),
+        };
+        let brand = match param(params, "brand") {
+            None => None,
+            Some(b) => Some(
+                scamtrace_model::KNOWN_BRANDS
+                    .iter()
+                    .find(|k| k.slug.eq_ignore_ascii_case(b) || k.name.eq_ignore_ascii_case(b))
+                    .map(|k| k.slug.to_string())
+                    .ok_or_else(|| bad("brand", "invalid_value"))?,
+            ),
+        };
+        let country = match param(params, "country") {
+            None => None,
+            Some(c) => Some(
+                scamtrace_model::Country::parse(c)
+                    .ok_or_else(|| bad("country", "invalid_country"))?
+                    .to_string(),
+            ),
+        };
+        Ok(ListQuery {
+            brand,
+            country,
+            indicator,
+        })
+    }
+}
+
+/// Clusters of two reports or more that match `query`, in `sort` order, with how many matched.
+pub(crate) fn cluster_list(
+    engine: &Engine<Facts>,
+    query: &ListQuery,
+    sort: Sort,
+    limit: usize,
+) -> (Vec<Value>, usize) {
+    let ids: Vec<u64> = match &query.indicator {
         Some((kind, value)) => {
             let mut ids: Vec<u64> = engine
                 .value_reports(*kind, value)
@@ -223,29 +280,141 @@ pub async fn list(
         }
         None => engine.clusters(2).map(|(id, _)| id).collect(),
     };
+    let (brand, country) = (query.brand.as_deref(), query.country.as_deref());
     let mut summaries: Vec<Summary> = ids
         .into_iter()
         .filter(|id| {
+            if brand.is_none() && country.is_none() {
+                return true;
+            }
             let members = engine.members_with_attrs(*id);
             brand.is_none_or(|b| members.iter().any(|(_, f)| f.brand.as_deref() == Some(b)))
-                && country
-                    .as_deref()
-                    .is_none_or(|c| members.iter().any(|(_, f)| f.country == c))
+                && country.is_none_or(|c| members.iter().any(|(_, f)| f.country == c))
         })
-        .map(|id| summarize(&engine, id))
+        .map(|id| summarize(engine, id))
         .collect();
     match sort {
-        "recent" => summaries.sort_by(|a, b| b.last_seen.cmp(&a.last_seen).then(a.id.cmp(&b.id))),
-        "losses" => summaries.sort_by(|a, b| b.usd.total_cmp(&a.usd).then(a.id.cmp(&b.id))),
-        _ => summaries.sort_by(|a, b| b.reports.cmp(&a.reports).then(a.id.cmp(&b.id))),
+        Sort::Recent => {
+            summaries.sort_by(|a, b| b.last_seen.cmp(&a.last_seen).then(a.id.cmp(&b.id)))
+        }
+        Sort::Losses => summaries.sort_by(|a, b| b.usd.total_cmp(&a.usd).then(a.id.cmp(&b.id))),
+        Sort::Size => summaries.sort_by(|a, b| b.reports.cmp(&a.reports).then(a.id.cmp(&b.id))),
     }
     let total = summaries.len();
-    let items: Vec<Value> = summaries.into_iter().take(limit).map(|s| s.json).collect();
+    let items = summaries
+        .into_iter()
+        .take(limit)
+        .map(|s| {
+            let mut json = s.json;
+            json["main_indicator"] = main_indicator(engine, s.id);
+            json
+        })
+        .collect();
+    (items, total)
+}
+
+/// The linking value most of a cluster's reports share: what an analyst calls the operation by.
+pub(crate) fn main_indicator(engine: &Engine<Facts>, id: u64) -> Value {
+    engine
+        .cluster_values(id)
+        .iter()
+        .find(|(v, _)| v.status.links())
+        .map(|(v, n)| json!({"kind": v.kind.as_str(), "value": v.value, "cluster_reports": n}))
+        .unwrap_or(Value::Null)
+}
+
+/// `GET /api/v1/clusters`: operations of two reports or more, largest (or most recent, or
+/// costliest) first, optionally only those with a brand, a victim country or an indicator.
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let limit = limit(&params)?;
+    let sort = Sort::parse(param(&params, "sort"))?;
+    let query = ListQuery::parse(&state, &params)?;
+    let engine = state.correlator.engine().await;
+    let (items, total) = cluster_list(&engine, &query, sort, limit);
     Ok(Json(json!({"items": items, "total": total})))
 }
 
-fn cluster_id(raw: &str) -> Result<u64, ApiError> {
+pub(crate) fn cluster_id(raw: &str) -> Result<u64, ApiError> {
     raw.parse::<u64>().map_err(|_| ApiError::NotFound)
+}
+
+/// A cluster id as asked for: the cluster itself, or the one that absorbed it.
+pub(crate) enum Found<T> {
+    Current(T),
+    Moved(u64),
+}
+
+/// A cluster's summary, indicators (with how many of its reports hold each), one page of its
+/// member reports, and its merge history.
+pub(crate) async fn cluster_detail(
+    state: &AppState,
+    id: u64,
+    offset: usize,
+    limit: usize,
+) -> Result<Found<Value>, ApiError> {
+    let engine = state.correlator.engine().await;
+    let id = match engine.lookup_cluster(id) {
+        None => return Err(ApiError::NotFound),
+        Some(ClusterLookup::Moved(to)) => return Ok(Found::Moved(to)),
+        Some(ClusterLookup::Current(id)) => id,
+    };
+    let mut body = summarize(&engine, id).json;
+    let indicators: Vec<Value> = engine
+        .cluster_values(id)
+        .iter()
+        .map(|(v, n)| {
+            let mut j = value_json(v);
+            j["cluster_reports"] = json!(n);
+            j
+        })
+        .collect();
+    let keys = engine.members(id);
+    let members: Vec<Value> = keys
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .filter_map(|k| {
+            let f = engine.attrs(*k)?;
+            Some(json!({
+                "id": f.id, "reference": f.reference, "country": f.country,
+                "day": f.day(), "brand": f.brand, "contact_method": f.contact_method,
+                "payment_method": f.payment_method,
+                "loss": f.loss.as_ref().map(|(c, a)| json!({"currency": c, "amount": decimal(*a)})),
+            }))
+        })
+        .collect();
+    body["indicators"] = json!(indicators);
+    body["members"] = json!(members);
+    body["members_total"] = json!(keys.len());
+    body["members_offset"] = json!(offset);
+    drop(engine);
+    let history = state.intake.store().cluster_events(id as i64, 200).await?;
+    body["history"] = json!(
+        history
+            .iter()
+            .map(|e| json!({
+                "kind": e.kind,
+                "cluster": e.cluster.to_string(),
+                "other": e.other.split(',').collect::<Vec<_>>(),
+                "by_report": e.by_report.map(|k| k.to_string()),
+                "at": e.at.format(&time::format_description::well_known::Rfc3339).ok(),
+            }))
+            .collect::<Vec<_>>()
+    );
+    Ok(Found::Current(body))
+}
+
+/// The `offset` parameter of a page of members.
+pub(crate) fn offset(params: &HashMap<String, String>) -> Result<usize, ApiError> {
+    match param(params, "offset") {
+        None => Ok(0),
+        Some(o) => o
+            .parse::<usize>()
+            .map_err(|_| bad("offset", "invalid_value")),
+    }
 }
 
 /// `GET /api/v1/clusters/{id}`: the summary, the indicators with how many of the cluster's
@@ -258,93 +427,42 @@ pub async fn get(
 ) -> Result<Response, ApiError> {
     let id = cluster_id(&raw)?;
     let limit = limit(&params)?;
-    let offset = match param(&params, "offset") {
-        None => 0,
-        Some(o) => o
-            .parse::<usize>()
-            .map_err(|_| bad("offset", "invalid_value"))?,
-    };
-    let engine = state.correlator.engine().await;
-    match engine.lookup_cluster(id) {
-        None => Err(ApiError::NotFound),
-        Some(ClusterLookup::Moved(to)) => Ok((
+    let offset = offset(&params)?;
+    match cluster_detail(&state, id, offset, limit).await? {
+        Found::Moved(to) => Ok((
             StatusCode::PERMANENT_REDIRECT,
             [(header::LOCATION, format!("/api/v1/clusters/{to}"))],
         )
             .into_response()),
-        Some(ClusterLookup::Current(id)) => {
-            let mut body = summarize(&engine, id).json;
-            let indicators: Vec<Value> = engine
-                .cluster_values(id)
-                .iter()
-                .map(|(v, n)| {
-                    let mut j = value_json(v);
-                    j["cluster_reports"] = json!(n);
-                    j
-                })
-                .collect();
-            let keys = engine.members(id);
-            let members: Vec<Value> = keys
-                .iter()
-                .skip(offset)
-                .take(limit)
-                .filter_map(|k| {
-                    let f = engine.attrs(*k)?;
-                    Some(json!({
-                        "id": f.id, "reference": f.reference, "country": f.country,
-                        "day": f.day(), "brand": f.brand, "contact_method": f.contact_method,
-                    }))
-                })
-                .collect();
-            body["indicators"] = json!(indicators);
-            body["members"] = json!(members);
-            body["members_total"] = json!(keys.len());
-            drop(engine);
-            let history = state.intake.store().cluster_events(id as i64, 200).await?;
-            body["history"] = json!(
-                history
-                    .iter()
-                    .map(|e| json!({
-                        "kind": e.kind,
-                        "cluster": e.cluster.to_string(),
-                        "other": e.other.split(',').collect::<Vec<_>>(),
-                        "by_report": e.by_report.map(|k| k.to_string()),
-                        "at": e.at.format(&time::format_description::well_known::Rfc3339).ok(),
-                    }))
-                    .collect::<Vec<_>>()
-            );
-            Ok(Json(body).into_response())
-        }
+        Found::Current(body) => Ok(Json(body).into_response()),
     }
 }
 
-/// `GET /api/v1/clusters/{id}/explain?a=REPORT_ID&b=REPORT_ID`: the shortest chain of shared
-/// indicators between two reports of the cluster.
-pub async fn explain(
-    State(state): State<Arc<AppState>>,
-    Path(raw): Path<String>,
-    Query(params): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
-    let id = cluster_id(&raw)?;
-    let a = param(&params, "a").ok_or_else(|| bad("a", "required"))?;
-    let b = param(&params, "b").ok_or_else(|| bad("b", "required"))?;
-    let ka = state
-        .correlator
-        .key_of(a)
-        .await
-        .ok_or_else(|| bad("a", "invalid_value"))?;
-    let kb = state
-        .correlator
-        .key_of(b)
-        .await
-        .ok_or_else(|| bad("b", "invalid_value"))?;
+/// The member of cluster `id` with this report id or reference.
+fn member_key(engine: &Engine<Facts>, id: u64, report: &str, field: &str) -> Result<u64, ApiError> {
+    let report = report.trim();
+    engine
+        .members_with_attrs(id)
+        .iter()
+        .find(|(_, f)| f.id == report || f.reference.eq_ignore_ascii_case(report))
+        .map(|(k, _)| *k)
+        .ok_or_else(|| bad(field, "not_in_cluster"))
+}
+
+/// The shortest chain of shared indicators between reports `a` and `b` (ids or references) of
+/// cluster `id`.
+pub(crate) async fn explain_path(
+    state: &AppState,
+    id: u64,
+    a: &str,
+    b: &str,
+) -> Result<Value, ApiError> {
     let engine = state.correlator.engine().await;
-    if engine.cluster_of(ka) != Some(id) {
-        return Err(bad("a", "invalid_value"));
+    if !matches!(engine.lookup_cluster(id), Some(ClusterLookup::Current(_))) {
+        return Err(ApiError::NotFound);
     }
-    if engine.cluster_of(kb) != Some(id) {
-        return Err(bad("b", "invalid_value"));
-    }
+    let ka = member_key(&engine, id, a, "a")?;
+    let kb = member_key(&engine, id, b, "b")?;
     let path = engine.explain(ka, kb).ok_or(ApiError::NotFound)?;
     let steps: Vec<Value> = path
         .iter()
@@ -357,15 +475,26 @@ pub async fn explain(
         })
         .collect();
     let links = steps.len() / 2;
-    Ok(Json(
-        json!({"cluster": id.to_string(), "links": links, "path": steps}),
-    ))
+    Ok(json!({"cluster": id.to_string(), "links": links, "path": steps}))
+}
+
+/// `GET /api/v1/clusters/{id}/explain?a=REPORT_ID&b=REPORT_ID`: the shortest chain of shared
+/// indicators between two reports of the cluster (ids or references).
+pub async fn explain(
+    State(state): State<Arc<AppState>>,
+    Path(raw): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let id = cluster_id(&raw)?;
+    let a = param(&params, "a").ok_or_else(|| bad("a", "required"))?;
+    let b = param(&params, "b").ok_or_else(|| bad("b", "required"))?;
+    Ok(Json(explain_path(&state, id, a, b).await?))
 }
 
 /// The canonical value correlation knows `raw` by, however it is written: a phone number in
 /// any format (national ones read in `region`, default US), a defanged URL, a domain's
 /// registrable domain.
-fn canonical(
+pub(crate) fn canonical(
     state: &AppState,
     kind: Option<&str>,
     raw: &str,
@@ -469,20 +598,42 @@ pub async fn decide(
     let bytes = crate::api::read_body(&state, request.into_body()).await?;
     let input: Value = serde_json::from_slice(&bytes).map_err(|_| ApiError::MalformedJson)?;
     let (kind, value) = canonical(&state, Some(&kind), &raw, param(&params, "region"))?;
+    let decision = input.get("decision").and_then(Value::as_str).unwrap_or("");
+    let reason = input.get("reason").and_then(Value::as_str).unwrap_or("");
+    apply_decision(&state, &principal, kind, &value, decision, reason).await?;
+    let engine = state.correlator.engine().await;
+    let info = engine.value(kind, &value).ok_or(ApiError::Internal)?;
+    Ok(Json(value_json(&info)))
+}
+
+/// Records an analyst's decision on a value (`linking`, `not_linking`, or `automatic` to
+/// withdraw one), with the reason, in the audit log and the engine. Shared by the API and the
+/// pages.
+pub(crate) async fn apply_decision(
+    state: &AppState,
+    principal: &Principal,
+    kind: IndicatorKind,
+    value: &str,
+    decision: &str,
+    reason: &str,
+) -> Result<(), ApiError> {
     if !scamtrace_correlate::kind_may_link(kind) {
         return Err(bad("kind", "invalid_value"));
     }
-    let decision = match input.get("decision").and_then(Value::as_str) {
-        Some(d @ ("linking" | "not_linking")) => Some(d.to_string()),
-        Some("automatic") => None,
-        Some(_) => return Err(bad("decision", "invalid_value")),
-        None => return Err(bad("decision", "required")),
+    let decision = match decision {
+        d @ ("linking" | "not_linking") => Some(d.to_string()),
+        "automatic" => None,
+        "" => return Err(bad("decision", "required")),
+        _ => return Err(bad("decision", "invalid_value")),
     };
-    let reason = match input.get("reason").and_then(Value::as_str).map(str::trim) {
-        Some(r) if !r.is_empty() && r.chars().count() <= 500 => r.to_string(),
-        Some(r) if !r.is_empty() => return Err(bad("reason", "too_long")),
-        _ => return Err(bad("reason", "required")),
-    };
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(bad("reason", "required"));
+    }
+    if reason.chars().count() > 500 {
+        return Err(bad("reason", "too_long"));
+    }
+    let reason = reason.to_string();
     let now = time::OffsetDateTime::now_utc();
     let subject = format!("{}:{value}", kind.as_str());
     state
@@ -501,7 +652,7 @@ pub async fn decide(
         .await?;
     let record = decision.map(|decision| ValueDecision {
         kind: kind.as_str().to_string(),
-        value: value.clone(),
+        value: value.to_string(),
         decision,
         reason,
         decided_by: principal.id.clone(),
@@ -509,9 +660,7 @@ pub async fn decide(
     });
     state
         .correlator
-        .decide(state.intake.store().as_ref(), record, kind, &value)
+        .decide(state.intake.store().as_ref(), record, kind, value)
         .await?;
-    let engine = state.correlator.engine().await;
-    let info = engine.value(kind, &value).ok_or(ApiError::Internal)?;
-    Ok(Json(value_json(&info)))
+    Ok(())
 }

@@ -79,20 +79,28 @@ impl Facts {
     }
 }
 
-/// The values a stored report links by (see [`scamtrace_correlate::link_value`]).
+/// The value a stored indicator links by (see [`scamtrace_correlate::link_value`]): a domain
+/// by its registrable domain, everything else as it is.
+pub fn link_form(row: &IndicatorRow) -> String {
+    let Some(kind) = IndicatorKind::parse(&row.kind) else {
+        return row.value.clone();
+    };
+    let registrable = if kind == IndicatorKind::Domain {
+        serde_json::from_str::<BTreeMap<String, String>>(&row.attributes)
+            .ok()
+            .and_then(|mut a| a.remove("registrable_domain"))
+    } else {
+        None
+    };
+    link_value(kind, &row.value, registrable.as_deref()).to_string()
+}
+
+/// The values a stored report links by.
 fn occurrences(rows: &[IndicatorRow]) -> Vec<(IndicatorKind, String, bool)> {
     rows.iter()
         .filter_map(|row| {
             let kind = IndicatorKind::parse(&row.kind)?;
-            let registrable = if kind == IndicatorKind::Domain {
-                serde_json::from_str::<BTreeMap<String, String>>(&row.attributes)
-                    .ok()
-                    .and_then(|mut a| a.remove("registrable_domain"))
-            } else {
-                None
-            };
-            let value = link_value(kind, &row.value, registrable.as_deref()).to_string();
-            Some((kind, value, row.linking))
+            Some((kind, link_form(row), row.linking))
         })
         .collect()
 }

@@ -31,6 +31,7 @@ mod pages;
 mod ratelimit;
 mod templates;
 mod views;
+pub mod workbench;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -132,7 +133,20 @@ impl App {
             .route("/logout", post(pages::logout))
             .route("/reports", get(pages::reports_list))
             .route("/reports/{id}", get(pages::report_page))
+            .route("/dashboard", get(workbench::dashboard))
+            .route("/search", get(workbench::search))
+            .route("/clusters", get(workbench::clusters_page))
+            .route("/clusters/{id}", get(workbench::cluster_page))
+            .route("/clusters/{id}/export.csv", get(workbench::cluster_csv))
+            .route("/indicators/{kind}/{value}", get(workbench::indicator_page))
+            .route(
+                "/indicators/{kind}/{value}/decision",
+                post(workbench::decide_form),
+            )
+            .route("/over-linked", get(workbench::over_linked_page))
             .route("/static/style.css", get(pages::stylesheet))
+            .route("/static/graph.js", get(pages::graph_script))
+            .route("/static/vendor/{file}", get(pages::vendored))
             .route("/healthz", get(api::healthz))
             .route("/metrics", get(api::metrics))
             .route("/api/openapi.json", get(api::openapi))

@@ -28,12 +28,12 @@ use crate::middleware::{SESSION_COOKIE, cookie};
 use crate::views::{filter_query, parse_filter, report_json};
 
 /// Any serializable value, for a template context.
-fn v<T: serde::Serialize>(value: T) -> Value {
+pub(crate) fn v<T: serde::Serialize>(value: T) -> Value {
     Value::from(Serde(value))
 }
 
 /// What every page needs: its language, the signed-in user, and a CSRF token for its forms.
-struct Page {
+pub(crate) struct Page {
     lang: Lang,
     principal: Option<Principal>,
     csrf_token: String,
@@ -66,7 +66,7 @@ fn language_links(uri: &Uri) -> Vec<serde_json::Value> {
 }
 
 impl Page {
-    fn new(
+    pub(crate) fn new(
         state: &AppState,
         lang: Lang,
         principal: Option<Principal>,
@@ -101,7 +101,7 @@ impl Page {
         }
     }
 
-    fn render(
+    pub(crate) fn render(
         &self,
         state: &AppState,
         status: StatusCode,
@@ -311,7 +311,7 @@ pub async fn report_form(
     )
 }
 
-fn parse_form(bytes: &[u8]) -> HashMap<String, String> {
+pub(crate) fn parse_form(bytes: &[u8]) -> HashMap<String, String> {
     url::form_urlencoded::parse(bytes).into_owned().collect()
 }
 
@@ -551,7 +551,7 @@ pub async fn reports_list(
 }
 
 /// The first `chars` characters of a narrative, cut at a character boundary, with an ellipsis.
-fn excerpt(text: &str, chars: usize) -> String {
+pub(crate) fn excerpt(text: &str, chars: usize) -> String {
     let mut out: String = text.chars().take(chars).collect();
     if text.chars().nth(chars).is_some() {
         out.push('…');
@@ -581,12 +581,24 @@ pub async fn report_page(
     } else {
         None
     };
+    let segments = crate::workbench::narrative_segments(&report.narrative, &report.indicators);
+    let cluster = crate::workbench::report_cluster(&state, &report.id).await;
+    let indicator_links: Vec<Option<String>> = report
+        .indicators
+        .iter()
+        .map(|i| {
+            (i.kind != "brand").then(|| {
+                crate::workbench::indicator_href(&i.kind, &crate::correlation::link_form(i))
+            })
+        })
+        .collect();
     let page = Page::new(&state, lang, principal, &headers, &uri);
     Ok(page.render(
         &state,
         StatusCode::OK,
         "report_view.html",
         context! {
+            segments => v(segments), cluster => v(cluster), indicator_links => v(indicator_links),
             r => v(report_json(&report, None)),
             reporter => v(reporter.as_ref().map(|p| json!({"name": p.name, "email": p.email, "phone": p.phone, "may_contact": p.may_contact}))),
             can_reveal => may_read_personal_data(&who),
@@ -603,4 +615,46 @@ pub async fn stylesheet() -> Response {
         include_str!("../static/style.css"),
     )
         .into_response()
+}
+
+/// The cluster page's graph script (ours).
+pub async fn graph_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/graph.js"),
+    )
+        .into_response()
+}
+
+/// Third-party files shipped with ScamTrace, each with its licence (`static/vendor/`).
+const VENDORED: &[(&str, &str, &str)] = &[
+    (
+        "cytoscape-3.35.0.min.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../static/vendor/cytoscape-3.35.0.min.js"),
+    ),
+    (
+        "cytoscape-LICENSE.txt",
+        "text/plain; charset=utf-8",
+        include_str!("../static/vendor/cytoscape-LICENSE.txt"),
+    ),
+];
+
+pub async fn vendored(Path(file): Path<String>) -> Result<Response, ApiError> {
+    let (_, content_type, body) = VENDORED
+        .iter()
+        .find(|(name, _, _)| *name == file)
+        .ok_or(ApiError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, *content_type),
+            // Versioned names: a new version is a new name.
+            (header::CACHE_CONTROL, "public, max-age=604800, immutable"),
+        ],
+        *body,
+    )
+        .into_response())
 }

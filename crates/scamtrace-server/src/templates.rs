@@ -32,6 +32,21 @@ const TEMPLATES: &[(&str, &str)] = &[
         "report_view.html",
         include_str!("../templates/report_view.html"),
     ),
+    (
+        "dashboard.html",
+        include_str!("../templates/dashboard.html"),
+    ),
+    ("search.html", include_str!("../templates/search.html")),
+    ("clusters.html", include_str!("../templates/clusters.html")),
+    ("cluster.html", include_str!("../templates/cluster.html")),
+    (
+        "indicator.html",
+        include_str!("../templates/indicator.html"),
+    ),
+    (
+        "over_linked.html",
+        include_str!("../templates/over_linked.html"),
+    ),
 ];
 
 fn lang_of(state: &State) -> Lang {

@@ -3,7 +3,8 @@
 //! must arrive intact, every mistake must be explained beside its field, and a victim who chose
 //! Japanese must be answered in Japanese to the end.
 //!
-//! One browser session serves all the stories, in order, to keep the suite fast.
+//! One browser session serves all the victims' stories, in order, to keep the suite fast; the
+//! analysts' workbench (which does use a script, for the cluster graph) has its own.
 
 mod common;
 
@@ -43,6 +44,152 @@ async fn victims_report_scams_through_the_web_form() {
     a_victim_files_a_complete_report(&browser, &site).await;
     an_empty_form_explains_each_problem_and_stores_nothing(&browser, &site).await;
     a_victim_who_chooses_japanese_is_answered_in_japanese(&browser, &site).await;
+
+    browser
+        .client
+        .close()
+        .await
+        .expect("end the browser session");
+}
+
+/// An analyst signs in, reads the dashboard, searches a phone number written differently from
+/// the reports, follows it to its operation, sees the graph drawn, asks why two reports are
+/// linked, opens a report with its indicators marked, and exports the operation as CSV.
+#[tokio::test]
+async fn analysts_follow_a_phone_number_to_its_operation() {
+    let Some(driver) = ChromeDriver::start() else {
+        return;
+    };
+    let site = Site::start();
+    let cluster = site.load_demo_operation(400);
+    let browser = Browser::open(&driver, &site).await;
+
+    // Signed out, the dashboard asks to sign in first, then comes back to it.
+    browser.visit("/dashboard").await;
+    browser.wait_for("#f-username, #f-token").await;
+    site.sign_in(&browser).await;
+    browser.wait_for("#chart-weeks").await;
+    let bars = browser
+        .client
+        .find_all(Locator::Css("#chart-weeks rect.bar"))
+        .await
+        .expect("chart bars");
+    assert!(bars.len() > 10, "reports per week: {} bars", bars.len());
+    let totals = browser.text("totals").await;
+    assert!(
+        totals.contains("400"),
+        "the totals count every report: {totals}"
+    );
+    for table in [
+        "#h-countries",
+        "#h-brands",
+        "#h-payments",
+        "#h-largest",
+        "#h-growing",
+    ] {
+        browser.wait_for(table).await;
+    }
+
+    // The phone number as a person would type it, not as the reports or the engine wrote it.
+    let e164 = cluster.phone.clone();
+    let typed = format!("1 ({}) {}.{}", &e164[2..5], &e164[5..8], &e164[8..]);
+    browser.type_into("nav-q", &typed).await;
+    browser
+        .find("nav-q")
+        .await
+        .send_keys("\u{E007}")
+        .await
+        .expect("search");
+    browser.wait_for("#indicator-value").await;
+    assert_eq!(browser.text("indicator-value").await, e164);
+
+    // Its operation.
+    let link = browser
+        .wait_for(&format!(
+            "#indicator-clusters a[href='/clusters/{}']",
+            cluster.id
+        ))
+        .await;
+    link.click().await.expect("open the operation");
+    browser.wait_for("#summary").await;
+    let drawn = browser.wait_for("#graph[data-state='drawn']").await;
+    let nodes: usize = drawn
+        .attr("data-nodes")
+        .await
+        .expect("node count")
+        .unwrap_or_default()
+        .parse()
+        .expect("a number");
+    assert!(
+        nodes > cluster.reports,
+        "the graph draws every report ({}) and the values they share: {nodes} nodes",
+        cluster.reports
+    );
+
+    // Why two of its reports are linked.
+    let references = site.member_references(&cluster.id);
+    browser.type_into("explain-a", &references[0]).await;
+    browser
+        .type_into("explain-b", &references[references.len() - 1])
+        .await;
+    browser
+        .find("explain-b")
+        .await
+        .send_keys("\u{E007}")
+        .await
+        .expect("explain");
+    browser.wait_for("#chain li.via").await;
+    let chain = browser.text("chain").await;
+    assert!(
+        chain.contains(&references[0]) && chain.contains(&references[references.len() - 1]),
+        "{chain}"
+    );
+
+    // The CSV export, fetched as the browser would download it (with the session).
+    let href = browser
+        .find("export-csv")
+        .await
+        .attr("href")
+        .await
+        .expect("href")
+        .expect("an export link");
+    let csv = browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; \
+             fetch(arguments[0]).then(r => r.text()).then(done, e => done('failed: ' + e));",
+            vec![json!(href)],
+        )
+        .await
+        .expect("fetch the CSV");
+    let csv = csv.as_str().expect("CSV text");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(
+        lines[0].starts_with("cluster,report_id,reference,"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(
+        lines.len(),
+        cluster.reports + 1,
+        "one line per report and a header"
+    );
+    assert!(lines.iter().skip(1).all(|l| l.starts_with(&cluster.id)));
+
+    // A report of the operation, its indicators marked in the narrative.
+    browser.visit(&format!("/clusters/{}", cluster.id)).await;
+    let first = browser.wait_for("#member-table tbody a").await;
+    first.click().await.expect("open a report");
+    browser.wait_for("#report-cluster").await;
+    let marks = browser
+        .client
+        .find_all(Locator::Css("#narrative a.mark"))
+        .await
+        .expect("marks");
+    assert!(
+        !marks.is_empty(),
+        "the narrative's indicators are marked and linked"
+    );
 
     browser
         .client
@@ -360,6 +507,114 @@ impl Site {
             .unwrap_or_default()
     }
 
+    /// Imports `reports` demo reports and waits until correlation has them; returns the largest
+    /// operation with a North American phone number.
+    fn load_demo_operation(&self, reports: usize) -> Operation {
+        let file = self.server.dir.join("demo.jsonl");
+        let out = std::process::Command::new(common::BIN)
+            .args([
+                "demo",
+                "generate",
+                "--reports",
+                &reports.to_string(),
+                "--seed",
+                "42",
+            ])
+            .output()
+            .expect("generate demo reports");
+        assert!(out.status.success());
+        std::fs::write(&file, &out.stdout).expect("write demo file");
+        let imported = self.server.cli(&["import", &file.display().to_string()]);
+        assert!(
+            imported.status.success(),
+            "{}",
+            String::from_utf8_lossy(&imported.stderr)
+        );
+        let auth = format!("Bearer {}", self.analyst_token);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let list = self
+                .server
+                .get("/api/v1/clusters?limit=20", &[("authorization", &auth)])
+                .json();
+            let clustered: u64 = list["items"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|c| c["reports"].as_u64())
+                .sum();
+            let ready = self
+                .server
+                .get("/api/v1/over-linked", &[("authorization", &auth)])
+                .json()["reports"]
+                == json!(reports);
+            if ready && clustered > 0 {
+                for c in list["items"].as_array().into_iter().flatten() {
+                    let id = c["id"].as_str().unwrap_or_default().to_string();
+                    let detail = self
+                        .server
+                        .get(
+                            &format!("/api/v1/clusters/{id}"),
+                            &[("authorization", &auth)],
+                        )
+                        .json();
+                    let phone = detail["indicators"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .find_map(|i| {
+                            let v = i["value"].as_str()?;
+                            (i["kind"] == "phone"
+                                && i["links"] == true
+                                && v.starts_with("+1")
+                                && v.len() == 12)
+                                .then(|| v.to_string())
+                        });
+                    if let Some(phone) = phone {
+                        return Operation {
+                            id,
+                            phone,
+                            reports: c["reports"].as_u64().unwrap_or(0) as usize,
+                        };
+                    }
+                }
+                panic!("no operation with a North American number in the demo data");
+            }
+            assert!(
+                Instant::now() < deadline,
+                "correlation did not take the demo reports"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// The references of an operation's reports, as the API lists them.
+    fn member_references(&self, cluster: &str) -> Vec<String> {
+        let auth = format!("Bearer {}", self.analyst_token);
+        self.server
+            .get(
+                &format!("/api/v1/clusters/{cluster}?limit=500"),
+                &[("authorization", &auth)],
+            )
+            .json()["members"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m["reference"].as_str().map(String::from))
+            .collect()
+    }
+
+    /// Signs in on the sign-in page the browser is showing.
+    async fn sign_in(&self, browser: &Browser) {
+        browser.type_into("f-token", &self.analyst_token).await;
+        browser
+            .find("f-token")
+            .await
+            .send_keys("\u{E007}")
+            .await
+            .expect("sign in");
+    }
+
     fn references(&self) -> Vec<String> {
         self.reports()
             .iter()
@@ -373,6 +628,14 @@ impl Site {
             .find(|r| r["reference"] == reference)
             .unwrap_or_else(|| panic!("report {reference} was not stored"))
     }
+}
+
+/// An operation of the demo data, as the API shows it.
+struct Operation {
+    id: String,
+    /// A North American number it uses, in E.164.
+    phone: String,
+    reports: usize,
 }
 
 /// One browser session on the site, with the few gestures a victim makes.

@@ -195,6 +195,19 @@ fn reports_sharing_indicators_become_one_operation() {
         server.get(&format!("/api/v1/clusters/{second}"), &h).status,
         308
     );
+    // The absorbed operation's page and its export move too.
+    let page = server.get(&format!("/clusters/{second}?offset=0"), &h);
+    assert_eq!(page.status, 308);
+    assert_eq!(
+        page.header("location"),
+        Some(format!("/clusters/{cluster}?offset=0").as_str())
+    );
+    let export = server.get(&format!("/clusters/{second}/export.csv"), &h);
+    assert_eq!(export.status, 308);
+    assert_eq!(
+        export.header("location"),
+        Some(format!("/clusters/{cluster}/export.csv").as_str())
+    );
 
     let list = server.get("/api/v1/clusters?sort=size", &h).json();
     assert_eq!(list["total"], 1);
