@@ -196,7 +196,7 @@ async fn authenticate(
             .await?;
         return Ok(found.and_then(|s| {
             Role::parse(&s.role).map(|role| Principal {
-                id: s.token_id,
+                id: s.user_id,
                 role,
                 via_session: true,
             })

@@ -459,7 +459,7 @@ pub async fn login_submit(
     store
         .insert_session(SessionRecord {
             hash: hash_secret(&session),
-            token_id: record.id,
+            user_id: record.id,
             role: record.role,
             created_at: now,
             expires_at: now + time::Duration::hours(state.config.session_hours),
