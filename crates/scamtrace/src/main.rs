@@ -323,25 +323,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let secret = read_new_password(&password)?;
             let intake = open(&settings).await?;
             let store = intake.store().as_ref();
-            let user = match auth::create_user(store, &username, &secret, role, org).await {
-                Ok(user) => user,
-                Err(
-                    e @ (AccountError::UsernameTaken(_)
-                    | AccountError::PasswordTooShort
-                    | AccountError::PasswordTooLong),
-                ) => {
-                    eprintln!("error: {e}");
-                    return Ok(ExitCode::FAILURE);
-                }
-                Err(e) => return Err(e.into()),
-            };
-            audit(
-                store,
-                &user.id,
-                "user.create",
-                Some(format!("{} as {}", user.username, user.role)),
-            )
-            .await?;
+            // A taken username or a too-short password is an error (exit 1) that names it.
+            let user = auth::create_user(store, &username, &secret, role, org).await?;
+            let reason = format!("{} as {}", user.username, user.role);
+            audit_user(store, &user.username, "user.create", Some(reason)).await?;
             if json {
                 println!(
                     "{}",
@@ -359,21 +344,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let secret = read_new_password(&password)?;
             let intake = open(&settings).await?;
             let store = intake.store().as_ref();
-            match auth::set_password(store, &username, &secret).await {
-                Ok(()) => {}
-                Err(
-                    e @ (AccountError::NoSuchUser(_)
-                    | AccountError::PasswordTooShort
-                    | AccountError::PasswordTooLong),
-                ) => {
-                    eprintln!("error: {e}");
-                    return Ok(ExitCode::FAILURE);
-                }
-                Err(e) => return Err(e.into()),
-            }
-            let user = store.find_user_by_username(&username).await?;
-            let id = user.map(|u| u.id).unwrap_or_default();
-            audit(store, &id, "user.password_reset", None).await?;
+            auth::set_password(store, &username, &secret).await?;
+            audit_user(store, &username, "user.password_reset", None).await?;
             println!(
                 "New password set for {:?}; its sessions have ended.",
                 username_key(&username)
@@ -399,26 +371,28 @@ fn cli_actor() -> String {
     format!("cli:{user}")
 }
 
-async fn audit(
+/// Writes the audit event of a command that changed an account (the subject is its id).
+async fn audit_user(
     store: &dyn Store,
-    subject: &str,
+    username: &str,
     action: &str,
     reason: Option<String>,
 ) -> anyhow::Result<()> {
+    let subject = store
+        .find_user_by_username(username)
+        .await?
+        .map(|u| u.id)
+        .unwrap_or_else(|| username_key(username));
     store
         .append_audit(scamtrace_store::AuditEvent {
-            at: time_now(),
+            at: time::OffsetDateTime::now_utc(),
             actor: cli_actor(),
             action: action.into(),
-            subject: subject.into(),
+            subject,
             reason,
         })
         .await?;
     Ok(())
-}
-
-fn time_now() -> time::OffsetDateTime {
-    time::OffsetDateTime::now_utc()
 }
 
 async fn set_disabled(
@@ -426,25 +400,16 @@ async fn set_disabled(
     username: &str,
     disable: bool,
 ) -> anyhow::Result<ExitCode> {
-    let at = disable.then(time_now);
+    let at = disable.then(time::OffsetDateTime::now_utc);
     if !store.set_user_disabled(username, at).await? {
-        eprintln!(
-            "error: {}",
-            AccountError::NoSuchUser(username_key(username))
-        );
-        return Ok(ExitCode::FAILURE);
+        return Err(AccountError::NoSuchUser(username_key(username)).into());
     }
-    let id = store
-        .find_user_by_username(username)
-        .await?
-        .map(|u| u.id)
-        .unwrap_or_default();
     let (action, said) = if disable {
         ("user.disable", "is disabled; its sessions have ended")
     } else {
         ("user.enable", "may sign in again")
     };
-    audit(store, &id, action, None).await?;
+    audit_user(store, username, action, None).await?;
     println!("{:?} {said}.", username_key(username));
     Ok(ExitCode::SUCCESS)
 }
@@ -720,29 +685,14 @@ const DEMO_USERNAME: &str = "demo";
 async fn demo_analyst(store: &dyn Store) -> anyhow::Result<String> {
     let password = auth::generate_password();
     match auth::create_user(store, DEMO_USERNAME, &password, Role::Analyst, None).await {
-        Ok(user) => {
-            audit(
-                store,
-                &user.id,
-                "user.create",
-                Some(format!("{DEMO_USERNAME} as analyst (serve --demo)")),
-            )
-            .await?;
+        Ok(_) => {
+            let reason = format!("{DEMO_USERNAME} as analyst (serve --demo)");
+            audit_user(store, DEMO_USERNAME, "user.create", Some(reason)).await?;
         }
         Err(AccountError::UsernameTaken(_)) => {
             auth::set_password(store, DEMO_USERNAME, &password).await?;
-            let id = store
-                .find_user_by_username(DEMO_USERNAME)
-                .await?
-                .map(|u| u.id)
-                .unwrap_or_default();
-            audit(
-                store,
-                &id,
-                "user.password_reset",
-                Some("serve --demo".into()),
-            )
-            .await?;
+            let reason = Some("serve --demo".to_string());
+            audit_user(store, DEMO_USERNAME, "user.password_reset", reason).await?;
         }
         Err(e) => return Err(e.into()),
     }
