@@ -1,8 +1,9 @@
-//! Who is asking: roles, API tokens, login sessions, and the route table that says who may ask what.
+//! Who is asking: roles, API tokens, accounts and their passwords, login sessions, and the route
+//! table that says who may ask what.
 
 use base64::Engine;
 use rand::RngCore;
-use scamtrace_store::{Store, StoreError, TokenRecord};
+use scamtrace_store::{Store, StoreError, TokenRecord, UserRecord, username_key};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -41,10 +42,10 @@ impl Role {
 /// An authenticated caller.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Principal {
-    /// The token id (never the token itself), used as the actor in the audit log.
+    /// The token's or user's id (never a secret), used as the actor in the audit log.
     pub id: String,
     pub role: Role,
-    /// Set when authenticated by a login session rather than a bearer token.
+    /// Set when authenticated by a login session (a user) rather than a bearer token.
     pub via_session: bool,
 }
 
@@ -198,6 +199,178 @@ pub async fn create_token(
     Ok((record, secret))
 }
 
+// Accounts: usernames and passwords for people who sign in to the pages.
+
+/// The fewest characters a password may have.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+/// The most bytes a password may have: longer ones are refused before any hashing.
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+/// The longest username, in characters.
+pub const MAX_USERNAME_CHARS: usize = 64;
+/// Password hashes computed at once; each takes 19 MiB for a few tens of milliseconds.
+const HASHING_AT_ONCE: usize = 4;
+
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(HASHING_AT_ONCE);
+
+/// An Argon2id hash, with this crate's parameters, of a random password nobody knows: a sign-in
+/// for an unknown username is checked against it, so that it takes as long as one for a real
+/// account and the time taken does not tell which usernames exist.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$Zy3W5+MC6fvZpZ1rNcJS8w$AwU3h91kt7QS+Mvsau4M86uvZZAumEzPKZZe6b1xKeY";
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error(
+        "the username must be 1 to {MAX_USERNAME_CHARS} characters: letters a-z, digits and . _ - @ +"
+    )]
+    InvalidUsername,
+    #[error("the password is too short: it needs at least {MIN_PASSWORD_CHARS} characters")]
+    PasswordTooShort,
+    #[error("the password is too long: at most {MAX_PASSWORD_BYTES} bytes")]
+    PasswordTooLong,
+    #[error("a user named {0:?} exists already")]
+    UsernameTaken(String),
+    #[error("there is no user named {0:?}")]
+    NoSuchUser(String),
+    #[error("password hashing failed: {0}")]
+    Hashing(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A username as stored (lowercased), if it is one: 1 to 64 ASCII letters, digits, `.`, `_`,
+/// `-`, `@` or `+`, so that an email address can serve as one.
+pub fn valid_username(username: &str) -> Result<String, AccountError> {
+    let key = scamtrace_store::username_key(username);
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@' | '+');
+    if key.is_empty() || key.chars().count() > MAX_USERNAME_CHARS || !key.chars().all(allowed) {
+        return Err(AccountError::InvalidUsername);
+    }
+    Ok(key)
+}
+
+/// Whether a new password is long enough (counted in characters, so any script counts alike) and
+/// not absurdly long.
+pub fn check_new_password(password: &str) -> Result<(), AccountError> {
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(AccountError::PasswordTooLong);
+    }
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AccountError::PasswordTooShort);
+    }
+    Ok(())
+}
+
+/// The Argon2id PHC string of a password (`$argon2id$v=19$m=19456,t=2,p=1$salt$hash`), with a
+/// fresh random salt. Slow on purpose: call it through [`off_the_runtime`] in a server.
+pub fn hash_password(password: &str) -> Result<String, AccountError> {
+    use argon2::password_hash::PasswordHasher;
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|hash| hash.to_string())
+        .map_err(|e| AccountError::Hashing(e.to_string()))
+}
+
+/// Whether `password` is the one `phc` was made from. Only Argon2id hashes are accepted; the
+/// comparison is the crate's, in constant time.
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    use argon2::password_hash::PasswordVerifier;
+    if !phc.starts_with("$argon2id$") {
+        return false;
+    }
+    let Ok(parsed) = argon2::password_hash::phc::PasswordHash::new(phc) else {
+        return false;
+    };
+    argon2::Argon2::default()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok()
+}
+
+/// Runs slow work (password hashing) on tokio's blocking threads, a few at a time, so that it
+/// neither stalls the server's other requests nor lets a flood of sign-ins exhaust memory.
+pub async fn off_the_runtime<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AccountError> {
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|e| AccountError::Hashing(e.to_string()))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AccountError::Hashing(e.to_string()))
+}
+
+/// A random password for generated accounts (the demo analyst): 120 bits in 20 characters of
+/// base64url.
+pub fn generate_password() -> String {
+    let mut bytes = [0u8; 15];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Creates an account. The username is checked and stored lowercased; the password is checked
+/// and only its hash is stored.
+pub async fn create_user(
+    store: &dyn Store,
+    username: &str,
+    password: &str,
+    role: Role,
+    organization: Option<String>,
+) -> Result<UserRecord, AccountError> {
+    let username = valid_username(username)?;
+    check_new_password(password)?;
+    let password = password.to_string();
+    let password_hash = off_the_runtime(move || hash_password(&password)).await??;
+    let record = UserRecord {
+        id: uuid::Uuid::now_v7().to_string(),
+        username: username.clone(),
+        password_hash,
+        role: role.as_str().to_string(),
+        organization,
+        created_at: time::OffsetDateTime::now_utc(),
+        disabled_at: None,
+    };
+    match store.insert_user(record.clone()).await {
+        Ok(()) => Ok(record),
+        Err(StoreError::AlreadyExists(_)) => Err(AccountError::UsernameTaken(username)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Gives an account a new password, which ends its sessions.
+pub async fn set_password(
+    store: &dyn Store,
+    username: &str,
+    password: &str,
+) -> Result<(), AccountError> {
+    check_new_password(password)?;
+    let password = password.to_string();
+    let hash = off_the_runtime(move || hash_password(&password)).await??;
+    match store.set_user_password(username, &hash).await? {
+        true => Ok(()),
+        false => Err(AccountError::NoSuchUser(username_key(username))),
+    }
+}
+
+/// The account these credentials sign in to: `None` when the username is unknown, the password
+/// is wrong, or the account is disabled, alike and in about the same time.
+pub async fn sign_in(
+    store: &dyn Store,
+    username: &str,
+    password: &str,
+) -> Result<Option<UserRecord>, AccountError> {
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Ok(None);
+    }
+    let found = store.find_user_by_username(username).await?;
+    let hash = found
+        .as_ref()
+        .map_or(DUMMY_HASH, |u| u.password_hash.as_str())
+        .to_string();
+    let password = password.to_string();
+    let matches = off_the_runtime(move || verify_password(&password, &hash)).await?;
+    Ok(found.filter(|u| matches && u.disabled_at.is_none() && Role::parse(&u.role).is_some()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,5 +395,59 @@ mod tests {
         assert!(a.starts_with("st_") && a.len() == 46, "{a}");
         assert_ne!(a, new_secret("st_"));
         assert_eq!(hash_secret(&a).len(), 32);
+    }
+
+    #[test]
+    fn passwords_are_hashed_with_argon2id_and_checked() {
+        let hash = hash_password("correct horse battery").unwrap();
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        assert_ne!(
+            hash,
+            hash_password("correct horse battery").unwrap(),
+            "salted"
+        );
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("correct horse batterY", &hash));
+        assert!(!verify_password("correct horse battery", "not a hash"));
+        assert!(!verify_password("", &hash));
+    }
+
+    #[test]
+    fn the_dummy_hash_costs_what_a_real_one_does() {
+        let real = hash_password("whatever it is here").unwrap();
+        let params = |h: &str| h.split('$').take(4).collect::<Vec<_>>().join("$");
+        assert_eq!(params(DUMMY_HASH), params(&real));
+        assert!(argon2::password_hash::phc::PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+
+    #[test]
+    fn usernames_and_new_passwords_are_checked() {
+        assert_eq!(
+            valid_username(" Fraud.Desk@CERT.org ").unwrap(),
+            "fraud.desk@cert.org"
+        );
+        for bad in ["", "   ", "a b", "ali<ce>", "älice", &"a".repeat(65)] {
+            assert!(valid_username(bad).is_err(), "{bad:?}");
+        }
+        assert!(valid_username(&"a".repeat(64)).is_ok());
+        assert!(matches!(
+            check_new_password("short"),
+            Err(AccountError::PasswordTooShort)
+        ));
+        assert!(matches!(
+            check_new_password("elevenchars"),
+            Err(AccountError::PasswordTooShort)
+        ));
+        assert!(check_new_password("twelve chars").is_ok());
+        assert!(check_new_password("パスワードは十二文字以上です").is_ok());
+        assert!(matches!(
+            check_new_password(&"x".repeat(MAX_PASSWORD_BYTES + 1)),
+            Err(AccountError::PasswordTooLong)
+        ));
+        assert_eq!(generate_password().len(), 20);
+        assert!(check_new_password(&generate_password()).is_ok());
     }
 }

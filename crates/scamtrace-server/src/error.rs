@@ -120,6 +120,18 @@ impl IntoResponse for ApiError {
 #[derive(Clone, Debug)]
 pub struct UnrenderedError(pub ApiError);
 
+impl From<crate::auth::AccountError> for ApiError {
+    fn from(e: crate::auth::AccountError) -> Self {
+        match e {
+            crate::auth::AccountError::Store(e) => e.into(),
+            other => {
+                tracing::error!(error = %other, "account error");
+                ApiError::Internal
+            }
+        }
+    }
+}
+
 impl From<scamtrace_store::StoreError> for ApiError {
     fn from(e: scamtrace_store::StoreError) -> Self {
         // The operator sees the cause in the log; the caller sees only that it failed.

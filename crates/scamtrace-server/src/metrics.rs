@@ -25,6 +25,7 @@ pub struct Metrics {
     pub reports_rejected: AtomicU64,
     pub rate_limited: AtomicU64,
     pub personal_data_reads: AtomicU64,
+    pub logins_failed: AtomicU64,
 }
 
 impl Metrics {
@@ -79,6 +80,12 @@ impl Metrics {
             "scamtrace_personal_data_reads_total",
             "Audited reads of reporters' personal data.",
             self.personal_data_reads.load(Ordering::Relaxed),
+        );
+        counter(
+            &mut out,
+            "scamtrace_logins_failed_total",
+            "Sign-ins refused: unknown username, wrong password or disabled account.",
+            self.logins_failed.load(Ordering::Relaxed),
         );
         if let Some(total) = reports_total {
             let _ = writeln!(

@@ -167,8 +167,8 @@ fn method_label(m: &Method) -> &'static str {
     }
 }
 
-/// Looks up the bearer token or, failing that, the session cookie. An invalid credential is the
-/// same as none.
+/// Looks up the bearer token or, failing that, the session cookie and its user. An invalid
+/// credential, or a disabled user's session, is the same as none.
 async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
@@ -191,12 +191,17 @@ async fn authenticate(
         }));
     }
     if let Some(session) = cookie(headers, SESSION_COOKIE) {
-        let found = store
+        let Some(session) = store
             .find_session(&hash_secret(&session), time::OffsetDateTime::now_utc())
-            .await?;
-        return Ok(found.and_then(|s| {
-            Role::parse(&s.role).map(|role| Principal {
-                id: s.token_id,
+            .await?
+        else {
+            return Ok(None);
+        };
+        // The account as it is now: a disabled one is refused, a changed role applies at once.
+        let user = store.find_user(&session.user_id).await?;
+        return Ok(user.filter(|u| u.disabled_at.is_none()).and_then(|u| {
+            Role::parse(&u.role).map(|role| Principal {
+                id: u.id,
                 role,
                 via_session: true,
             })

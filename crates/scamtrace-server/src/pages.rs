@@ -15,12 +15,12 @@ use scamtrace_intake::IntakeError;
 use scamtrace_model::{
     COUNTRIES, CURRENCIES, ContactMethod, KNOWN_BRANDS, PaymentMethod, Reference,
 };
-use scamtrace_store::{SessionRecord, Source};
+use scamtrace_store::{AuditEvent, SessionRecord, Source};
 use serde_json::{Map, json};
 
 use crate::AppState;
 use crate::api::{load_report, rate_limit, read_body, reveal_reporter};
-use crate::auth::{Principal, hash_secret, may_read_personal_data, new_secret};
+use crate::auth::{Principal, hash_secret, may_read_personal_data, new_secret, sign_in};
 use crate::csrf;
 use crate::error::{ApiError, field_message};
 use crate::i18n::{CATALOGS, Lang, t};
@@ -397,11 +397,14 @@ pub async fn report_thanks(
     ))
 }
 
+/// Where the sign-in page leads when it was not sent from another page.
+pub const DEFAULT_LANDING: &str = "/dashboard";
+
 /// Only local paths: never redirect a signed-in analyst to another site.
 fn safe_next(next: Option<&String>) -> String {
     match next {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.clone(),
-        _ => "/reports".into(),
+        _ => DEFAULT_LANDING.into(),
     }
 }
 
@@ -418,7 +421,7 @@ pub async fn login_form(
         &state,
         StatusCode::OK,
         "login.html",
-        context! { next => safe_next(params.get("next")), failed => false },
+        context! { next => safe_next(params.get("next")), username => "", error => None::<&str> },
     )
 }
 
@@ -433,6 +436,9 @@ pub async fn login_submit(
     let fields = parse_form(&read_body(&state, request.into_body()).await?);
     let next = safe_next(fields.get("next"));
     let page = Page::new(&state, lang, None, &headers, &uri);
+    // The username is shown again after a failure; the password never is.
+    let username = fields.get("username").map(|u| u.trim()).unwrap_or("");
+    let password = fields.get("password").map(String::as_str).unwrap_or("");
     if !state.csrf.verify(
         cookie(&headers, csrf::COOKIE).as_deref(),
         fields.get("csrf_token").map(String::as_str),
@@ -441,28 +447,42 @@ pub async fn login_submit(
             &state,
             StatusCode::FORBIDDEN,
             "login.html",
-            context! { next => next, failed => true },
+            context! { next => next, username => username, error => "errors.csrf" },
         ));
     }
-    let token = fields.get("token").map(|t| t.trim()).unwrap_or("");
     let store = state.intake.store();
-    let Some(record) = store.find_token(&hash_secret(token)).await? else {
+    // One answer for an unknown username, a wrong password and a disabled account.
+    let Some(user) = sign_in(store.as_ref(), username, password).await? else {
+        state.metrics.logins_failed.fetch_add(1, Ordering::Relaxed);
         return Ok(page.render(
             &state,
             StatusCode::UNAUTHORIZED,
             "login.html",
-            context! { next => next, failed => true },
+            context! { next => next, username => username, error => "login.failed" },
         ));
     };
+    // A session this browser still had (another account's, perhaps) ends here.
+    if let Some(previous) = cookie(&headers, SESSION_COOKIE) {
+        store.delete_session(&hash_secret(&previous)).await?;
+    }
     let session = new_secret("");
     let now = time::OffsetDateTime::now_utc();
     store
         .insert_session(SessionRecord {
             hash: hash_secret(&session),
-            token_id: record.id,
-            role: record.role,
+            user_id: user.id.clone(),
+            role: user.role.clone(),
             created_at: now,
             expires_at: now + time::Duration::hours(state.config.session_hours),
+        })
+        .await?;
+    store
+        .append_audit(AuditEvent {
+            at: now,
+            actor: user.id.clone(),
+            action: "user.login".into(),
+            subject: user.id,
+            reason: None,
         })
         .await?;
     let secure = if state.config.secure_cookies {

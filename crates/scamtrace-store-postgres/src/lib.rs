@@ -47,6 +47,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "cluster_events",
         include_str!("../migrations/0005_cluster_events.sql"),
     ),
+    (6, "users", include_str!("../migrations/0006_users.sql")),
 ];
 
 pub struct PostgresStore {
@@ -208,6 +209,28 @@ async fn insert_one(
     Err(StoreError::Database(
         "could not find a free report reference".into(),
     ))
+}
+
+/// Runs an `UPDATE` of one user and ends that user's sessions, in one transaction.
+async fn update_user(
+    pool: &PgPool,
+    update: sqlx::query::Query<'_, Postgres, PgArguments>,
+    username: &str,
+) -> Result<bool, StoreError> {
+    let mut tx = pool.begin().await.map_err(db_error)?;
+    let changed = update
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?
+        .rows_affected()
+        > 0;
+    sqlx::query(sql::DELETE_USER_SESSIONS)
+        .bind(username)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+    tx.commit().await.map_err(db_error)?;
+    Ok(changed)
 }
 
 /// sqlx's row as the store's typed columns, for the shared decoders in `scamtrace_store::decode`.
@@ -481,10 +504,76 @@ impl Store for PostgresStore {
         row.as_ref().map(|r| decode::token(&Columns(r))).transpose()
     }
 
+    async fn insert_user(&self, u: UserRecord) -> Result<(), StoreError> {
+        let username = username_key(&u.username);
+        sqlx::query(sql::INSERT_USER)
+            .bind(&u.id)
+            .bind(&username)
+            .bind(&u.password_hash)
+            .bind(&u.role)
+            .bind(&u.organization)
+            .bind(to_micros(u.created_at))
+            .bind(u.disabled_at.map(to_micros))
+            .execute(&self.pool)
+            .await
+            .map_err(|e| match e.as_database_error() {
+                Some(d) if d.is_unique_violation() => {
+                    StoreError::AlreadyExists(format!("user {username:?}"))
+                }
+                _ => db_error(e),
+            })?;
+        Ok(())
+    }
+
+    async fn find_user_by_username(
+        &self,
+        username: &str,
+    ) -> Result<Option<UserRecord>, StoreError> {
+        let row = sqlx::query(sql::FIND_USER_BY_USERNAME)
+            .bind(username_key(username))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(|r| decode::user(&Columns(r))).transpose()
+    }
+
+    async fn find_user(&self, id: &str) -> Result<Option<UserRecord>, StoreError> {
+        let row = sqlx::query(sql::FIND_USER)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(|r| decode::user(&Columns(r))).transpose()
+    }
+
+    async fn set_user_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+    ) -> Result<bool, StoreError> {
+        let username = username_key(username);
+        let update = sqlx::query(sql::SET_USER_PASSWORD)
+            .bind(password_hash)
+            .bind(&username);
+        update_user(&self.pool, update, &username).await
+    }
+
+    async fn set_user_disabled(
+        &self,
+        username: &str,
+        disabled_at: Option<time::OffsetDateTime>,
+    ) -> Result<bool, StoreError> {
+        let username = username_key(username);
+        let update = sqlx::query(sql::SET_USER_DISABLED)
+            .bind(disabled_at.map(to_micros))
+            .bind(&username);
+        update_user(&self.pool, update, &username).await
+    }
+
     async fn insert_session(&self, s: SessionRecord) -> Result<(), StoreError> {
         sqlx::query(sql::INSERT_SESSION)
             .bind(&s.hash)
-            .bind(&s.token_id)
+            .bind(&s.user_id)
             .bind(&s.role)
             .bind(to_micros(s.created_at))
             .bind(to_micros(s.expires_at))

@@ -54,6 +54,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "cluster_events",
         include_str!("../migrations/0005_cluster_events.sql"),
     ),
+    (6, "users", include_str!("../migrations/0006_users.sql")),
 ];
 
 /// Writes waiting beyond this many are taken in the next transaction.
@@ -78,11 +79,18 @@ enum Op {
     SetDecision(ValueDecision),
     ClusterEvents(Vec<ClusterEvent>),
     DeleteDecision(String, String),
+    User(UserRecord),
+    /// Username, new password hash.
+    UserPassword(String, String),
+    /// Username, disabled as of (microseconds) or enabled.
+    UserDisabled(String, Option<i64>),
 }
 
 enum Done {
     Refs(Vec<StoredRef>),
     Unit,
+    /// Whether an update found its row.
+    Changed(bool),
 }
 
 struct Job {
@@ -319,6 +327,30 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError>
             let _ = sqlx::raw_sql(end).execute(&mut *conn).await;
             result.map(|_| Done::Unit)
         }
+        Op::User(u) => {
+            sqlx::query(sql::INSERT_USER)
+                .bind(&u.id)
+                .bind(&u.username)
+                .bind(&u.password_hash)
+                .bind(&u.role)
+                .bind(&u.organization)
+                .bind(to_micros(u.created_at))
+                .bind(u.disabled_at.map(to_micros))
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| user_error(e, &u.username))?;
+            Ok(Done::Unit)
+        }
+        Op::UserPassword(username, hash) => {
+            let update = sqlx::query(sql::SET_USER_PASSWORD)
+                .bind(hash)
+                .bind(username);
+            update_user(conn, update, username).await
+        }
+        Op::UserDisabled(username, at) => {
+            let update = sqlx::query(sql::SET_USER_DISABLED).bind(*at).bind(username);
+            update_user(conn, update, username).await
+        }
         Op::Token(t) => {
             sqlx::query(sql::INSERT_TOKEN)
                 .bind(&t.id)
@@ -335,7 +367,7 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError>
         Op::Session(s) => {
             sqlx::query(sql::INSERT_SESSION)
                 .bind(&s.hash)
-                .bind(&s.token_id)
+                .bind(&s.user_id)
                 .bind(&s.role)
                 .bind(to_micros(s.created_at))
                 .bind(to_micros(s.expires_at))
@@ -401,6 +433,50 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError>
             Ok(Done::Unit)
         }
     }
+}
+
+/// A taken username is [`StoreError::AlreadyExists`]; anything else a database error.
+fn user_error(e: sqlx::Error, username: &str) -> StoreError {
+    match e.as_database_error() {
+        Some(d) if d.is_unique_violation() => {
+            StoreError::AlreadyExists(format!("user {username:?}"))
+        }
+        _ => db_error(e),
+    }
+}
+
+/// Runs an `UPDATE` of one user and ends that user's sessions, both or neither.
+async fn update_user(
+    conn: &mut SqliteConnection,
+    update: sqlx::query::Query<'_, Sqlite, SqliteArguments>,
+    username: &str,
+) -> Result<Done, StoreError> {
+    sqlx::raw_sql("SAVEPOINT user_update")
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    let result = async {
+        let changed = update
+            .execute(&mut *conn)
+            .await
+            .map_err(db_error)?
+            .rows_affected()
+            > 0;
+        sqlx::query(sql::DELETE_USER_SESSIONS)
+            .bind(username)
+            .execute(&mut *conn)
+            .await
+            .map_err(db_error)?;
+        Ok::<bool, StoreError>(changed)
+    }
+    .await;
+    let end = if result.is_ok() {
+        "RELEASE user_update"
+    } else {
+        "ROLLBACK TO user_update; RELEASE user_update"
+    };
+    let _ = sqlx::raw_sql(end).execute(&mut *conn).await;
+    result.map(Done::Changed)
 }
 
 /// Inserts reports under fresh random references, in chunks of multi-row `INSERT`s, and adds
@@ -556,7 +632,7 @@ impl Store for SqliteStore {
         }
         match self.write(Op::Reports(reports)).await? {
             Done::Refs(refs) => Ok(refs),
-            Done::Unit => Err(StoreError::Database("unexpected writer answer".into())),
+            _ => Err(StoreError::Database("unexpected writer answer".into())),
         }
     }
 
@@ -704,6 +780,56 @@ impl Store for SqliteStore {
             .await
             .map_err(db_error)?;
         row.as_ref().map(|r| decode::token(&Columns(r))).transpose()
+    }
+
+    async fn insert_user(&self, mut user: UserRecord) -> Result<(), StoreError> {
+        user.username = username_key(&user.username);
+        self.write(Op::User(user)).await.map(|_| ())
+    }
+
+    async fn find_user_by_username(
+        &self,
+        username: &str,
+    ) -> Result<Option<UserRecord>, StoreError> {
+        let row = sqlx::query(sql::FIND_USER_BY_USERNAME)
+            .bind(username_key(username))
+            .fetch_optional(&self.reads)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(|r| decode::user(&Columns(r))).transpose()
+    }
+
+    async fn find_user(&self, id: &str) -> Result<Option<UserRecord>, StoreError> {
+        let row = sqlx::query(sql::FIND_USER)
+            .bind(id)
+            .fetch_optional(&self.reads)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(|r| decode::user(&Columns(r))).transpose()
+    }
+
+    async fn set_user_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+    ) -> Result<bool, StoreError> {
+        let op = Op::UserPassword(username_key(username), password_hash.to_string());
+        match self.write(op).await? {
+            Done::Changed(changed) => Ok(changed),
+            _ => Err(StoreError::Database("unexpected writer answer".into())),
+        }
+    }
+
+    async fn set_user_disabled(
+        &self,
+        username: &str,
+        disabled_at: Option<time::OffsetDateTime>,
+    ) -> Result<bool, StoreError> {
+        let op = Op::UserDisabled(username_key(username), disabled_at.map(to_micros));
+        match self.write(op).await? {
+            Done::Changed(changed) => Ok(changed),
+            _ => Err(StoreError::Database("unexpected writer answer".into())),
+        }
     }
 
     async fn insert_session(&self, session: SessionRecord) -> Result<(), StoreError> {

@@ -30,6 +30,7 @@ pub async fn run_all(store: &dyn Store) {
     free_text_search(store).await;
     hostile_text_is_stored_verbatim(store).await;
     tokens_sessions_and_audit(store).await;
+    users_and_their_sessions(store).await;
     indicators_are_stored_and_found(store).await;
     value_decisions(store).await;
     cluster_events(store).await;
@@ -394,7 +395,7 @@ async fn tokens_sessions_and_audit(store: &dyn Store) {
 
     let session = SessionRecord {
         hash: vec![5; 32],
-        token_id: token.id.clone(),
+        user_id: token.id.clone(),
         role: "analyst".into(),
         created_at: now,
         expires_at: now + Duration::hours(8),
@@ -427,6 +428,158 @@ async fn tokens_sessions_and_audit(store: &dyn Store) {
     let events = store.list_audit(2).await.unwrap();
     assert_eq!(events.len(), 2);
     assert_eq!(events[0].subject, "report-2", "newest first");
+}
+
+/// A well-formed Argon2id PHC string (the store keeps hashes; it never computes or checks one).
+fn phc(tag: &str) -> String {
+    format!("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaC1{tag}")
+}
+
+async fn users_and_their_sessions(store: &dyn Store) {
+    let at = time::macros::datetime!(2026-11-28 12:00:00.123456 UTC);
+    let user = |id: &str, username: &str, organization: Option<&str>| UserRecord {
+        id: id.into(),
+        username: username.into(),
+        password_hash: phc(id),
+        role: "analyst".into(),
+        organization: organization.map(Into::into),
+        created_at: at,
+        disabled_at: None,
+    };
+    let desk_id = uuid::Uuid::now_v7().to_string();
+    let liaison_id = uuid::Uuid::now_v7().to_string();
+    store
+        .insert_user(user(&desk_id, " Fraud.Desk ", None))
+        .await
+        .unwrap();
+    store
+        .insert_user(user(&liaison_id, "liaison", Some("CERT Example")))
+        .await
+        .unwrap();
+
+    // Usernames are stored lowercased and found in any case.
+    let desk_user = store
+        .find_user_by_username("FRAUD.desk")
+        .await
+        .unwrap()
+        .expect("found in another case");
+    assert_eq!(desk_user, user(&desk_id, "fraud.desk", None));
+    assert_eq!(store.find_user(&desk_id).await.unwrap(), Some(desk_user));
+    let liaison_user = store
+        .find_user_by_username("liaison")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(liaison_user.organization.as_deref(), Some("CERT Example"));
+    assert!(
+        store
+            .find_user_by_username("carol")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(store.find_user("no-such-id").await.unwrap().is_none());
+
+    // A username taken in any case is a conflict of its own kind, and changes nothing.
+    let clash = store
+        .insert_user(user(&uuid::Uuid::now_v7().to_string(), "fraud.DESK", None))
+        .await;
+    assert!(
+        matches!(clash, Err(StoreError::AlreadyExists(_))),
+        "{clash:?}"
+    );
+    assert_eq!(
+        store
+            .find_user_by_username("fraud.desk")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        desk_id
+    );
+
+    // Only Argon2id hashes are stored: anything else (a bcrypt hash, a password) is refused.
+    for not_argon2id in [
+        "$2b$12$abcdefghijklmnopqrstuv",
+        "correct horse battery staple",
+    ] {
+        let mut carol = user(&uuid::Uuid::now_v7().to_string(), "carol", None);
+        carol.password_hash = not_argon2id.into();
+        assert!(store.insert_user(carol).await.is_err());
+        assert!(
+            store
+                .find_user_by_username("carol")
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    // A new password or disabling ends the account's sessions, and only its own.
+    let now = OffsetDateTime::now_utc();
+    let session = |hash: u8, user_id: &str| SessionRecord {
+        hash: vec![hash; 32],
+        user_id: user_id.into(),
+        role: "analyst".into(),
+        created_at: now,
+        expires_at: now + Duration::hours(8),
+    };
+    store.insert_session(session(21, &desk_id)).await.unwrap();
+    store
+        .insert_session(session(22, &liaison_id))
+        .await
+        .unwrap();
+    let found = store.find_session(&[21; 32], now).await.unwrap().unwrap();
+    assert_eq!(found.user_id, desk_id);
+    assert!(
+        store
+            .set_user_password("Fraud.Desk", &phc("new"))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store
+            .find_user(&desk_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash,
+        phc("new")
+    );
+    assert!(store.find_session(&[21; 32], now).await.unwrap().is_none());
+    assert!(store.find_session(&[22; 32], now).await.unwrap().is_some());
+    assert!(!store.set_user_password("nobody", &phc("x")).await.unwrap());
+    assert!(
+        store
+            .set_user_password("liaison", "plaintext")
+            .await
+            .is_err(),
+        "a new hash must be Argon2id too"
+    );
+    assert!(store.find_session(&[22; 32], now).await.unwrap().is_some());
+
+    store.insert_session(session(23, &desk_id)).await.unwrap();
+    assert!(
+        store
+            .set_user_disabled("fraud.desk", Some(at))
+            .await
+            .unwrap()
+    );
+    let disabled = store.find_user(&desk_id).await.unwrap().unwrap();
+    assert_eq!(disabled.disabled_at, Some(at));
+    assert!(store.find_session(&[23; 32], now).await.unwrap().is_none());
+    assert!(store.set_user_disabled("fraud.desk", None).await.unwrap());
+    assert_eq!(
+        store
+            .find_user(&desk_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .disabled_at,
+        None
+    );
+    assert!(!store.set_user_disabled("nobody", Some(at)).await.unwrap());
+    assert!(store.find_session(&[22; 32], now).await.unwrap().is_some());
 }
 
 fn indicator(kind: &str, value: &str) -> IndicatorRow {

@@ -4,7 +4,7 @@
 use crate::sql::ReportRowFields;
 use crate::{
     AuditEvent, ClusterEvent, ReportFacts, SessionRecord, Source, StoreError, StoredReport,
-    TokenRecord, ValueDecision, from_micros,
+    TokenRecord, UserRecord, ValueDecision, from_micros,
 };
 
 /// Typed column access, which each backend provides for its row type (a thin wrapper over
@@ -78,10 +78,22 @@ pub fn token(r: &impl StoreRow) -> Result<TokenRecord, StoreError> {
 pub fn session(r: &impl StoreRow) -> Result<SessionRecord, StoreError> {
     Ok(SessionRecord {
         hash: r.bytes("hash")?,
-        token_id: r.text("token_id")?,
+        user_id: r.text("user_id")?,
         role: r.text("role")?,
         created_at: from_micros(r.int("created_at")?),
         expires_at: from_micros(r.int("expires_at")?),
+    })
+}
+
+pub fn user(r: &impl StoreRow) -> Result<UserRecord, StoreError> {
+    Ok(UserRecord {
+        id: r.text("id")?,
+        username: r.text("username")?,
+        password_hash: r.text("password_hash")?,
+        role: r.text("role")?,
+        organization: r.opt_text("organization")?,
+        created_at: from_micros(r.int("created_at")?),
+        disabled_at: r.opt_int("disabled_at")?.map(from_micros),
     })
 }
 

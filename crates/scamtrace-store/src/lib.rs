@@ -9,6 +9,8 @@
 //! - Personal data reaches a backend only sealed ([`NewReportRow::reporter_sealed`]); no backend
 //!   can read it.
 //! - Tokens and sessions are looked up by hash; the secrets themselves are never stored.
+//! - Passwords are never stored: a user row holds only an Argon2id PHC string, and both schemas
+//!   refuse any other kind of hash.
 //!
 //! ```no_run
 //! # async fn demo(store: &dyn scamtrace_store::Store) -> Result<(), scamtrace_store::StoreError> {
@@ -45,9 +47,12 @@ pub enum StoreError {
     InvalidCursor,
     #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://...")]
     UnsupportedUrl(String),
+    /// A unique value is taken already (a username): the write changed nothing.
+    #[error("{0} already exists")]
+    AlreadyExists(String),
 }
 
-/// Storage for reports, access tokens, login sessions and the audit log.
+/// Storage for reports, access tokens, user accounts, login sessions and the audit log.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// A short name of the backend for logs and `/healthz`: `sqlite` or `postgres`.
@@ -120,6 +125,33 @@ pub trait Store: Send + Sync + 'static {
 
     /// The live (not revoked) token with this hash.
     async fn find_token(&self, hash: &[u8]) -> Result<Option<TokenRecord>, StoreError>;
+
+    /// Creates an account. A username taken already, in any case, is
+    /// [`StoreError::AlreadyExists`]. The username is stored as [`username_key`] gives it.
+    async fn insert_user(&self, user: UserRecord) -> Result<(), StoreError>;
+
+    /// The account with this username, written in any case; disabled ones too.
+    async fn find_user_by_username(&self, username: &str)
+    -> Result<Option<UserRecord>, StoreError>;
+
+    /// The account with this id; disabled ones too.
+    async fn find_user(&self, id: &str) -> Result<Option<UserRecord>, StoreError>;
+
+    /// Replaces an account's password hash and ends its sessions, in one transaction. `false`
+    /// when there is no such account.
+    async fn set_user_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+    ) -> Result<bool, StoreError>;
+
+    /// Disables an account as of `disabled_at` (ending its sessions), or enables it again with
+    /// `None`. `false` when there is no such account.
+    async fn set_user_disabled(
+        &self,
+        username: &str,
+        disabled_at: Option<time::OffsetDateTime>,
+    ) -> Result<bool, StoreError>;
 
     async fn insert_session(&self, session: SessionRecord) -> Result<(), StoreError>;
 

@@ -18,9 +18,18 @@ pub const REPORT_COLUMNS: &str = "id, reference, received_at, source, occurred_o
 // in order of appearance, so one text serves both.
 pub const INSERT_TOKEN: &str = "INSERT INTO api_tokens (id, hash, role, label, organization, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
 pub const FIND_TOKEN: &str = "SELECT id, hash, role, label, organization, created_at FROM api_tokens WHERE hash = $1 AND revoked_at IS NULL";
-pub const INSERT_SESSION: &str = "INSERT INTO sessions (hash, token_id, role, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
-pub const FIND_SESSION: &str = "SELECT hash, token_id, role, created_at, expires_at FROM sessions WHERE hash = $1 AND expires_at > $2";
+pub const INSERT_SESSION: &str = "INSERT INTO sessions (hash, user_id, role, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
+pub const FIND_SESSION: &str = "SELECT hash, user_id, role, created_at, expires_at FROM sessions WHERE hash = $1 AND expires_at > $2";
 pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE hash = $1";
+/// Ends every session of the user with this (normalized) username.
+pub const DELETE_USER_SESSIONS: &str =
+    "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE username = $1)";
+
+pub const INSERT_USER: &str = "INSERT INTO users (id, username, password_hash, role, organization, created_at, disabled_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+pub const FIND_USER_BY_USERNAME: &str = "SELECT id, username, password_hash, role, organization, created_at, disabled_at FROM users WHERE username = $1";
+pub const FIND_USER: &str = "SELECT id, username, password_hash, role, organization, created_at, disabled_at FROM users WHERE id = $1";
+pub const SET_USER_PASSWORD: &str = "UPDATE users SET password_hash = $1 WHERE username = $2";
+pub const SET_USER_DISABLED: &str = "UPDATE users SET disabled_at = $1 WHERE username = $2";
 pub const INSERT_AUDIT: &str =
     "INSERT INTO audit_log (at, actor, action, subject, reason) VALUES ($1, $2, $3, $4, $5)";
 

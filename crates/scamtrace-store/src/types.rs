@@ -191,11 +191,52 @@ pub struct TokenRecord {
     pub created_at: OffsetDateTime,
 }
 
+/// A person's account for the pages: a username and an Argon2id password hash.
+#[derive(Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    /// UUIDv7.
+    pub id: String,
+    /// As [`username_key`] gives it: usernames are unique whatever their case.
+    pub username: String,
+    /// An Argon2id PHC string (`$argon2id$v=19$m=...`), never the password.
+    pub password_hash: String,
+    /// `admin`, `analyst`, `partner` or `law_enforcement`.
+    pub role: String,
+    /// The partner's or agency's organization.
+    pub organization: Option<String>,
+    pub created_at: OffsetDateTime,
+    /// Set while the account may not sign in.
+    pub disabled_at: Option<OffsetDateTime>,
+}
+
+impl std::fmt::Debug for UserRecord {
+    /// The hash is left out, so that it cannot reach a log through a `{:?}`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRecord")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("password_hash", &"<redacted>")
+            .field("role", &self.role)
+            .field("organization", &self.organization)
+            .field("created_at", &self.created_at)
+            .field("disabled_at", &self.disabled_at)
+            .finish()
+    }
+}
+
+/// The form of a username that is stored and compared: trimmed and lowercased, so `Alice` and
+/// `alice` are one account.
+pub fn username_key(username: &str) -> String {
+    username.trim().to_lowercase()
+}
+
 /// A login session for pages. Only the SHA-256 of the cookie value is kept.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SessionRecord {
     pub hash: Vec<u8>,
-    pub token_id: String,
+    /// The signed-in user's id.
+    pub user_id: String,
+    /// The user's role when they signed in (the server reads the account's current role).
     pub role: String,
     pub created_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,

@@ -12,8 +12,9 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use scamtrace_intake::Intake;
+use scamtrace_server::auth::{self, AccountError};
 use scamtrace_server::{App, Role};
-use scamtrace_store::{Source, Store};
+use scamtrace_store::{Source, Store, username_key};
 
 use crate::config::Settings;
 
@@ -21,6 +22,7 @@ const AFTER_HELP: &str = "\
 Examples:
   scamtrace serve --demo                 run with demo data at http://127.0.0.1:8080
   scamtrace admin create-token --role analyst
+  scamtrace admin create-user --username fraud.desk --role analyst   (asks for the password)
   scamtrace import reports.jsonl         import JSON Lines (or .csv) in the API's shape
   scamtrace demo generate --reports 500 --seed 7 > demo.jsonl
 
@@ -30,6 +32,7 @@ Environment:
   SCAMTRACE_KEY            the 64-hex-digit key that seals personal data (else a key file)
   SCAMTRACE_KEY_FILE       where the key file is (default: beside the SQLite file, or ./scamtrace.key)
   SCAMTRACE_POSTGRES_SCHEMA  PostgreSQL schema for ScamTrace's tables (default: the search path)
+  SCAMTRACE_PASSWORD       the password for admin create-user and admin reset-password
   SCAMTRACE_LOG            log filter, e.g. info or scamtrace_server=debug";
 
 #[derive(Parser)]
@@ -86,7 +89,7 @@ CSV columns are the API's field paths (country, contact_method, narrative, scamm
         #[arg(long)]
         rebuild: bool,
     },
-    /// Administration: access tokens.
+    /// Administration: access tokens and user accounts.
     #[command(subcommand)]
     Admin(AdminCommand),
     /// Demo data.
@@ -99,7 +102,8 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "SCAMTRACE_LISTEN")]
     listen: Option<String>,
-    /// Load demo data into an empty database and print a sign-in token for a demo analyst.
+    /// Load demo data into an empty database, and create the demo analyst account `demo` (or give
+    /// it a new password) and print its password.
     #[arg(long)]
     demo: bool,
 }
@@ -124,7 +128,64 @@ enum AdminCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Create an account for a person, who signs in to the pages with its username and password.
+    /// Only the password's Argon2id hash is stored.
+    #[command(after_help = format!("{PASSWORD_HELP}\n\nExamples:\n  scamtrace admin create-user --username fraud.desk --role analyst\n  scamtrace admin create-user --username liaison --role partner --org \"CERT Example\" --password-file liaison.txt --json"))]
+    CreateUser {
+        /// 1 to 64 letters, digits and . _ - @ + (stored lowercased: Fraud.Desk and fraud.desk are one
+        /// account).
+        #[arg(long)]
+        username: String,
+        /// admin, analyst, partner or law_enforcement.
+        #[arg(long)]
+        role: String,
+        /// The partner's or agency's organization.
+        #[arg(long)]
+        org: Option<String>,
+        #[command(flatten)]
+        password: PasswordSource,
+        /// Print the new account as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give an account a new password. Its open sessions end.
+    #[command(after_help = format!("{PASSWORD_HELP}\n\nExample:\n  scamtrace admin reset-password --username fraud.desk --password-file new.txt"))]
+    ResetPassword {
+        #[arg(long)]
+        username: String,
+        #[command(flatten)]
+        password: PasswordSource,
+    },
+    /// Stop an account from signing in. Its open sessions end.
+    #[command(after_help = "Example:\n  scamtrace admin disable-user --username fraud.desk")]
+    DisableUser {
+        #[arg(long)]
+        username: String,
+    },
+    /// Let a disabled account sign in again.
+    #[command(after_help = "Example:\n  scamtrace admin enable-user --username fraud.desk")]
+    EnableUser {
+        #[arg(long)]
+        username: String,
+    },
 }
+
+/// Where a new password comes from. Never an argument: other users of the machine can read
+/// arguments in the process list.
+#[derive(Args)]
+struct PasswordSource {
+    /// Read the password from the first line of this file (instead of SCAMTRACE_PASSWORD, a
+    /// prompt, or standard input).
+    #[arg(long, value_name = "FILE")]
+    password_file: Option<PathBuf>,
+}
+
+const PASSWORD_HELP: &str = "\
+The password (at least 12 characters) is never an argument. It is read from, in order:
+  --password-file FILE    the file's first line
+  SCAMTRACE_PASSWORD      the environment variable
+  a terminal              a prompt, typed twice and not shown
+  standard input          its first line, when piped";
 
 #[derive(Subcommand)]
 enum DemoCommand {
@@ -242,7 +303,154 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Admin(AdminCommand::CreateUser {
+            username,
+            role,
+            org,
+            password,
+            json,
+        }) => {
+            let Some(role) = Role::parse(&role) else {
+                eprintln!(
+                    "error: unknown role {role:?}: use admin, analyst, partner or law_enforcement"
+                );
+                return Ok(ExitCode::from(2));
+            };
+            if let Err(e) = auth::valid_username(&username) {
+                eprintln!("error: --username {username:?}: {e}");
+                return Ok(ExitCode::from(2));
+            }
+            let secret = read_new_password(&password)?;
+            let intake = open(&settings).await?;
+            let store = intake.store().as_ref();
+            // A taken username or a too-short password is an error (exit 1) that names it.
+            let user = auth::create_user(store, &username, &secret, role, org).await?;
+            let reason = format!("{} as {}", user.username, user.role);
+            audit_user(store, &user.username, "user.create", Some(reason)).await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"id": user.id, "username": user.username, "role": user.role, "organization": user.organization})
+                );
+            } else {
+                println!(
+                    "Created the {} account {:?} (id {}).",
+                    user.role, user.username, user.id
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin(AdminCommand::ResetPassword { username, password }) => {
+            let secret = read_new_password(&password)?;
+            let intake = open(&settings).await?;
+            let store = intake.store().as_ref();
+            auth::set_password(store, &username, &secret).await?;
+            audit_user(store, &username, "user.password_reset", None).await?;
+            println!(
+                "New password set for {:?}; its sessions have ended.",
+                username_key(&username)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin(AdminCommand::DisableUser { username }) => {
+            let intake = open(&settings).await?;
+            set_disabled(intake.store().as_ref(), &username, true).await
+        }
+        Command::Admin(AdminCommand::EnableUser { username }) => {
+            let intake = open(&settings).await?;
+            set_disabled(intake.store().as_ref(), &username, false).await
+        }
     }
+}
+
+/// The audit log's actor for a command run on this machine: `cli:` and the operating-system user.
+fn cli_actor() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    format!("cli:{user}")
+}
+
+/// Writes the audit event of a command that changed an account (the subject is its id).
+async fn audit_user(
+    store: &dyn Store,
+    username: &str,
+    action: &str,
+    reason: Option<String>,
+) -> anyhow::Result<()> {
+    let subject = store
+        .find_user_by_username(username)
+        .await?
+        .map(|u| u.id)
+        .unwrap_or_else(|| username_key(username));
+    store
+        .append_audit(scamtrace_store::AuditEvent {
+            at: time::OffsetDateTime::now_utc(),
+            actor: cli_actor(),
+            action: action.into(),
+            subject,
+            reason,
+        })
+        .await?;
+    Ok(())
+}
+
+async fn set_disabled(
+    store: &dyn Store,
+    username: &str,
+    disable: bool,
+) -> anyhow::Result<ExitCode> {
+    let at = disable.then(time::OffsetDateTime::now_utc);
+    if !store.set_user_disabled(username, at).await? {
+        return Err(AccountError::NoSuchUser(username_key(username)).into());
+    }
+    let (action, said) = if disable {
+        ("user.disable", "is disabled; its sessions have ended")
+    } else {
+        ("user.enable", "may sign in again")
+    };
+    audit_user(store, username, action, None).await?;
+    println!("{:?} {said}.", username_key(username));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a new password from `--password-file`, `SCAMTRACE_PASSWORD`, a prompt on a terminal
+/// (twice, without echo) or the first line of standard input, in that order.
+fn read_new_password(source: &PasswordSource) -> anyhow::Result<String> {
+    use std::io::BufRead;
+    let first_line = |text: &str| text.lines().next().unwrap_or("").to_string();
+    let password = if let Some(file) = &source.password_file {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read the password file {}", file.display()))?;
+        first_line(&text)
+    } else if let Some(password) = std::env::var("SCAMTRACE_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+    {
+        password
+    } else if std::io::stdin().is_terminal() {
+        let first =
+            rpassword::prompt_password("New password: ").context("cannot read the password")?;
+        let again =
+            rpassword::prompt_password("The same again: ").context("cannot read the password")?;
+        if first != again {
+            bail!("the two passwords differ; nothing was changed");
+        }
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the password from standard input")?;
+        first_line(&line)
+    };
+    if password.is_empty() {
+        bail!(
+            "no password given: use SCAMTRACE_PASSWORD, --password-file FILE, or type it at the prompt"
+        );
+    }
+    Ok(password)
 }
 
 /// Opens the configured store and key.
@@ -469,6 +677,28 @@ async fn load_demo(intake: &Intake) -> anyhow::Result<()> {
     Ok(())
 }
 
+const DEMO_USERNAME: &str = "demo";
+
+/// Creates the demo analyst account with a random password, or gives it a new one if it exists
+/// (only the hash is stored, so an earlier password cannot be shown again), and returns the
+/// password to print.
+async fn demo_analyst(store: &dyn Store) -> anyhow::Result<String> {
+    let password = auth::generate_password();
+    match auth::create_user(store, DEMO_USERNAME, &password, Role::Analyst, None).await {
+        Ok(_) => {
+            let reason = format!("{DEMO_USERNAME} as analyst (serve --demo)");
+            audit_user(store, DEMO_USERNAME, "user.create", Some(reason)).await?;
+        }
+        Err(AccountError::UsernameTaken(_)) => {
+            auth::set_password(store, DEMO_USERNAME, &password).await?;
+            let reason = Some("serve --demo".to_string());
+            audit_user(store, DEMO_USERNAME, "user.password_reset", reason).await?;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(password)
+}
+
 async fn serve(settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
     let intake = open(&settings).await?;
     let listen = args.listen.unwrap_or(settings.listen.clone());
@@ -480,15 +710,9 @@ async fn serve(settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {listen}"))?;
     let address = listener.local_addr()?;
     if args.demo {
-        let (_, token) = scamtrace_server::auth::create_token(
-            intake.store().as_ref(),
-            Role::Analyst,
-            Some("demo".into()),
-            None,
-        )
-        .await?;
+        let password = demo_analyst(intake.store().as_ref()).await?;
         eprintln!(
-            "\nScamTrace is running with demo data.\n  Report form:   http://{address}/report\n  Analysts:      http://{address}/login\n  Demo analyst token (paste it to sign in): {token}\n"
+            "\nScamTrace is running with demo data.\n  Report form:  http://{address}/report\n  Analysts:     http://{address}/login\n    username:   {DEMO_USERNAME}\n    password:   {password}\n  (a new password at every start with --demo; only its hash is kept)\n"
         );
     }
     tracing::info!(%address, database = intake.store().backend(), "listening");

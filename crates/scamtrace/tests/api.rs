@@ -747,7 +747,7 @@ fn operations_routes_answer() {
 fn analysts_sign_in_with_a_session_and_sign_out() {
     let server = TestServer::start(&[]);
     server.post_json("/api/v1/reports", &[], &full_report());
-    let token = server.token("analyst");
+    let password = server.user("analyst", "analyst");
     let redirect = server.get("/reports", &[]);
     assert_eq!(redirect.status, 303);
 
@@ -781,7 +781,8 @@ fn analysts_sign_in_with_a_session_and_sign_out() {
         ],
         form(&[
             ("csrf_token", &csrf),
-            ("token", "st_wrong"),
+            ("username", "analyst"),
+            ("password", "not-the-password"),
             ("next", "/reports"),
         ])
         .as_bytes(),
@@ -791,7 +792,12 @@ fn analysts_sign_in_with_a_session_and_sign_out() {
         "POST",
         "/login",
         &[("content-type", "application/x-www-form-urlencoded")],
-        form(&[("token", &token), ("next", "/reports")]).as_bytes(),
+        form(&[
+            ("username", "analyst"),
+            ("password", &password),
+            ("next", "/reports"),
+        ])
+        .as_bytes(),
     );
     assert_eq!(no_csrf.status, 403, "login needs the CSRF pair");
     let ok = server.request(
@@ -803,7 +809,8 @@ fn analysts_sign_in_with_a_session_and_sign_out() {
         ],
         form(&[
             ("csrf_token", &csrf),
-            ("token", &token),
+            ("username", "analyst"),
+            ("password", &password),
             ("next", "https://evil.example/"),
         ])
         .as_bytes(),
@@ -811,7 +818,7 @@ fn analysts_sign_in_with_a_session_and_sign_out() {
     assert_eq!(ok.status, 303);
     assert_eq!(
         ok.header("location"),
-        Some("/reports"),
+        Some("/dashboard"),
         "never redirects off-site"
     );
     let session_cookie = ok

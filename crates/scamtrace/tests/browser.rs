@@ -1,7 +1,8 @@
 //! Victims report tech-support scams through the public form, in a real headless Chromium driven
 //! over WebDriver. The pages ship no script, so this is the form as plain HTML: what a victim types
 //! must arrive intact, every mistake must be explained beside its field, and a victim who chose
-//! Japanese must be answered in Japanese to the end.
+//! Japanese must be answered in Japanese to the end. Then an analyst signs in with a username and
+//! password, finds those reports, and signs out.
 //!
 //! One browser session serves all the victims' stories, in order, to keep the suite fast; the
 //! analysts' workbench (which does use a script, for the cluster graph) has its own.
@@ -32,6 +33,9 @@ const EN_THANKS_TITLE: &str = "Thank you. Your report was received."; // [thanks
 const JA_FORM_TITLE: &str = "サポート詐欺を報告する"; // [form] title
 const JA_REQUIRED: &str = "この項目は必須です。"; // [errors] required
 const JA_THANKS_TITLE: &str = "ありがとうございました。報告を受け付けました。"; // [thanks] title
+const EN_SIGN_IN_TITLE: &str = "Sign in"; // [login] title
+const EN_SIGN_IN_FAILED: &str = "The username or password is wrong."; // [login] failed
+const EN_REPORTS_TITLE: &str = "Reports"; // [reports] title
 
 #[tokio::test]
 async fn victims_report_scams_through_the_web_form() {
@@ -44,6 +48,7 @@ async fn victims_report_scams_through_the_web_form() {
     a_victim_files_a_complete_report(&browser, &site).await;
     an_empty_form_explains_each_problem_and_stores_nothing(&browser, &site).await;
     a_victim_who_chooses_japanese_is_answered_in_japanese(&browser, &site).await;
+    an_analyst_signs_in_finds_the_reports_and_signs_out(&browser, &site).await;
 
     browser
         .client
@@ -66,7 +71,7 @@ async fn analysts_follow_a_phone_number_to_its_operation() {
 
     // Signed out, the dashboard asks to sign in first, then comes back to it.
     browser.visit("/dashboard").await;
-    browser.wait_for("#f-username, #f-token").await;
+    browser.wait_for("#f-username").await;
     site.sign_in(&browser).await;
     browser.wait_for("#chart-weeks").await;
     let bars = browser
@@ -446,6 +451,89 @@ async fn a_victim_who_chooses_japanese_is_answered_in_japanese(browser: &Browser
     assert_eq!(stored["language"], "ja");
 }
 
+async fn an_analyst_signs_in_finds_the_reports_and_signs_out(browser: &Browser, site: &Site) {
+    // The victim before chose Japanese in this browser; the analyst switches back to English.
+    browser.visit("/reports?lang=en").await;
+    browser.wait_for("#f-username").await;
+    let url = browser.client.current_url().await.expect("current url");
+    assert_eq!(
+        url.path(),
+        "/login",
+        "signed out, the reports lead to the sign-in page"
+    );
+    assert_eq!(browser.heading().await, EN_SIGN_IN_TITLE);
+    assert_eq!(browser.lang().await, "en");
+    for (id, autocomplete) in [
+        ("f-username", "username"),
+        ("f-password", "current-password"),
+    ] {
+        let field = browser.find(id).await;
+        assert_eq!(
+            field
+                .attr("autocomplete")
+                .await
+                .expect("autocomplete")
+                .as_deref(),
+            Some(autocomplete)
+        );
+        let label = browser
+            .client
+            .find(Locator::Css(&format!("label[for='{id}']")))
+            .await
+            .unwrap_or_else(|e| panic!("no label for #{id}: {e}"));
+        assert!(!label.text().await.expect("label text").is_empty());
+    }
+
+    // A mistyped password: one message for both fields, the username kept, the password not.
+    browser.type_into("f-username", &site.analyst.0).await;
+    browser.type_into("f-password", "not my password").await;
+    browser.submit().await;
+    let error = browser.wait_for("#login-error").await;
+    assert_eq!(error.text().await.expect("error text"), EN_SIGN_IN_FAILED);
+    assert_eq!(browser.value("f-username").await, site.analyst.0);
+    assert_eq!(browser.value("f-password").await, "");
+
+    browser.type_into("f-password", &site.analyst.1).await;
+    browser.submit().await;
+    browser.wait_for("table.reports").await;
+    let url = browser.client.current_url().await.expect("current url");
+    assert_eq!(url.path(), "/reports", "back where the analyst was going");
+    assert_eq!(browser.heading().await, EN_REPORTS_TITLE);
+    let listed = browser
+        .client
+        .find(Locator::Css("table.reports"))
+        .await
+        .expect("the reports table")
+        .text()
+        .await
+        .expect("table text");
+    for reference in site.references() {
+        assert!(listed.contains(&reference), "{reference} is not listed");
+    }
+
+    browser
+        .client
+        .find(Locator::Css("form.signout button[type='submit']"))
+        .await
+        .expect("a sign-out button")
+        .click()
+        .await
+        .expect("sign out");
+    browser.wait_for("a[href='/report']").await;
+    browser.visit("/reports").await;
+    browser.wait_for("#f-username").await;
+    assert_eq!(
+        browser
+            .client
+            .current_url()
+            .await
+            .expect("current url")
+            .path(),
+        "/login",
+        "signed out for good"
+    );
+}
+
 /// `aria-invalid="true"`, and `aria-describedby` names the error, so a screen reader says both.
 async fn assert_invalid_and_described_by(element: &Element, error_id: &str) {
     let invalid = element.attr("aria-invalid").await.expect("aria-invalid");
@@ -481,16 +569,21 @@ fn is_reference(s: &str) -> bool {
 /// The server, and an analyst's view of what it stored.
 struct Site {
     server: TestServer,
+    /// For the API: the test's own look at what was stored.
     analyst_token: String,
+    /// For the pages: the analyst's username and password.
+    analyst: (String, String),
 }
 
 impl Site {
     fn start() -> Site {
         let server = TestServer::start(&[]);
         let analyst_token = server.token("analyst");
+        let password = server.user("fraud.analyst", "analyst");
         Site {
             server,
             analyst_token,
+            analyst: ("fraud.analyst".into(), password),
         }
     }
 
@@ -606,13 +699,9 @@ impl Site {
 
     /// Signs in on the sign-in page the browser is showing.
     async fn sign_in(&self, browser: &Browser) {
-        browser.type_into("f-token", &self.analyst_token).await;
-        browser
-            .find("f-token")
-            .await
-            .send_keys("\u{E007}")
-            .await
-            .expect("sign in");
+        browser.type_into("f-username", &self.analyst.0).await;
+        browser.type_into("f-password", &self.analyst.1).await;
+        browser.submit().await;
     }
 
     fn references(&self) -> Vec<String> {

@@ -50,10 +50,21 @@ impl TestServer {
 
     /// A server on an existing directory and database (to restart one).
     pub fn start_on(dir: &Path, database: &str, env: &[(&str, &str)]) -> TestServer {
+        TestServer::start_with(dir, database, &[], env)
+    }
+
+    /// A server on an existing directory and database, with more arguments to `serve` (`--demo`).
+    pub fn start_with(
+        dir: &Path,
+        database: &str,
+        serve_args: &[&str],
+        env: &[(&str, &str)],
+    ) -> TestServer {
         let port = free_port();
         let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
         let mut cmd = Command::new(BIN);
         cmd.args(["serve", "--listen", &addr.to_string()])
+            .args(serve_args)
             .env("SCAMTRACE_DATABASE_URL", database)
             .env("SCAMTRACE_KEY_FILE", dir.join("scamtrace.key"))
             .env("SCAMTRACE_RATE_LIMIT_PER_MINUTE", "0")
@@ -106,6 +117,12 @@ impl TestServer {
             .join("\n")
     }
 
+    /// The log of this process only (a restarted server's directory holds its predecessors' too).
+    pub fn own_log(&self) -> String {
+        std::fs::read_to_string(self.dir.join(format!("server-{}.log", self.addr.port())))
+            .unwrap_or_default()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }
@@ -143,16 +160,111 @@ impl TestServer {
         self.request("POST", path, &h, body.to_string().as_bytes())
     }
 
-    /// Runs the CLI against this server's database and key.
-    pub fn cli(&self, args: &[&str]) -> std::process::Output {
-        Command::new(BIN)
-            .args(args)
+    /// The CLI against this server's database and key, ready to run.
+    pub fn cli_command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
             .env("SCAMTRACE_DATABASE_URL", &self.database)
             .env("SCAMTRACE_KEY_FILE", self.dir.join("scamtrace.key"))
             .env_remove("SCAMTRACE_KEY")
+            .env_remove("SCAMTRACE_PASSWORD")
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// Runs the CLI against this server's database and key.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        self.cli_command(args).output().expect("run scamtrace")
+    }
+
+    /// Creates an account through the CLI and returns its (random) password.
+    pub fn user(&self, username: &str, role: &str) -> String {
+        let password = random_password();
+        let out = self
+            .cli_command(&[
+                "admin",
+                "create-user",
+                "--username",
+                username,
+                "--role",
+                role,
+            ])
+            .env("SCAMTRACE_PASSWORD", &password)
             .output()
-            .expect("run scamtrace")
+            .expect("run scamtrace");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        password
+    }
+
+    /// Opens the sign-in page as a fresh browser would: its cookies (the CSRF pair) and the
+    /// form's CSRF token.
+    pub fn open_sign_in(&self) -> Visitor {
+        let page = self.get("/login", &[]);
+        assert_eq!(page.status, 200);
+        let cookies = page
+            .headers_named("set-cookie")
+            .into_iter()
+            .find(|c| c.starts_with("st_csrf="))
+            .expect("a CSRF cookie")
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let csrf = cookies.trim_start_matches("st_csrf=").to_string();
+        Visitor { cookies, csrf }
+    }
+
+    /// Posts a form with the visitor's cookies and CSRF token.
+    pub fn post_form(&self, path: &str, visitor: &Visitor, fields: &[(&str, &str)]) -> Response {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("csrf_token", &visitor.csrf)
+            .extend_pairs(fields)
+            .finish();
+        self.request(
+            "POST",
+            path,
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("cookie", &visitor.cookies),
+            ],
+            body.as_bytes(),
+        )
+    }
+
+    /// Signs in on the page; the answer to the form's POST.
+    pub fn try_sign_in(&self, visitor: &Visitor, username: &str, password: &str) -> Response {
+        self.post_form(
+            "/login",
+            visitor,
+            &[
+                ("username", username),
+                ("password", password),
+                ("next", "/reports"),
+            ],
+        )
+    }
+
+    /// Signs in on the page and returns the visitor, now with the session cookie too.
+    pub fn sign_in(&self, username: &str, password: &str) -> Visitor {
+        let mut visitor = self.open_sign_in();
+        let answer = self.try_sign_in(&visitor, username, password);
+        assert_eq!(answer.status, 303, "sign-in failed: {}", answer.text());
+        let session = answer
+            .headers_named("set-cookie")
+            .into_iter()
+            .find(|c| c.starts_with("st_session="))
+            .expect("a session cookie")
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        visitor.cookies = format!("{session}; {}", visitor.cookies);
+        visitor
     }
 
     pub fn token(&self, role: &str) -> String {
@@ -164,6 +276,34 @@ impl TestServer {
         );
         String::from_utf8(out.stdout).unwrap().trim().to_string()
     }
+}
+
+/// A browser's state on the site: its cookies and the CSRF token its forms carry.
+#[derive(Clone, Debug)]
+pub struct Visitor {
+    pub cookies: String,
+    pub csrf: String,
+}
+
+impl Visitor {
+    pub fn cookie_header(&self) -> (&'static str, &str) {
+        ("cookie", self.cookies.as_str())
+    }
+}
+
+/// A password no test types twice: long enough, and different in every call.
+pub fn random_password() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static CALLS: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!(
+        "pw-{nanos:x}-{}-{}",
+        std::process::id(),
+        CALLS.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 impl Drop for TestServer {
