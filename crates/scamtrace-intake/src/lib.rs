@@ -108,8 +108,20 @@ impl Intake {
         input: &serde_json::Value,
         source: Source,
     ) -> Result<Submitted, IntakeError> {
+        self.submit_for(input, source, None).await
+    }
+
+    /// [`Intake::submit`] on behalf of an organization (a partner's or agency's token or
+    /// account), which the report then names as whose data it is.
+    pub async fn submit_for(
+        &self,
+        input: &serde_json::Value,
+        source: Source,
+        organization: Option<&str>,
+    ) -> Result<Submitted, IntakeError> {
         let report = parse_report(input).map_err(IntakeError::Invalid)?;
-        let row = self.row(report, source);
+        let mut row = self.row(report, source);
+        row.organization = organization.map(str::to_string);
         let indicators = row.indicators.clone();
         let stored = self.store.insert_report(row).await?;
         Ok(Submitted {
@@ -122,10 +134,17 @@ impl Intake {
     /// Stores already-validated reports in bulk (imports, demo data).
     pub async fn store_many(
         &self,
-        reports: Vec<NewReport>,
+        reports: Vec<(NewReport, Option<String>)>,
         source: Source,
     ) -> Result<Vec<StoredRef>, IntakeError> {
-        let rows = reports.into_iter().map(|r| self.row(r, source)).collect();
+        let rows = reports
+            .into_iter()
+            .map(|(r, organization)| {
+                let mut row = self.row(r, source);
+                row.organization = organization;
+                row
+            })
+            .collect();
         Ok(self.store.insert_reports(rows).await?)
     }
 
@@ -151,6 +170,7 @@ impl Intake {
             report,
             reporter_sealed,
             indicators,
+            organization: None,
         }
     }
 

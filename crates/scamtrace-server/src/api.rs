@@ -51,6 +51,7 @@ pub fn is_json(headers: &HeaderMap) -> bool {
 /// `POST /api/v1/reports`: anyone may file a report.
 pub async fn create_report(
     State(state): State<Arc<AppState>>,
+    Extension(principal): Extension<Option<Principal>>,
     request: Request,
 ) -> Result<Response, ApiError> {
     rate_limit(&state, &request)?;
@@ -60,7 +61,14 @@ pub async fn create_report(
     let bytes = read_body(&state, request.into_body()).await?;
     let input: serde_json::Value =
         serde_json::from_slice(&bytes).map_err(|_| ApiError::MalformedJson)?;
-    match state.intake.submit(&input, Source::Api).await {
+    // A partner's or agency's token names whose data the report is; anonymous reports are the
+    // victims' own.
+    let organization = principal.as_ref().and_then(|p| p.organization.as_deref());
+    match state
+        .intake
+        .submit_for(&input, Source::Api, organization)
+        .await
+    {
         Ok(stored) => {
             state.correlator.wake();
             state

@@ -47,6 +47,8 @@ pub struct Principal {
     pub role: Role,
     /// Set when authenticated by a login session (a user) rather than a bearer token.
     pub via_session: bool,
+    /// The partner's or agency's organization the token or account belongs to.
+    pub organization: Option<String>,
 }
 
 /// Who may use a route.

@@ -84,6 +84,7 @@ fn summarize(engine: &Engine<Facts>, id: u64) -> Summary {
     let mut payments = HashMap::new();
     let mut tools = HashMap::new();
     let mut sources = HashMap::new();
+    let mut organizations = HashMap::new();
     let mut weeks: BTreeMap<String, u32> = BTreeMap::new();
     let mut losses: BTreeMap<String, Vec<u128>> = BTreeMap::new();
     let (mut first, mut last) = (String::new(), String::new());
@@ -100,6 +101,10 @@ fn summarize(engine: &Engine<Facts>, id: u64) -> Summary {
             *tools.entry(t.to_lowercase()).or_insert(0) += 1;
         }
         *sources.entry(f.source.to_string()).or_insert(0) += 1;
+        // Victims' own reports are counted under the empty name.
+        *organizations
+            .entry(f.organization.clone().unwrap_or_default())
+            .or_insert(0) += 1;
         if let Some((currency, amount)) = &f.loss {
             losses.entry(currency.clone()).or_default().push(*amount);
         }
@@ -148,6 +153,7 @@ fn summarize(engine: &Engine<Facts>, id: u64) -> Summary {
         "losses_usd_estimate": usd.round(),
         "activity_per_week": weeks.into_iter().map(|(w, n)| json!({"week": w, "reports": n})).collect::<Vec<_>>(),
         "sources": counted(sources),
+        "organizations": counted(organizations),
     });
     Summary {
         id,

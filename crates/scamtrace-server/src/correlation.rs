@@ -42,6 +42,8 @@ pub struct Facts {
     pub loss: Option<(String, u128)>,
     pub remote_tool: Option<String>,
     pub source: &'static str,
+    /// Whose data the report is (`None`: the victim's own report).
+    pub organization: Option<String>,
 }
 
 impl Facts {
@@ -68,6 +70,7 @@ impl Facts {
                 .as_ref()
                 .and_then(|ra| ra.tool.clone()),
             source: r.source.as_str(),
+            organization: r.organization.clone(),
         }
     }
 

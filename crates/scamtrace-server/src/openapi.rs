@@ -173,7 +173,7 @@ pub fn document() -> Value {
                         query("limit", "Page size, 1 to 500 (default 50)", json!({"type": "integer", "minimum": 1, "maximum": 500}))
                     ],
                     "responses": merge(json!({
-                        "200": {"description": "`{items: [ClusterSummary], total}`: each summary has `id`, `reports`, `first_seen`, `last_seen`, `countries`, `brands`, `contact_methods`, `payment_methods`, `remote_access_tools`, `losses` (per currency: sum, median, USD estimate), `losses_usd_estimate`, `activity_per_week` and `sources`.", "content": {"application/json": {}}},
+                        "200": {"description": "`{items: [ClusterSummary], total}`: each summary has `id`, `reports`, `first_seen`, `last_seen`, `countries`, `brands`, `contact_methods`, `payment_methods`, `remote_access_tools`, `losses` (per currency: sum, median, USD estimate), `losses_usd_estimate`, `activity_per_week`, `sources`, `organizations` (whose data the reports are: the submitting partner's or agency's organization, `\"\"` for victims' own reports) and `main_indicator` (the linking value most of its reports share).", "content": {"application/json": {}}},
                         "400": error_response("A bad parameter.")
                     }), analyst_errors())
                 }

@@ -27,6 +27,7 @@ pub fn report_json(r: &StoredReport, reporter: Option<&Reporter>) -> Value {
         "reference": r.reference,
         "received_at": rfc3339(r.received_at),
         "source": r.source,
+        "organization": r.organization,
         "occurred_on": r.occurred_on,
         "country": r.country,
         "language": r.language,

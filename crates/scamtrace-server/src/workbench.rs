@@ -99,6 +99,13 @@ fn labelled_summary(lang: Lang, mut s: Value) -> Value {
     });
     s["remote_access_tools"] = label_rows(lang, &s["remote_access_tools"], str::to_string);
     s["sources"] = label_rows(lang, &s["sources"], str::to_string);
+    s["organizations"] = label_rows(lang, &s["organizations"], |o| {
+        if o.is_empty() {
+            CATALOGS.get(lang, "wb.victims_directly").to_string()
+        } else {
+            o.to_string()
+        }
+    });
     s["losses_usd_text"] = json!(whole(s["losses_usd_estimate"].as_f64().unwrap_or(0.0)));
     if let Some(main) = s.get_mut("main_indicator").filter(|m| m.is_object()) {
         let href = indicator_href(

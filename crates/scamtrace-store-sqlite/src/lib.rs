@@ -55,6 +55,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0005_cluster_events.sql"),
     ),
     (6, "users", include_str!("../migrations/0006_users.sql")),
+    (
+        7,
+        "report_organization",
+        include_str!("../migrations/0007_report_organization.sql"),
+    ),
 ];
 
 /// Writes waiting beyond this many are taken in the next transaction.

@@ -17,6 +17,7 @@ pub fn row(input: serde_json::Value, age: Duration) -> NewReportRow {
         report,
         reporter_sealed: None,
         indicators: Vec::new(),
+        organization: None,
     }
 }
 
@@ -150,6 +151,7 @@ async fn insert_and_read_back(store: &dyn Store) {
         Duration::ZERO,
     );
     r.reporter_sealed = Some(vec![1, 2, 3, 0, 255]);
+    r.organization = Some("CERT Example".into());
     let stored_ref = store.insert_report(r.clone()).await.unwrap();
     assert_eq!(stored_ref.id, r.id);
     assert!(
@@ -177,6 +179,7 @@ async fn insert_and_read_back(store: &dyn Store) {
     assert_eq!(got.impersonated_brand.unwrap().text, "micro soft");
     assert_eq!(got.details, r.details());
     assert_eq!(got.narrative, "They called about a virus.");
+    assert_eq!(got.organization.as_deref(), Some("CERT Example"));
     assert_eq!(
         got.reporter_sealed.as_deref(),
         Some(&[1u8, 2, 3, 0, 255][..])
@@ -653,6 +656,13 @@ async fn indicators_are_stored_and_found(store: &dyn Store) {
     assert_eq!(a_facts.indicators.len(), 2);
     assert_eq!(a_facts.reference, got.reference);
     assert_eq!(a_facts.country, "NZ");
+    assert_eq!(a_facts.organization, None, "a victim's own report");
+    assert!(
+        facts
+            .iter()
+            .any(|f| f.organization.as_deref() == Some("CERT Example")),
+        "the feed names whose data a report is"
+    );
     let last_three: Vec<&str> = facts[facts.len() - 3..]
         .iter()
         .map(|f| f.id.as_str())

@@ -37,6 +37,7 @@ pub fn report(row: &impl StoreRow) -> Result<StoredReport, StoreError> {
         narrative: row.text("narrative")?,
         reporter_sealed: row.opt_bytes("reporter_sealed")?,
         indicators: row.text("indicators")?,
+        organization: row.opt_text("organization")?,
     }
     .into_report()
 }
@@ -60,6 +61,7 @@ pub fn facts(row: &impl StoreRow) -> Result<ReportFacts, StoreError> {
         details: serde_json::from_str(&row.text("details")?).map_err(|e| corrupt("details", &e))?,
         indicators: serde_json::from_str(&row.text("indicators")?)
             .map_err(|e| corrupt("indicators", &e))?,
+        organization: row.opt_text("organization")?,
         id: id.clone(),
     })
 }

@@ -12,7 +12,8 @@ use crate::{
 
 /// The columns of a report row, in the order [`ReportRowFields`] reads them.
 pub const REPORT_COLUMNS: &str = "id, reference, received_at, source, occurred_on, country, language, \
-     contact_method, brand_text, brand_slug, brand_name, details, narrative, reporter_sealed, indicators";
+     contact_method, brand_text, brand_slug, brand_name, details, narrative, reporter_sealed, indicators, \
+     organization";
 
 // Statements both backends run as they are. SQLite reads `$1`, `$2` ... as parameters numbered
 // in order of appearance, so one text serves both.
@@ -122,7 +123,7 @@ pub const SET_REPORT_INDICATORS: &str = "UPDATE reports SET indicators = $2 WHER
 
 /// The columns of [`crate::ReportFacts`]: what correlation reads of every report.
 pub const FACT_COLUMNS: &str = "seq, id, reference, received_at, source, occurred_on, country, \
-     contact_method, brand_slug, details, indicators";
+     contact_method, brand_slug, details, indicators, organization";
 
 /// Reports after a sequence number, in sequence order, as facts.
 pub fn report_facts_after(dialect: Dialect, after_seq: i64, limit: u32) -> Query {
@@ -146,7 +147,7 @@ pub fn report_facts_at(dialect: Dialect, seqs: &[i64]) -> Query {
     q
 }
 
-/// Reports per multi-row `INSERT`: 14 values each stays well under both databases' limits on
+/// Reports per multi-row `INSERT`: 16 values each stays well under both databases' limits on
 /// bound parameters.
 pub const INSERT_CHUNK: usize = 500;
 
@@ -173,6 +174,7 @@ fn report_values(row: &NewReportRow, reference: &str) -> Vec<Bind> {
             serde_json::to_string(&unique_indicators(&row.indicators))
                 .unwrap_or_else(|_| "[]".into()),
         ),
+        Bind::OptText(row.organization.clone()),
     ]
 }
 
@@ -194,6 +196,7 @@ pub struct ReportRowFields {
     pub reporter_sealed: Option<Vec<u8>>,
     /// The report's indicators as a JSON array.
     pub indicators: String,
+    pub organization: Option<String>,
 }
 
 impl ReportRowFields {
@@ -221,6 +224,7 @@ impl ReportRowFields {
             reporter_sealed: self.reporter_sealed,
             indicators: serde_json::from_str(&self.indicators)
                 .map_err(|e| StoreError::Corrupt(format!("report indicators: {e}")))?,
+            organization: self.organization,
         })
     }
 }

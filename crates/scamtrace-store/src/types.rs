@@ -54,6 +54,9 @@ pub struct NewReportRow {
     pub reporter_sealed: Option<Vec<u8>>,
     /// What extraction found in the report, stored with it in the same transaction.
     pub indicators: Vec<IndicatorRow>,
+    /// The organization whose data this is (the partner or agency that submitted or imported
+    /// it); `None` for reports victims filed themselves.
+    pub organization: Option<String>,
 }
 
 /// One indicator of one report, as stored (in the report's row, as JSON).
@@ -107,6 +110,8 @@ pub struct ReportFacts {
     pub brand: Option<String>,
     pub details: ReportDetails,
     pub indicators: Vec<IndicatorRow>,
+    /// See [`NewReportRow::organization`].
+    pub organization: Option<String>,
 }
 
 /// A report as stored. Personal data is still sealed.
@@ -126,6 +131,8 @@ pub struct StoredReport {
     pub reporter_sealed: Option<Vec<u8>>,
     /// What extraction found, in its order, each `(kind, value)` once.
     pub indicators: Vec<IndicatorRow>,
+    /// See [`NewReportRow::organization`].
+    pub organization: Option<String>,
 }
 
 /// Filters for listing reports. All given filters must hold.

@@ -37,11 +37,16 @@ pub struct ImportArgs {
     /// Exit with status 1 if any line was skipped.
     #[arg(long)]
     strict: bool,
+    /// The organization whose data these reports are (a partner, an agency); shown on the
+    /// operations they join. Leave it out for reports victims filed themselves.
+    #[arg(long)]
+    org: Option<String>,
 }
 
 struct Importer<'a> {
     intake: &'a Intake,
-    batch: Vec<NewReport>,
+    batch: Vec<(NewReport, Option<String>)>,
+    organization: Option<String>,
     imported: usize,
     skipped: usize,
 }
@@ -56,7 +61,7 @@ impl Importer<'_> {
             Err(message) => message,
             Ok(value) => match parse_report(&value) {
                 Ok(report) => {
-                    self.batch.push(report);
+                    self.batch.push((report, self.organization.clone()));
                     if self.batch.len() >= BATCH {
                         self.flush().await?;
                     }
@@ -147,6 +152,12 @@ pub async fn run(intake: &Intake, args: ImportArgs) -> anyhow::Result<ExitCode> 
     let mut importer = Importer {
         intake,
         batch: Vec::with_capacity(BATCH),
+        organization: args
+            .org
+            .as_deref()
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(str::to_string),
         imported: 0,
         skipped: 0,
     };

@@ -644,6 +644,22 @@ fn demo_generate(reports: usize, seed: u64) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Whose data a demo report is, so that the demo's operations show reports pooled from several
+/// organizations: about half are victims' own reports, the rest come from three kinds of
+/// partner (deterministically, by the report's narrative).
+fn demo_organization(report: &serde_json::Value) -> Option<String> {
+    let narrative = report["narrative"].as_str().unwrap_or("");
+    let h = narrative.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    match h % 20 {
+        0..=9 => None,
+        10..=14 => Some("Demo software company".into()),
+        15..=18 => Some("Demo online marketplace".into()),
+        _ => Some("Demo national fraud reporting centre".into()),
+    }
+}
+
 /// Reports in the demo data set loaded by `serve --demo`.
 const DEMO_REPORTS: usize = 2000;
 const DEMO_SEED: u64 = 42;
@@ -658,7 +674,7 @@ async fn load_demo(intake: &Intake) -> anyhow::Result<()> {
     let mut loaded = 0usize;
     for r in scamtrace_demo::Demo::new(DEMO_SEED, DEMO_REPORTS).reports() {
         match scamtrace_model::parse_report(&r.report) {
-            Ok(report) => batch.push(report),
+            Ok(report) => batch.push((report, demo_organization(&r.report))),
             Err(errors) => tracing::warn!(?errors, "demo report failed validation; skipped"),
         }
         if batch.len() == 500 {

@@ -170,7 +170,12 @@ fn imports_skip_bad_lines_by_number_and_keep_the_rest() {
          CA,sms,\"multi\nline\",,,,,\n",
     )
     .unwrap();
-    let out = server.cli(&["import", csv.to_str().unwrap()]);
+    let out = server.cli(&[
+        "import",
+        "--org",
+        "National Fraud Centre (example)",
+        csv.to_str().unwrap(),
+    ]);
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("line 3: skipped: country"), "{stderr}");
@@ -185,6 +190,7 @@ fn imports_skip_bad_lines_by_number_and_keep_the_rest() {
         .json();
     let r = &items["items"][0];
     assert_eq!(r["source"], "import");
+    assert_eq!(r["organization"], "National Fraud Centre (example)");
     assert_eq!(
         r["scammer"]["phone_numbers"],
         serde_json::json!(["1-855-555-0199", "1-855-555-0198"])

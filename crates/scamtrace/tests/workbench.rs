@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use common::{Response, TestServer};
 use serde_json::{Value, json};
 
-fn post(server: &TestServer, narrative: &str, phones: &[&str]) -> Value {
+fn post(server: &TestServer, narrative: &str, phones: &[&str], auth: &[(&str, &str)]) -> Value {
     let body = json!({
         "country": "US",
         "contact_method": "phone_call",
@@ -19,7 +19,7 @@ fn post(server: &TestServer, narrative: &str, phones: &[&str]) -> Value {
         "payment": {"method": "gift_card", "amount": "400.00", "currency": "USD"},
         "narrative": narrative,
     });
-    let r = server.post_json("/api/v1/reports", &[], &body);
+    let r = server.post_json("/api/v1/reports", auth, &body);
     assert_eq!(r.status, 201, "{}", r.text());
     r.json()
 }
@@ -52,20 +52,34 @@ fn analysts_work_an_operation_through_the_pages() {
     let analyst = format!("Bearer {}", server.token("analyst"));
     let partner = format!("Bearer {}", server.token("partner"));
     let h = [("authorization", analyst.as_str())];
+    // A partner's token names its organization; reports sent with it are that partner's data.
+    let out = server.cli(&[
+        "admin",
+        "create-token",
+        "--role",
+        "partner",
+        "--org",
+        "Example Software Inc.",
+    ]);
+    assert!(out.status.success());
+    let partner_org = format!("Bearer {}", String::from_utf8_lossy(&out.stdout).trim());
 
     let a = post(
         &server,
         "A pop-up said to call 888-555-0142 at once. It showed <script>alert(1)</script>.",
+        &[],
         &[],
     );
     let b = post(
         &server,
         "They wanted gift cards and sent me to http://fix-pc-now.example/pay to pay.",
         &["+1 (888) 555-0142"],
+        &[("authorization", partner_org.as_str())],
     );
     let c = post(
         &server,
         "I called 1.888.555.0142 and paid with Apple cards.",
+        &[],
         &[],
     );
     let started = Instant::now();
@@ -161,6 +175,19 @@ fn analysts_work_an_operation_through_the_pages() {
         && n["data"]["href"] == "/indicators/phone/+18885550142"));
     assert_eq!(graph["edges"].as_array().unwrap().len(), 3, "{graph}");
     assert!(page.contains("/static/vendor/cytoscape-3.35.0.min.js"));
+    // Whose reports the operation was pieced together from.
+    let whose = between(&page, "Whose reports", "</table>");
+    assert!(
+        whose.contains("Example Software Inc.") && whose.contains("Victims directly"),
+        "{whose}"
+    );
+    let api = server
+        .get(&format!("/api/v1/clusters/{cluster}"), &h)
+        .json();
+    assert_eq!(
+        api["organizations"],
+        json!([{"value": "", "reports": 2}, {"value": "Example Software Inc.", "reports": 1}])
+    );
     assert!(!page.contains("<script>alert"), "hostile text stays text");
 
     let (ra, rc) = (
