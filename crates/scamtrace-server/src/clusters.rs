@@ -287,6 +287,25 @@ pub(crate) fn cluster_list(
         None => engine.clusters(2).map(|(id, _)| id).collect(),
     };
     let (brand, country) = (query.brand.as_deref(), query.country.as_deref());
+    // By size without filters, only the clusters shown need a summary (sizes are known).
+    if sort == Sort::Size && brand.is_none() && country.is_none() {
+        let mut sized: Vec<(u32, u64)> = ids
+            .into_iter()
+            .map(|id| (engine.cluster_size(id), id))
+            .collect();
+        let total = sized.len();
+        sized.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let shown: Vec<u64> = sized.into_iter().take(limit).map(|(_, id)| id).collect();
+        let items = shown
+            .into_iter()
+            .map(|id| {
+                let mut json = summarize(engine, id).json;
+                json["main_indicator"] = main_indicator(engine, id);
+                json
+            })
+            .collect();
+        return (items, total);
+    }
     let mut summaries: Vec<Summary> = ids
         .into_iter()
         .filter(|id| {

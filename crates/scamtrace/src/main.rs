@@ -296,7 +296,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 println!("{secret}");
                 eprintln!(
-                    "Created a {} token (id {}). It is shown only this once.",
+                    "Created an API token for the {} role (id {}). It is shown only this once.",
                     role.as_str(),
                     record.id
                 );
