@@ -601,7 +601,20 @@ pub async fn report_page(
     } else {
         None
     };
-    let segments = crate::workbench::narrative_segments(&report.narrative, &report.indicators);
+    // The narrative is read again for its marks: a report keeps each value once, at its first
+    // occurrence, which may be a field rather than the story.
+    let in_story: Vec<scamtrace_store::IndicatorRow> = state
+        .intake
+        .extractor()
+        .extract_text(
+            &report.narrative,
+            &report.country,
+            scamtrace_extract::Origin::Narrative,
+        )
+        .iter()
+        .map(scamtrace_intake::indicator_row)
+        .collect();
+    let segments = crate::workbench::narrative_segments(&report.narrative, &in_story);
     let cluster = crate::workbench::report_cluster(&state, &report.id).await;
     let indicator_links: Vec<Option<String>> = report
         .indicators
