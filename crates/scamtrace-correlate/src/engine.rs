@@ -7,7 +7,7 @@ use scamtrace_extract::IndicatorKind;
 use smallvec::SmallVec;
 
 use crate::unionfind::UnionFind;
-use crate::{ClusterId, Config, ReportKey, kind_links, kind_may_link};
+use crate::{ClusterId, Config, ReportKey, kind_links, value_may_link};
 
 /// One value found in a report, as correlation sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -262,7 +262,7 @@ impl<A> Engine<A> {
     /// Records an analyst's decision on a value (or withdraws it with `None`), whether or not a
     /// report holds it yet, and updates the clusters. Returns false when the kind can never link.
     pub fn decide(&mut self, kind: IndicatorKind, value: &str, decision: Option<Decision>) -> bool {
-        if !kind_may_link(kind) {
+        if !value_may_link(kind, value) {
             return false;
         }
         let v = self.intern(kind, value);
@@ -423,7 +423,7 @@ impl<A> Engine<A> {
         let mut out: Vec<ValueInfo> = (0..self.values.len() as u32)
             .filter(|&v| {
                 let value = &self.values[v as usize];
-                kind_may_link(value.kind)
+                value_may_link(value.kind, &value.text)
                     && (self.hubs.contains(&v)
                         || value.decision.is_some()
                         || (value.links && value.postings.len() as u32 >= watch))
@@ -485,7 +485,7 @@ impl<A> Engine<A> {
     /// Why a value links or does not, with the current threshold.
     fn status_of(&self, v: u32) -> LinkStatus {
         let value = &self.values[v as usize];
-        if !kind_may_link(value.kind) {
+        if !value_may_link(value.kind, &value.text) {
             return LinkStatus::Context;
         }
         match value.decision {
@@ -708,7 +708,7 @@ impl<A> Bulk<A> {
 
     /// Records an analyst's decision on a value (known yet or not).
     pub fn decide(&mut self, kind: IndicatorKind, value: &str, decision: Decision) {
-        if kind_may_link(kind) {
+        if value_may_link(kind, value) {
             let v = self.engine.intern(kind, value);
             self.engine.values[v as usize].decision = Some(decision);
         }

@@ -77,6 +77,12 @@ pub fn kind_may_link(kind: IndicatorKind) -> bool {
     kind_links(kind) || kind == IndicatorKind::Ip
 }
 
+/// Whether this value can ever link: its kind may, and it is not context within that kind (a
+/// gift card's brand is context; only a card's code, `code:...`, links).
+pub fn value_may_link(kind: IndicatorKind, value: &str) -> bool {
+    kind_may_link(kind) && (kind != IndicatorKind::GiftCard || value.starts_with("code:"))
+}
+
 /// Tuning of hub detection.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Config {

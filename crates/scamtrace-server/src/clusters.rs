@@ -642,7 +642,7 @@ pub(crate) async fn apply_decision(
     decision: &str,
     reason: &str,
 ) -> Result<(), ApiError> {
-    if !scamtrace_correlate::kind_may_link(kind) {
+    if !scamtrace_correlate::value_may_link(kind, value) {
         return Err(bad("kind", "invalid_value"));
     }
     let decision = match decision {

@@ -29,6 +29,7 @@ mod middleware;
 pub mod openapi;
 mod pages;
 mod ratelimit;
+pub mod sharing;
 mod templates;
 mod views;
 pub mod workbench;

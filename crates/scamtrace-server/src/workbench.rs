@@ -829,7 +829,7 @@ pub async fn indicator_page(
             "kind": kind.as_str(), "value": value, "reports_total": keys.len(),
             "status": info.as_ref().map(|i| i.status.as_str()),
             "links": info.as_ref().map(|i| i.status.links()),
-            "may_link": scamtrace_correlate::kind_may_link(kind),
+            "may_link": scamtrace_correlate::value_may_link(kind, &value),
             "hub_threshold": engine.hub_threshold(),
             "clusters": clusters, "reports": reports,
         })

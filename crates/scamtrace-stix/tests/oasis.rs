@@ -88,11 +88,7 @@ fn values() -> Vec<Shared> {
             4,
         ),
         shared(IndicatorKind::BankAccount, "iban:GB33BUKB20201555555555", 2),
-        shared(
-            IndicatorKind::PaymentHandle,
-            "cashapp:$fixpcnow",
-            2,
-        ),
+        shared(IndicatorKind::PaymentHandle, "cashapp:$fixpcnow", 2),
         shared(IndicatorKind::GiftCard, "google_play", 30),
         shared(IndicatorKind::GiftCard, "code:00ff", 2),
         shared(IndicatorKind::Brand, "microsoft", 40),

@@ -22,6 +22,8 @@ pub struct Settings {
     pub reference_file: Option<PathBuf>,
     /// PostgreSQL only: keep ScamTrace's tables in this schema (created if missing).
     pub postgres_schema: Option<String>,
+    /// This instance's organization: the STIX identity that authors everything it shares.
+    pub organization: String,
     pub server: ServerConfig,
 }
 
@@ -33,6 +35,7 @@ impl Default for Settings {
             key_file: None,
             reference_file: None,
             postgres_schema: None,
+            organization: "Unnamed ScamTrace instance".into(),
             server: ServerConfig::default(),
         }
     }
@@ -59,6 +62,9 @@ impl Settings {
         }
         if let Some(path) = env("SCAMTRACE_KEY_FILE") {
             settings.key_file = Some(path.into());
+        }
+        if let Some(organization) = env("SCAMTRACE_ORGANIZATION") {
+            settings.organization = organization;
         }
         if let Some(schema) = env("SCAMTRACE_POSTGRES_SCHEMA") {
             settings.postgres_schema = Some(schema);

@@ -89,6 +89,9 @@ CSV columns are the API's field paths (country, contact_method, narrative, scamm
         #[arg(long)]
         rebuild: bool,
     },
+    /// Export intelligence for partners.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Administration: access tokens and user accounts.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -106,6 +109,27 @@ struct ServeArgs {
     /// it a new password) and print its password.
     #[arg(long)]
     demo: bool,
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Print the operations (clusters of two reports or more) and the values they use as a STIX
+    /// 2.1 bundle: the organization's identity, indicators with observables and sightings,
+    /// campaigns, TLP markings. No victim's personal data is in it.
+    #[command(after_help = "Examples:
+  scamtrace export stix > bundle.json
+  scamtrace export stix --cluster 7 --tlp green > operation-7.json
+
+                      The organization named as the author is the `organization` setting (SCAMTRACE_ORGANIZATION).")]
+    Stix {
+        /// Only this operation (repeat for several). An absorbed operation's id means the one
+        /// that absorbed it.
+        #[arg(long)]
+        cluster: Vec<u64>,
+        /// The TLP marking of every object: clear, green, amber, amber+strict or red.
+        #[arg(long, default_value = "amber")]
+        tlp: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -262,6 +286,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Cluster { top, rebuild } => {
             let intake = open(&settings).await?;
             cluster(&intake, top, rebuild).await
+        }
+        Command::Export(ExportCommand::Stix { cluster, tlp }) => {
+            let Some(tlp) = scamtrace_stix::Tlp::parse(&tlp) else {
+                eprintln!(
+                    "error: --tlp must be clear, green, amber, amber+strict or red (got {tlp:?})"
+                );
+                return Ok(ExitCode::from(2));
+            };
+            let intake = open(&settings).await?;
+            export_stix(&intake, &settings.organization, &cluster, tlp).await
         }
         Command::Reindex => {
             let intake = open(&settings).await?;
@@ -521,6 +555,63 @@ fn extract(settings: &Settings, region: &str, lang: Option<&str>) -> anyhow::Res
         out.write_all(b"\n")?;
     }
     out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `scamtrace export stix`: the chosen operations as one STIX bundle on standard output.
+async fn export_stix(
+    intake: &Intake,
+    organization: &str,
+    wanted: &[u64],
+    tlp: scamtrace_stix::Tlp,
+) -> anyhow::Result<ExitCode> {
+    use scamtrace_correlate::ClusterLookup;
+    use scamtrace_server::correlation::Correlator;
+    let correlator = Correlator::new(scamtrace_correlate::Config::default());
+    correlator.load(intake.store().as_ref()).await?;
+    let clusters: Vec<u64> = {
+        let engine = correlator.engine().await;
+        if wanted.is_empty() {
+            let mut all: Vec<(u64, u32)> = engine.clusters(2).collect();
+            all.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            all.into_iter().map(|(id, _)| id).collect()
+        } else {
+            let mut ids = Vec::new();
+            for id in wanted {
+                match engine.lookup_cluster(*id) {
+                    Some(ClusterLookup::Current(c)) | Some(ClusterLookup::Moved(c)) => ids.push(c),
+                    None => anyhow::bail!("there is no operation {id}"),
+                }
+            }
+            ids.dedup();
+            ids
+        }
+    };
+    let private =
+        scamtrace_server::sharing::victims_contacts(intake, &correlator, &clusters).await?;
+    let campaigns: Vec<scamtrace_stix::SharedCampaign> = {
+        let engine = correlator.engine().await;
+        clusters
+            .iter()
+            .filter_map(|c| scamtrace_server::sharing::shared_campaign(&engine, *c, &private))
+            .collect()
+    };
+    if !wanted.is_empty() && campaigns.is_empty() {
+        anyhow::bail!(
+            "nothing to share: those operations have fewer than two reports or no shareable values"
+        );
+    }
+    let author = scamtrace_stix::Author::new(organization, tlp, time::OffsetDateTime::now_utc());
+    let bundle = author.bundle(&campaigns, &[]);
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer(&mut out, &bundle)?;
+    std::io::Write::write_all(&mut out, b"\n")?;
+    eprintln!(
+        "Exported {} operations ({} objects) as {} by {organization:?}.",
+        campaigns.len(),
+        bundle["objects"].as_array().map_or(0, Vec::len),
+        tlp
+    );
     Ok(ExitCode::SUCCESS)
 }
 
