@@ -53,6 +53,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "report_organization",
         include_str!("../migrations/0007_report_organization.sql"),
     ),
+    (
+        8,
+        "partner_observations",
+        include_str!("../migrations/0008_partner_observations.sql"),
+    ),
 ];
 
 pub struct PostgresStore {
@@ -467,6 +472,39 @@ impl Store for PostgresStore {
                 .map_err(db_error)?;
         }
         tx.commit().await.map_err(db_error)
+    }
+
+    async fn insert_observations(
+        &self,
+        observations: Vec<PartnerObservation>,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let mut inserted = 0;
+        for o in &observations {
+            inserted += scamtrace_store::bind_observation!(sqlx::query(sql::INSERT_OBSERVATION), o)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?
+                .rows_affected();
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(inserted)
+    }
+
+    async fn observations_of(
+        &self,
+        kind: &str,
+        value: &str,
+    ) -> Result<Vec<PartnerObservation>, StoreError> {
+        let rows = sqlx::query(sql::OBSERVATIONS_OF)
+            .bind(kind)
+            .bind(value)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter()
+            .map(|r| decode::observation(&Columns(r)))
+            .collect()
     }
 
     async fn cluster_events(

@@ -60,6 +60,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "report_organization",
         include_str!("../migrations/0007_report_organization.sql"),
     ),
+    (
+        8,
+        "partner_observations",
+        include_str!("../migrations/0008_partner_observations.sql"),
+    ),
 ];
 
 /// Writes waiting beyond this many are taken in the next transaction.
@@ -83,6 +88,7 @@ enum Op {
     Audit(AuditEvent),
     SetDecision(ValueDecision),
     ClusterEvents(Vec<ClusterEvent>),
+    Observations(Vec<PartnerObservation>),
     DeleteDecision(String, String),
     User(UserRecord),
     /// Username, new password hash.
@@ -96,6 +102,8 @@ enum Done {
     Unit,
     /// Whether an update found its row.
     Changed(bool),
+    /// How many rows went in.
+    Count(u64),
 }
 
 struct Job {
@@ -415,6 +423,18 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError>
                     .map_err(db_error)?;
             }
             Ok(Done::Unit)
+        }
+        Op::Observations(observations) => {
+            let mut inserted = 0;
+            for o in observations.iter() {
+                inserted +=
+                    scamtrace_store::bind_observation!(sqlx::query(sql::INSERT_OBSERVATION), o)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(db_error)?
+                        .rows_affected();
+            }
+            Ok(Done::Count(inserted))
         }
         Op::DeleteDecision(kind, value) => {
             sqlx::query(sql::DELETE_VALUE_DECISION)
@@ -755,6 +775,35 @@ impl Store for SqliteStore {
             return Ok(());
         }
         self.write(Op::ClusterEvents(events)).await.map(|_| ())
+    }
+
+    async fn insert_observations(
+        &self,
+        observations: Vec<PartnerObservation>,
+    ) -> Result<u64, StoreError> {
+        if observations.is_empty() {
+            return Ok(0);
+        }
+        match self.write(Op::Observations(observations)).await? {
+            Done::Count(n) => Ok(n),
+            _ => Err(StoreError::Corrupt("unexpected writer answer".into())),
+        }
+    }
+
+    async fn observations_of(
+        &self,
+        kind: &str,
+        value: &str,
+    ) -> Result<Vec<PartnerObservation>, StoreError> {
+        let rows = sqlx::query(sql::OBSERVATIONS_OF)
+            .bind(kind)
+            .bind(value)
+            .fetch_all(&self.reads)
+            .await
+            .map_err(db_error)?;
+        rows.iter()
+            .map(|r| decode::observation(&Columns(r)))
+            .collect()
     }
 
     async fn cluster_events(

@@ -35,6 +35,89 @@ pub async fn run_all(store: &dyn Store) {
     indicators_are_stored_and_found(store).await;
     value_decisions(store).await;
     cluster_events(store).await;
+    partner_observations(store).await;
+}
+
+async fn partner_observations(store: &dyn Store) {
+    let at = time::macros::datetime!(2026-11-28 12:00:00 UTC);
+    let observation =
+        |stix_id: &str, version: &str, campaign: &str, value: &str| PartnerObservation {
+            partner: "Example Bank".into(),
+            partner_identity: "identity--0f2b2b6e-4f0a-4a43-9f7e-1b2d3c4d5e6f".into(),
+            stix_id: stix_id.into(),
+            version: version.into(),
+            campaign: campaign.into(),
+            kind: "phone".into(),
+            value: value.into(),
+            sightings: Some(12),
+            first_seen: Some(at - Duration::days(30)),
+            last_seen: Some(at),
+            tlp: Some("TLP:AMBER".into()),
+            received_at: at,
+        };
+    let first = vec![
+        observation(
+            "indicator--1",
+            "2026-11-01T00:00:00.000Z",
+            "campaign--a",
+            "+18885550142",
+        ),
+        observation(
+            "indicator--1",
+            "2026-11-01T00:00:00.000Z",
+            "campaign--b",
+            "+18885550142",
+        ),
+        observation(
+            "indicator--2",
+            "2026-11-01T00:00:00.000Z",
+            "",
+            "+18885550143",
+        ),
+    ];
+    assert_eq!(store.insert_observations(first.clone()).await.unwrap(), 3);
+    assert_eq!(
+        store.insert_observations(first.clone()).await.unwrap(),
+        0,
+        "a replay changes nothing"
+    );
+    let mut newer = observation(
+        "indicator--1",
+        "2026-11-20T00:00:00.000Z",
+        "campaign--a",
+        "+18885550142",
+    );
+    newer.sightings = None;
+    newer.first_seen = None;
+    newer.tlp = None;
+    assert_eq!(
+        store
+            .insert_observations(vec![newer.clone()])
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(store.insert_observations(Vec::new()).await.unwrap(), 0);
+    let found = store
+        .observations_of("phone", "+18885550142")
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 3);
+    assert!(found.contains(&first[0]) && found.contains(&first[1]) && found.contains(&newer));
+    assert!(
+        store
+            .observations_of("phone", "+1")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .observations_of("email", "+18885550143")
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn cluster_events(store: &dyn Store) {

@@ -3,8 +3,8 @@
 
 use crate::sql::ReportRowFields;
 use crate::{
-    AuditEvent, ClusterEvent, ReportFacts, SessionRecord, Source, StoreError, StoredReport,
-    TokenRecord, UserRecord, ValueDecision, from_micros,
+    AuditEvent, ClusterEvent, PartnerObservation, ReportFacts, SessionRecord, Source, StoreError,
+    StoredReport, TokenRecord, UserRecord, ValueDecision, from_micros,
 };
 
 /// Typed column access, which each backend provides for its row type (a thin wrapper over
@@ -117,6 +117,23 @@ pub fn value_decision(r: &impl StoreRow) -> Result<ValueDecision, StoreError> {
         reason: r.text("reason")?,
         decided_by: r.text("decided_by")?,
         decided_at: from_micros(r.int("decided_at")?),
+    })
+}
+
+pub fn observation(r: &impl StoreRow) -> Result<PartnerObservation, StoreError> {
+    Ok(PartnerObservation {
+        partner: r.text("partner")?,
+        partner_identity: r.text("partner_identity")?,
+        stix_id: r.text("stix_id")?,
+        version: r.text("version")?,
+        campaign: r.text("campaign")?,
+        kind: r.text("kind")?,
+        value: r.text("value")?,
+        sightings: r.opt_int("sightings")?,
+        first_seen: r.opt_int("first_seen")?.map(from_micros),
+        last_seen: r.opt_int("last_seen")?.map(from_micros),
+        tlp: r.opt_text("tlp")?,
+        received_at: from_micros(r.int("received_at")?),
     })
 }
 

@@ -121,6 +121,20 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> Result<Vec<ClusterEvent>, StoreError>;
 
+    /// Stores what a partner shared; an object and version already stored is skipped. Returns
+    /// how many rows were new.
+    async fn insert_observations(
+        &self,
+        observations: Vec<PartnerObservation>,
+    ) -> Result<u64, StoreError>;
+
+    /// What partners shared about one value (kind and canonical value).
+    async fn observations_of(
+        &self,
+        kind: &str,
+        value: &str,
+    ) -> Result<Vec<PartnerObservation>, StoreError>;
+
     async fn insert_token(&self, token: TokenRecord) -> Result<(), StoreError>;
 
     /// The live (not revoked) token with this hash.

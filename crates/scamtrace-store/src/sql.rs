@@ -40,6 +40,29 @@ pub const DELETE_VALUE_DECISION: &str =
     "DELETE FROM value_decisions WHERE kind = $1 AND value = $2";
 pub const LIST_VALUE_DECISIONS: &str = "SELECT kind, value, decision, reason, decided_by, decided_at FROM value_decisions ORDER BY kind, value";
 
+pub const INSERT_OBSERVATION: &str = "INSERT INTO partner_observations (partner, partner_identity, stix_id, version, campaign, kind, value, sightings, first_seen, last_seen, tlp, received_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (stix_id, version, campaign) DO NOTHING";
+pub const OBSERVATIONS_OF: &str = "SELECT partner, partner_identity, stix_id, version, campaign, kind, value, sightings, first_seen, last_seen, tlp, received_at \
+     FROM partner_observations WHERE kind = $1 AND value = $2 ORDER BY partner, received_at";
+/// Binds one observation to [`INSERT_OBSERVATION`]'s parameters, for either backend.
+#[macro_export]
+macro_rules! bind_observation {
+    ($query:expr, $o:expr) => {
+        $query
+            .bind(&$o.partner)
+            .bind(&$o.partner_identity)
+            .bind(&$o.stix_id)
+            .bind(&$o.version)
+            .bind(&$o.campaign)
+            .bind(&$o.kind)
+            .bind(&$o.value)
+            .bind($o.sightings)
+            .bind($o.first_seen.map($crate::to_micros))
+            .bind($o.last_seen.map($crate::to_micros))
+            .bind(&$o.tlp)
+            .bind($crate::to_micros($o.received_at))
+    };
+}
 pub const INSERT_CLUSTER_EVENT: &str = "INSERT INTO cluster_events (kind, cluster, other, by_report, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (kind, cluster, other) DO NOTHING";
 pub const LIST_CLUSTER_EVENTS: &str = "SELECT kind, cluster, other, by_report, at FROM cluster_events WHERE cluster = $1 OR other = $2 ORDER BY at, kind LIMIT $3";
 

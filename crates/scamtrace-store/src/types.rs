@@ -287,6 +287,31 @@ pub struct ClusterEvent {
     pub at: OffsetDateTime,
 }
 
+/// A value a partner organization shared (from a STIX bundle or a TAXII collection): who, which
+/// object and version, and how often and when the partner saw it. Kept apart from reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartnerObservation {
+    /// The partner organization's name.
+    pub partner: String,
+    /// Its STIX identity id (empty when the bundle named none).
+    pub partner_identity: String,
+    /// The STIX object it came from, and its version (`modified`).
+    pub stix_id: String,
+    pub version: String,
+    /// The partner's campaign it indicates (STIX id), empty when none.
+    pub campaign: String,
+    pub kind: String,
+    /// Canonical, as this instance writes values.
+    pub value: String,
+    /// How many of the partner's reports held it, when the partner said.
+    pub sightings: Option<i64>,
+    pub first_seen: Option<OffsetDateTime>,
+    pub last_seen: Option<OffsetDateTime>,
+    /// `TLP:AMBER` ..., when marked.
+    pub tlp: Option<String>,
+    pub received_at: OffsetDateTime,
+}
+
 /// Microseconds since the Unix epoch: how both backends store instants, so they sort and compare
 /// the same way.
 pub fn to_micros(t: OffsetDateTime) -> i64 {
