@@ -532,29 +532,97 @@ pub(crate) fn canonical(
     if raw.chars().count() > 2_000 {
         return Err(bad("value", "too_long"));
     }
+    canonical_value(state.intake.extractor(), wanted, raw, region)
+        .ok_or_else(|| bad("value", "invalid_value"))
+}
+
+/// The canonical value correlation knows `raw` by (see [`canonical`]), of kind `wanted` when
+/// given; `None` when it holds no value (of that kind).
+pub fn canonical_value(
+    extractor: &scamtrace_extract::Extractor,
+    wanted: Option<IndicatorKind>,
+    raw: &str,
+    region: Option<&str>,
+) -> Option<(IndicatorKind, String)> {
     let region = region.unwrap_or("US").to_ascii_uppercase();
-    let found = state
-        .intake
-        .extractor()
-        .extract_text(raw, &region, Origin::Text);
+    let found = extractor.extract_text(raw, &region, Origin::Text);
     let pick = found.iter().find(|i| wanted.is_none_or(|w| i.kind == w));
     match (pick, wanted) {
         (Some(i), _) => {
             let registrable = i.attributes.get("registrable_domain").map(String::as_str);
-            Ok((
+            Some((
                 i.kind,
                 link_value(i.kind, &i.value, registrable).to_string(),
             ))
         }
         // What extraction does not find in running text (a bare remote-access id, a gift card
         // hash): taken as given when the kind is named.
-        (None, Some(kind)) if !raw.trim().is_empty() => Ok((kind, raw.trim().to_string())),
-        _ => Err(bad("value", "invalid_value")),
+        (None, Some(kind)) if !raw.trim().is_empty() => Some((kind, raw.trim().to_string())),
+        _ => None,
     }
 }
 
+/// What partners shared about a value, one entry per partner: how many of their reports held it
+/// (the latest sighting count of each of their objects), when, in how many of their campaigns,
+/// and the most restrictive TLP it came under.
+pub(crate) async fn partner_view(
+    state: &AppState,
+    kind: IndicatorKind,
+    value: &str,
+) -> Result<Vec<Value>, ApiError> {
+    let rows = state
+        .intake
+        .store()
+        .observations_of(kind.as_str(), value)
+        .await?;
+    let mut by_partner: BTreeMap<String, Vec<scamtrace_store::PartnerObservation>> =
+        BTreeMap::new();
+    for r in rows {
+        by_partner.entry(r.partner.clone()).or_default().push(r);
+    }
+    let stamp = |t: Option<time::OffsetDateTime>| {
+        t.and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+    };
+    Ok(by_partner
+        .into_iter()
+        .map(|(partner, rows)| {
+            // The latest version of each object counts.
+            let mut latest: BTreeMap<&str, &scamtrace_store::PartnerObservation> = BTreeMap::new();
+            for r in &rows {
+                let e = latest.entry(r.stix_id.as_str()).or_insert(r);
+                if r.version > e.version {
+                    *e = r;
+                }
+            }
+            let sightings: i64 = latest.values().filter_map(|r| r.sightings).sum();
+            let campaigns: std::collections::BTreeSet<&str> = rows
+                .iter()
+                .map(|r| r.campaign.as_str())
+                .filter(|c| !c.is_empty())
+                .collect();
+            let first = rows.iter().filter_map(|r| r.first_seen).min();
+            let last = rows.iter().filter_map(|r| r.last_seen).max();
+            let tlp = rows
+                .iter()
+                .filter_map(|r| r.tlp.as_deref().and_then(scamtrace_stix::Tlp::parse))
+                .max();
+            json!({
+                "partner": partner,
+                "sightings": sightings,
+                "campaigns": campaigns.len(),
+                "first_seen": stamp(first),
+                "last_seen": stamp(last),
+                "tlp": tlp.map(|t| t.name()),
+            })
+        })
+        .collect())
+}
+
 /// `GET /api/v1/indicators/{kind}/{value}`: one value, written any way, with the reports and
-/// clusters holding it.
+/// clusters holding it, and what partners shared about it.
 pub async fn indicator(
     State(state): State<Arc<AppState>>,
     Path((kind, raw)): Path<(String, String)>,
@@ -562,6 +630,7 @@ pub async fn indicator(
 ) -> Result<Json<Value>, ApiError> {
     let (kind, value) = canonical(&state, Some(&kind), &raw, param(&params, "region"))?;
     let limit = limit(&params)?;
+    let partners = partner_view(&state, kind, &value).await?;
     let engine = state.correlator.engine().await;
     let keys = engine.value_reports(kind, &value);
     let info = engine.value(kind, &value);
@@ -584,6 +653,7 @@ pub async fn indicator(
         "reports_total": keys.len(),
         "reports": reports,
         "clusters": clusters.iter().map(|c| json!({"id": c.to_string(), "reports": engine.cluster_size(*c)})).collect::<Vec<_>>(),
+        "partners": partners,
     })))
 }
 

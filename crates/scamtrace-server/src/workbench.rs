@@ -803,6 +803,7 @@ pub async fn indicator_page(
         // One address per value: any other writing redirects to the canonical one.
         return Ok(Redirect::to(&indicator_href(kind.as_str(), &value)).into_response());
     }
+    let partners = clusters::partner_view(&state, kind, &value).await?;
     let data = {
         let engine = state.correlator.engine().await;
         let keys = engine.value_reports(kind, &value);
@@ -831,7 +832,7 @@ pub async fn indicator_page(
             "links": info.as_ref().map(|i| i.status.links()),
             "may_link": scamtrace_correlate::value_may_link(kind, &value),
             "hub_threshold": engine.hub_threshold(),
-            "clusters": clusters, "reports": reports,
+            "clusters": clusters, "reports": reports, "partners": partners,
         })
     };
     Ok(Page::new(&state, lang, principal, &headers, &uri).render(

@@ -124,7 +124,124 @@ fn progress(total_bytes: Option<u64>) -> ProgressBar {
     }
 }
 
+/// A `.json` file holding a STIX 2.1 bundle: what a partner shared, stored as that partner's
+/// observations (never as reports). `None` when the file is not a bundle.
+async fn import_stix(intake: &Intake, args: &ImportArgs) -> anyhow::Result<Option<ExitCode>> {
+    let is_json = args
+        .file
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if !is_json || args.format.is_some() {
+        return Ok(None);
+    }
+    let text = std::fs::read(&args.file)
+        .with_context(|| format!("cannot open {}", args.file.display()))?;
+    let Ok(serde_json::Value::Object(bundle)) = serde_json::from_slice::<serde_json::Value>(&text)
+    else {
+        return Ok(None);
+    };
+    if bundle.get("type").and_then(|t| t.as_str()) != Some("bundle") {
+        return Ok(None);
+    }
+    let objects = bundle
+        .get("objects")
+        .and_then(|o| o.as_array())
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let parsed = scamtrace_stix::parse_bundle(objects);
+    // Whose intelligence this is: --org, else the identity that authored most of it.
+    let mut authors: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for o in &parsed.observations {
+        if let Some(a) = &o.author {
+            *authors.entry(a.as_str()).or_default() += 1;
+        }
+    }
+    let author = authors
+        .iter()
+        .max_by_key(|(id, n)| (**n, std::cmp::Reverse(**id)))
+        .map(|(id, _)| id.to_string());
+    let partner = match (&args.org, &author) {
+        (Some(org), _) if !org.trim().is_empty() => org.trim().to_string(),
+        (_, Some(id)) => match parsed.identities.get(id) {
+            Some(name) => name.clone(),
+            None => anyhow::bail!(
+                "the bundle's author {id} is not among its identities; name the partner with --org"
+            ),
+        },
+        _ => anyhow::bail!("the bundle names no author; name the partner with --org"),
+    };
+    let now = time::OffsetDateTime::now_utc();
+    let mut rows = Vec::new();
+    let mut unreadable = 0usize;
+    for o in &parsed.observations {
+        let Some((kind, value)) = scamtrace_server::clusters::canonical_value(
+            intake.extractor(),
+            Some(o.kind),
+            &o.value,
+            None,
+        ) else {
+            unreadable += 1;
+            continue;
+        };
+        let campaigns: Vec<&str> = if o.campaigns.is_empty() {
+            vec![""]
+        } else {
+            o.campaigns.iter().map(String::as_str).collect()
+        };
+        for campaign in campaigns {
+            rows.push(scamtrace_store::PartnerObservation {
+                partner: partner.clone(),
+                partner_identity: o.author.clone().unwrap_or_default(),
+                stix_id: o.stix_id.clone(),
+                version: o.version.clone(),
+                campaign: campaign.to_string(),
+                kind: kind.as_str().to_string(),
+                value: value.clone(),
+                sightings: o.count.map(i64::from),
+                first_seen: o.first_seen,
+                last_seen: o.last_seen,
+                tlp: o.tlp.map(|t| t.name().to_string()),
+                received_at: now,
+            });
+        }
+    }
+    let offered = rows.len();
+    let new = intake.store().insert_observations(rows).await?;
+    for (id, problem) in parsed.rejected.iter().take(SHOWN_PROBLEMS) {
+        eprintln!("{id}: skipped: {problem}");
+    }
+    let summary = serde_json::json!({
+        "partner": partner,
+        "observations": offered,
+        "new": new,
+        "already_known": offered as u64 - new,
+        "campaigns": parsed.campaigns.len(),
+        "rejected_objects": parsed.rejected.len(),
+        "unreadable_values": unreadable,
+    });
+    if args.json {
+        println!("{summary}");
+    } else {
+        println!(
+            "Imported {new} new observations from {partner:?} ({} already known, {} campaigns); {} objects rejected, {unreadable} values not understood.",
+            offered as u64 - new,
+            parsed.campaigns.len(),
+            parsed.rejected.len()
+        );
+    }
+    let failed = args.strict && (!parsed.rejected.is_empty() || unreadable > 0);
+    Ok(Some(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }))
+}
+
 pub async fn run(intake: &Intake, args: ImportArgs) -> anyhow::Result<ExitCode> {
+    if let Some(code) = import_stix(intake, &args).await? {
+        return Ok(code);
+    }
     let started = Instant::now();
     let stdin = args.file.as_os_str() == "-";
     let format = args.format.unwrap_or_else(|| {

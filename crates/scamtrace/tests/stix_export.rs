@@ -145,3 +145,93 @@ fn exported_bundles_are_valid_stix_and_carry_no_personal_data() {
         assert_eq!(ours, theirs.as_str().unwrap());
     }
 }
+
+#[test]
+fn a_partners_bundle_is_imported_as_its_observations_not_as_reports() {
+    // The partner's instance exports an operation...
+    let partner = TestServer::start(&[("SCAMTRACE_ORGANIZATION", "Example Software Inc.")]);
+    let demo = Command::new(common::BIN)
+        .args(["demo", "generate", "--reports", "300", "--seed", "42"])
+        .output()
+        .unwrap();
+    let file = partner.dir.join("demo.jsonl");
+    std::fs::write(&file, &demo.stdout).unwrap();
+    assert!(
+        partner
+            .cli(&["import", file.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let exported = partner.cli(&["export", "stix", "--tlp", "amber"]);
+    assert!(exported.status.success());
+    let bundle: Value = serde_json::from_slice(&exported.stdout).unwrap();
+    let phone = bundle["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["type"] == "phone-number")
+        .and_then(|o| o["value"].as_str())
+        .unwrap()
+        .to_string();
+
+    // ... and this instance imports it, with one object no reader could use.
+    let here = TestServer::start(&[]);
+    let mut tampered = bundle.clone();
+    tampered["objects"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"type": "indicator", "id": "indicator--nope"}));
+    let path = here.dir.join("partner-bundle.json");
+    std::fs::write(&path, serde_json::to_vec(&tampered).unwrap()).unwrap();
+    let out = here.cli(&["import", "--json", path.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["partner"], "Example Software Inc.");
+    assert!(summary["new"].as_u64().unwrap() > 20, "{summary}");
+    assert_eq!(summary["rejected_objects"], 1);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("indicator--nope: skipped"));
+
+    // A replay changes nothing; --strict fails on the rejected object.
+    let again = here.cli(&["import", "--json", path.to_str().unwrap()]);
+    let again: Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(again["new"], 0);
+    let strict = here.cli(&["import", "--strict", path.to_str().unwrap()]);
+    assert_eq!(strict.status.code(), Some(1));
+
+    // Not a single report was added; the value's page says what the partner saw.
+    let analyst = format!("Bearer {}", here.token("analyst"));
+    let h = [("authorization", analyst.as_str())];
+    let reports = here.get("/api/v1/reports", &h).json();
+    assert_eq!(reports["items"], serde_json::json!([]));
+    let value = here
+        .get(
+            &format!("/api/v1/indicators/phone/{}", phone.replace('+', "%2B")),
+            &h,
+        )
+        .json();
+    let partners = value["partners"].as_array().unwrap();
+    assert_eq!(partners.len(), 1, "{value}");
+    assert_eq!(partners[0]["partner"], "Example Software Inc.");
+    assert_eq!(partners[0]["tlp"], "TLP:AMBER");
+    assert!(partners[0]["sightings"].as_i64().unwrap() >= 1);
+    let page = here.get(
+        &format!("/indicators/phone/{}", phone.replace('+', "%2B")),
+        &h,
+    );
+    assert!(page.text().contains("Example Software Inc."));
+
+    // A .json file that is not a bundle is a report, as before.
+    let report = here.dir.join("one.json");
+    std::fs::write(
+        &report,
+        r#"{"country": "US", "contact_method": "phone_call", "narrative": "They called from 888-555-0142."}"#,
+    )
+    .unwrap();
+    let out = here.cli(&["import", report.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("Imported 1 report"));
+}
