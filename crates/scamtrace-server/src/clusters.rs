@@ -77,7 +77,17 @@ struct Summary {
 }
 
 fn summarize(engine: &Engine<Facts>, id: u64) -> Summary {
-    let members = engine.members_with_attrs(id);
+    let all = engine.members_with_attrs(id);
+    // Partners' nodes are counted apart: they are what partners saw, not reports here.
+    let mut partners: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+    for (_, f) in &all {
+        if let Some(p) = &f.partner {
+            let e = partners.entry(p.partner.clone()).or_default();
+            e.0 = e.0.saturating_add(p.sightings);
+            e.1 += 1;
+        }
+    }
+    let members: Vec<_> = all.into_iter().filter(|(_, f)| !f.is_partner()).collect();
     let mut countries = HashMap::new();
     let mut brands = HashMap::new();
     let mut contacts = HashMap::new();
@@ -154,6 +164,11 @@ fn summarize(engine: &Engine<Facts>, id: u64) -> Summary {
         "activity_per_week": weeks.into_iter().map(|(w, n)| json!({"week": w, "reports": n})).collect::<Vec<_>>(),
         "sources": counted(sources),
         "organizations": counted(organizations),
+        "partners": partners
+            .iter()
+            .map(|(name, (sightings, nodes))| json!({"partner": name, "sightings": sightings, "observations": nodes}))
+            .collect::<Vec<_>>(),
+        "partner_sightings": partners.values().map(|p| u64::from(p.0)).sum::<u64>(),
     });
     Summary {
         id,
@@ -396,7 +411,11 @@ pub(crate) async fn cluster_detail(
             j
         })
         .collect();
-    let keys = engine.members(id);
+    let keys: Vec<u64> = engine
+        .members(id)
+        .into_iter()
+        .filter(|k| engine.attrs(*k).is_some_and(|f| !f.is_partner()))
+        .collect();
     let members: Vec<Value> = keys
         .iter()
         .skip(offset)
@@ -469,6 +488,7 @@ fn member_key(engine: &Engine<Facts>, id: u64, report: &str, field: &str) -> Res
     engine
         .members_with_attrs(id)
         .iter()
+        .filter(|(_, f)| !f.is_partner())
         .find(|(_, f)| f.id == report || f.reference.eq_ignore_ascii_case(report))
         .map(|(k, _)| *k)
         .ok_or_else(|| bad(field, "not_in_cluster"))
@@ -637,6 +657,10 @@ pub async fn indicator(
     let mut clusters: Vec<u64> = keys.iter().filter_map(|k| engine.cluster_of(*k)).collect();
     clusters.sort_unstable();
     clusters.dedup();
+    let keys: Vec<u64> = keys
+        .into_iter()
+        .filter(|k| engine.attrs(*k).is_some_and(|f| !f.is_partner()))
+        .collect();
     let reports: Vec<Value> = keys
         .iter()
         .rev()

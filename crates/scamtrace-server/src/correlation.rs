@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 
 use scamtrace_correlate::{Config, Decision, Engine, Event, Occurrence, link_value};
 use scamtrace_extract::IndicatorKind;
-use scamtrace_store::{ClusterEvent, IndicatorRow, ReportFacts, Store, StoreError, ValueDecision};
+use scamtrace_store::{
+    ClusterEvent, IndicatorRow, PartnerObservation, ReportFacts, Store, StoreError, ValueDecision,
+};
 use time::OffsetDateTime;
 use tokio::sync::{Mutex, Notify, RwLock, RwLockReadGuard};
 
@@ -27,7 +29,21 @@ const DECISIONS_EVERY: Duration = Duration::from_secs(2);
 /// transaction that rolled back.
 const GAP_PATIENCE: Duration = Duration::from_secs(60);
 
-/// What a cluster summary needs of each report.
+/// Engine keys of partner nodes start here: far above any report's sequence number, so that a
+/// cluster holding a local report keeps that report's id, and below `i64::MAX` for the store.
+pub const PARTNER_KEYS: u64 = 1 << 62;
+
+/// A partner's node: one of its campaigns (or one loose indicator) as one import brought it.
+#[derive(Clone, Debug)]
+pub struct PartnerNode {
+    pub partner: String,
+    /// How many of the partner's reports it covers: the largest sighting count among its values.
+    pub sightings: u32,
+    /// The partner's campaign (STIX id), empty for a loose indicator.
+    pub campaign: String,
+}
+
+/// What a cluster summary needs of each report (or partner node).
 #[derive(Clone, Debug)]
 pub struct Facts {
     pub id: String,
@@ -44,6 +60,8 @@ pub struct Facts {
     pub source: &'static str,
     /// Whose data the report is (`None`: the victim's own report).
     pub organization: Option<String>,
+    /// Set for a partner's node, which is not a report of this instance.
+    pub partner: Option<PartnerNode>,
 }
 
 impl Facts {
@@ -71,7 +89,49 @@ impl Facts {
                 .and_then(|ra| ra.tool.clone()),
             source: r.source.as_str(),
             organization: r.organization.clone(),
+            partner: None,
         }
+    }
+
+    /// A partner node's facts from its observations (all of one node; not empty).
+    fn of_partner(rows: &[PartnerObservation]) -> Facts {
+        let first = &rows[0];
+        let seen = rows
+            .iter()
+            .filter_map(|r| r.first_seen.or(r.last_seen))
+            .min();
+        Facts {
+            id: first.node.clone(),
+            reference: first.partner.clone(),
+            received_at: rows
+                .iter()
+                .map(|r| r.received_at)
+                .min()
+                .unwrap_or(first.received_at),
+            occurred_on: seen.map(|t| t.date().to_string()),
+            country: String::new(),
+            contact_method: String::new(),
+            brand: None,
+            payment_method: None,
+            loss: None,
+            remote_tool: None,
+            source: "partner",
+            organization: Some(first.partner.clone()),
+            partner: Some(PartnerNode {
+                partner: first.partner.clone(),
+                sightings: rows
+                    .iter()
+                    .filter_map(|r| r.sightings)
+                    .max()
+                    .unwrap_or(1)
+                    .clamp(1, i64::from(u32::MAX)) as u32,
+                campaign: first.campaign.clone(),
+            }),
+        }
+    }
+
+    pub fn is_partner(&self) -> bool {
+        self.partner.is_some()
     }
 
     /// The day the scam happened, or else the day it was reported (`YYYY-MM-DD`).
@@ -106,6 +166,57 @@ fn occurrences(rows: &[IndicatorRow]) -> Vec<(IndicatorKind, String, bool)> {
             Some((kind, link_form(row), row.linking))
         })
         .collect()
+}
+
+/// The partner nodes that observations after `feed.last_observation` make: one per node id,
+/// keyed by its first row's position, holding every value of the partner's campaign so far (a
+/// later import of the same campaign joins the earlier one through them).
+async fn partner_nodes(
+    store: &dyn Store,
+    feed: &mut Feed,
+) -> Result<Vec<(u64, Facts, Vec<(IndicatorKind, String, bool)>)>, StoreError> {
+    let mut rows = Vec::new();
+    loop {
+        let page = store
+            .observations_after(feed.last_observation, PAGE)
+            .await?;
+        let Some(last) = page.last() else { break };
+        feed.last_observation = last.seq;
+        let full = page.len() as u32 == PAGE;
+        rows.extend(page);
+        if !full {
+            break;
+        }
+    }
+    let mut groups: BTreeMap<i64, Vec<PartnerObservation>> = BTreeMap::new();
+    let mut first_of: HashMap<String, i64> = HashMap::new();
+    for r in rows {
+        let first = *first_of.entry(r.node.clone()).or_insert(r.seq);
+        groups.entry(first).or_default().push(r);
+    }
+    let mut out = Vec::with_capacity(groups.len());
+    for (first, rows) in groups {
+        let head = &rows[0];
+        let all = if head.campaign.is_empty() {
+            rows.clone()
+        } else {
+            store
+                .observations_of_campaign(&head.partner_identity, &head.campaign)
+                .await?
+        };
+        let mut values: Vec<(IndicatorKind, String, bool)> = all
+            .iter()
+            .filter_map(|r| Some((IndicatorKind::parse(&r.kind)?, r.value.clone(), true)))
+            .collect();
+        values.sort();
+        values.dedup();
+        out.push((
+            PARTNER_KEYS + first as u64,
+            Facts::of_partner(&rows),
+            values,
+        ));
+    }
+    Ok(out)
 }
 
 /// The engine's merges and splits as the store records them.
@@ -143,6 +254,8 @@ fn recorded(events: Vec<Event>) -> Vec<ClusterEvent> {
 #[derive(Default)]
 struct Feed {
     last_seq: i64,
+    /// Position in the feed of partner observations.
+    last_observation: i64,
     /// Numbers below `last_seq` not seen yet, with when they were first missed.
     gaps: BTreeMap<i64, Instant>,
     /// Analysts' decisions as last read, and when.
@@ -199,6 +312,9 @@ impl Correlator {
                 bulk.add(r.seq as u64, Facts::of(r), &Occurrence::lent(&values));
                 count += 1;
             }
+        }
+        for (key, facts, values) in partner_nodes(store, &mut feed).await? {
+            bulk.add(key, facts, &Occurrence::lent(&values));
         }
         feed.decisions = store
             .list_value_decisions()
@@ -273,7 +389,8 @@ impl Correlator {
             feed.decisions = current;
             feed.decisions_read = Some(now);
         }
-        if fresh.is_empty() && changed.is_empty() {
+        let partners = partner_nodes(store, &mut feed).await?;
+        if fresh.is_empty() && changed.is_empty() && partners.is_empty() {
             return Ok(0);
         }
         let mut engine = self.engine.write().await;
@@ -289,6 +406,9 @@ impl Correlator {
                 ids.insert(r.id.clone(), r.seq as u64);
                 added += 1;
             }
+        }
+        for (key, facts, values) in partners {
+            engine.add_report(key, facts, &Occurrence::lent(&values));
         }
         let events = recorded(engine.drain_events());
         drop((engine, ids));

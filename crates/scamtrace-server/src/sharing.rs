@@ -54,10 +54,18 @@ pub fn shared_campaign(
     if engine.cluster_size(cluster) < 2 {
         return None;
     }
-    let members = engine.members_with_attrs(cluster);
+    // Only this instance's reports: what partners shared is theirs to share, not ours.
+    let members: Vec<_> = engine
+        .members_with_attrs(cluster)
+        .into_iter()
+        .filter(|(_, f)| !f.is_partner())
+        .collect();
+    if members.is_empty() {
+        return None;
+    }
     let fallback = OffsetDateTime::UNIX_EPOCH;
-    // When each value was first and last seen among the operation's reports.
-    let mut seen: HashMap<(IndicatorKind, String), (OffsetDateTime, OffsetDateTime)> =
+    // How many of the operation's (local) reports hold each value, first and last seen.
+    let mut seen: HashMap<(IndicatorKind, String), (u32, OffsetDateTime, OffsetDateTime)> =
         HashMap::new();
     let (mut first, mut last) = (None::<OffsetDateTime>, None::<OffsetDateTime>);
     let mut countries: HashMap<String, u32> = HashMap::new();
@@ -75,21 +83,27 @@ pub fn shared_campaign(
             usd += crate::clusters::usd(c, *a).unwrap_or(0.0);
         }
         for v in engine.report_values(*key) {
-            let e = seen.entry((v.kind, v.value)).or_insert((at, at));
-            e.0 = e.0.min(at);
-            e.1 = e.1.max(at);
+            let e = seen.entry((v.kind, v.value)).or_insert((0, at, at));
+            e.0 += 1;
+            e.1 = e.1.min(at);
+            e.2 = e.2.max(at);
         }
     }
     let values: Vec<Shared> = engine
         .cluster_values(cluster)
         .into_iter()
+        .filter_map(|(v, _)| {
+            // Counted over this instance's reports only; a value only partners hold stays out.
+            let n = seen.get(&(v.kind, v.value.clone()))?.0;
+            Some((v, n))
+        })
         .filter(|(v, n)| shareable(v.status, v.kind, *n))
         .filter(|(v, _)| !private.contains(&(v.kind, v.value.clone())))
         .map(|(v, n)| {
-            let (first_seen, last_seen) = seen
+            let (_, first_seen, last_seen) = seen
                 .get(&(v.kind, v.value.clone()))
                 .copied()
-                .unwrap_or((fallback, fallback));
+                .unwrap_or((n, fallback, fallback));
             Shared {
                 kind: v.kind,
                 value: v.value,
@@ -132,6 +146,7 @@ pub async fn victims_contacts(
         clusters
             .iter()
             .flat_map(|c| engine.members_with_attrs(*c))
+            .filter(|(_, f)| !f.is_partner())
             .map(|(_, f)| f.id.clone())
             .collect()
     };

@@ -221,7 +221,7 @@ fn compute_dashboard(engine: &Engine<Facts>) -> Dashboard {
     let mut payments: HashMap<String, u32> = HashMap::new();
     let mut usd = 0.0;
     let mut newest = String::new();
-    for (_, f) in engine.reports() {
+    for (_, f) in engine.reports().filter(|(_, f)| !f.is_partner()) {
         let day = f.day();
         if let Some(w) = week_of(&day) {
             *weeks.entry(w).or_default() += 1;
@@ -271,7 +271,7 @@ fn compute_dashboard(engine: &Engine<Facts>) -> Dashboard {
     let mut recent: HashMap<u64, u32> = HashMap::new();
     if let Some(from) = from {
         let from = from.to_string();
-        for (key, f) in engine.reports() {
+        for (key, f) in engine.reports().filter(|(_, f)| !f.is_partner()) {
             if f.day() >= from
                 && let Some(c) = engine.cluster_of(key)
             {
@@ -591,10 +591,16 @@ fn cluster_graph(engine: &Engine<Facts>, id: u64) -> Value {
     for (k, values) in &held {
         let Some(f) = engine.attrs(*k) else { continue };
         let node = format!("r{k}");
-        nodes.push(json!({"data": {
-            "id": node, "label": f.reference, "kind": "report", "href": format!("/reports/{}", f.id),
-            "country": f.country, "day": f.day(),
-        }}));
+        match &f.partner {
+            // What a partner saw: one node per campaign it shared, named for the partner.
+            Some(p) => nodes.push(json!({"data": {
+                "id": node, "label": format!("{} ({})", p.partner, p.sightings), "kind": "partner",
+            }})),
+            None => nodes.push(json!({"data": {
+                "id": node, "label": f.reference, "kind": "report", "href": format!("/reports/{}", f.id),
+                "country": f.country, "day": f.day(),
+            }})),
+        }
         for v in values {
             if let Some(target) = value_ids.get(v) {
                 edges.push(
@@ -739,7 +745,11 @@ pub async fn cluster_csv(
     let mut out = String::from(
         "cluster,report_id,reference,day,received_at,country,impersonated_brand,contact_method,payment_method,amount,currency,remote_access_tool,source,indicators\r\n",
     );
-    for (key, f) in engine.members_with_attrs(id) {
+    for (key, f) in engine
+        .members_with_attrs(id)
+        .into_iter()
+        .filter(|(_, f)| !f.is_partner())
+    {
         let values: Vec<String> = engine
             .report_values(key)
             .iter()
@@ -806,7 +816,11 @@ pub async fn indicator_page(
     let partners = clusters::partner_view(&state, kind, &value).await?;
     let data = {
         let engine = state.correlator.engine().await;
-        let keys = engine.value_reports(kind, &value);
+        let keys: Vec<u64> = engine
+            .value_reports(kind, &value)
+            .into_iter()
+            .filter(|k| engine.attrs(*k).is_some_and(|f| !f.is_partner()))
+            .collect();
         let info = engine.value(kind, &value);
         let mut clusters: Vec<u64> = keys.iter().filter_map(|k| engine.cluster_of(*k)).collect();
         clusters.sort_unstable();

@@ -58,6 +58,10 @@
         style: { 'shape': 'ellipse', 'background-color': '#ffffff', 'border-width': 2, 'border-color': '#4a5561', 'border-style': 'dashed' }
       },
       {
+        selector: 'node[kind = "partner"]',
+        style: { 'shape': 'hexagon', 'background-color': '#5b2a86', 'border-width': 0, 'width': 26, 'height': 26, 'font-size': 10, 'color': '#5b2a86' }
+      },
+      {
         selector: 'edge',
         style: { 'width': 1, 'line-color': '#c9d1da', 'curve-style': 'haystack' }
       },

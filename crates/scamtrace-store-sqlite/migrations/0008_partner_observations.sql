@@ -1,7 +1,10 @@
 -- What partner organizations shared (STIX imports and TAXII syncs): one row per value, version
 -- and campaign, attributed to the partner and kept apart from this instance's own reports. A
--- replay of the same object and version inserts nothing.
+-- replay of the same object and version inserts nothing. `node` groups the rows one import stored
+-- for one partner campaign (or one loose indicator): correlation takes each group as one node.
 CREATE TABLE partner_observations (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    node TEXT NOT NULL,
     partner TEXT NOT NULL,
     partner_identity TEXT NOT NULL,
     stix_id TEXT NOT NULL,
@@ -14,6 +17,6 @@ CREATE TABLE partner_observations (
     last_seen INTEGER,
     tlp TEXT,
     received_at INTEGER NOT NULL,
-    PRIMARY KEY (stix_id, version, campaign)
+    UNIQUE (stix_id, version, campaign)
 );
 CREATE INDEX partner_observations_value ON partner_observations (kind, value);

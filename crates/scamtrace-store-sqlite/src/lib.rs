@@ -790,6 +790,38 @@ impl Store for SqliteStore {
         }
     }
 
+    async fn observations_after(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<PartnerObservation>, StoreError> {
+        let rows = sqlx::query(sql::OBSERVATIONS_AFTER)
+            .bind(after_seq)
+            .bind(i64::from(limit))
+            .fetch_all(&self.reads)
+            .await
+            .map_err(db_error)?;
+        rows.iter()
+            .map(|r| decode::observation(&Columns(r)))
+            .collect()
+    }
+
+    async fn observations_of_campaign(
+        &self,
+        partner_identity: &str,
+        campaign: &str,
+    ) -> Result<Vec<PartnerObservation>, StoreError> {
+        let rows = sqlx::query(sql::OBSERVATIONS_OF_CAMPAIGN)
+            .bind(partner_identity)
+            .bind(campaign)
+            .fetch_all(&self.reads)
+            .await
+            .map_err(db_error)?;
+        rows.iter()
+            .map(|r| decode::observation(&Columns(r)))
+            .collect()
+    }
+
     async fn observations_of(
         &self,
         kind: &str,

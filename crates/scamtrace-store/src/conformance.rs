@@ -42,6 +42,8 @@ async fn partner_observations(store: &dyn Store) {
     let at = time::macros::datetime!(2026-11-28 12:00:00 UTC);
     let observation =
         |stix_id: &str, version: &str, campaign: &str, value: &str| PartnerObservation {
+            seq: 0,
+            node: format!("node-{campaign}"),
             partner: "Example Bank".into(),
             partner_identity: "identity--0f2b2b6e-4f0a-4a43-9f7e-1b2d3c4d5e6f".into(),
             stix_id: stix_id.into(),
@@ -103,7 +105,36 @@ async fn partner_observations(store: &dyn Store) {
         .await
         .unwrap();
     assert_eq!(found.len(), 3);
+    let without_seq = |mut o: PartnerObservation| {
+        assert!(o.seq > 0, "stored rows have their feed position");
+        o.seq = 0;
+        o
+    };
+    let found: Vec<PartnerObservation> = found.into_iter().map(without_seq).collect();
     assert!(found.contains(&first[0]) && found.contains(&first[1]) && found.contains(&newer));
+    // The feed: in order, after a position, limited.
+    let feed = store.observations_after(0, 100).await.unwrap();
+    assert_eq!(feed.len(), 4);
+    assert!(feed.windows(2).all(|w| w[0].seq < w[1].seq));
+    assert_eq!(
+        store.observations_after(feed[1].seq, 1).await.unwrap()[0].seq,
+        feed[2].seq
+    );
+    let campaign_a = store
+        .observations_of_campaign(
+            "identity--0f2b2b6e-4f0a-4a43-9f7e-1b2d3c4d5e6f",
+            "campaign--a",
+        )
+        .await
+        .unwrap();
+    assert_eq!(campaign_a.len(), 2, "both versions");
+    assert!(
+        store
+            .observations_of_campaign("identity--other", "campaign--a")
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(
         store
             .observations_of("phone", "+1")

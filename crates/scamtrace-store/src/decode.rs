@@ -122,6 +122,8 @@ pub fn value_decision(r: &impl StoreRow) -> Result<ValueDecision, StoreError> {
 
 pub fn observation(r: &impl StoreRow) -> Result<PartnerObservation, StoreError> {
     Ok(PartnerObservation {
+        seq: r.int("seq")?,
+        node: r.text("node")?,
         partner: r.text("partner")?,
         partner_identity: r.text("partner_identity")?,
         stix_id: r.text("stix_id")?,

@@ -128,6 +128,20 @@ pub trait Store: Send + Sync + 'static {
         observations: Vec<PartnerObservation>,
     ) -> Result<u64, StoreError>;
 
+    /// Observations after a feed position, in feed order (for correlation).
+    async fn observations_after(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<PartnerObservation>, StoreError>;
+
+    /// Every observation of one partner's campaign.
+    async fn observations_of_campaign(
+        &self,
+        partner_identity: &str,
+        campaign: &str,
+    ) -> Result<Vec<PartnerObservation>, StoreError>;
+
     /// What partners shared about one value (kind and canonical value).
     async fn observations_of(
         &self,

@@ -40,10 +40,17 @@ pub const DELETE_VALUE_DECISION: &str =
     "DELETE FROM value_decisions WHERE kind = $1 AND value = $2";
 pub const LIST_VALUE_DECISIONS: &str = "SELECT kind, value, decision, reason, decided_by, decided_at FROM value_decisions ORDER BY kind, value";
 
-pub const INSERT_OBSERVATION: &str = "INSERT INTO partner_observations (partner, partner_identity, stix_id, version, campaign, kind, value, sightings, first_seen, last_seen, tlp, received_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (stix_id, version, campaign) DO NOTHING";
-pub const OBSERVATIONS_OF: &str = "SELECT partner, partner_identity, stix_id, version, campaign, kind, value, sightings, first_seen, last_seen, tlp, received_at \
-     FROM partner_observations WHERE kind = $1 AND value = $2 ORDER BY partner, received_at";
+pub const INSERT_OBSERVATION: &str = "INSERT INTO partner_observations (partner, partner_identity, stix_id, version, campaign, kind, value, sightings, first_seen, last_seen, tlp, received_at, node) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (stix_id, version, campaign) DO NOTHING";
+pub const OBSERVATIONS_OF: &str = "SELECT seq, node, partner, partner_identity, stix_id, version, campaign, kind, value, sightings, first_seen, last_seen, tlp, received_at \
+     FROM partner_observations WHERE kind = $1 AND value = $2 ORDER BY partner, seq";
+/// The observations after a feed position, in feed order.
+pub const OBSERVATIONS_AFTER: &str = "SELECT seq, node, partner, partner_identity, stix_id, version, campaign, kind, value, sightings, first_seen, last_seen, tlp, received_at \
+     FROM partner_observations WHERE seq > $1 ORDER BY seq LIMIT $2";
+/// Every observation of one partner campaign.
+pub const OBSERVATIONS_OF_CAMPAIGN: &str = "SELECT seq, node, partner, partner_identity, stix_id, version, campaign, kind, value, sightings, first_seen, last_seen, tlp, received_at \
+     FROM partner_observations WHERE partner_identity = $1 AND campaign = $2 ORDER BY seq";
+
 /// Binds one observation to [`INSERT_OBSERVATION`]'s parameters, for either backend.
 #[macro_export]
 macro_rules! bind_observation {
@@ -61,6 +68,7 @@ macro_rules! bind_observation {
             .bind($o.last_seen.map($crate::to_micros))
             .bind(&$o.tlp)
             .bind($crate::to_micros($o.received_at))
+            .bind(&$o.node)
     };
 }
 pub const INSERT_CLUSTER_EVENT: &str = "INSERT INTO cluster_events (kind, cluster, other, by_report, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (kind, cluster, other) DO NOTHING";

@@ -291,6 +291,10 @@ pub struct ClusterEvent {
 /// object and version, and how often and when the partner saw it. Kept apart from reports.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PartnerObservation {
+    /// Its place in the store's feed of observations (0 until stored).
+    pub seq: i64,
+    /// The rows one import stored for one partner campaign (or one loose indicator) share it.
+    pub node: String,
     /// The partner organization's name.
     pub partner: String,
     /// Its STIX identity id (empty when the bundle named none).

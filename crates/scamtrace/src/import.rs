@@ -174,6 +174,7 @@ async fn import_stix(intake: &Intake, args: &ImportArgs) -> anyhow::Result<Optio
     let now = time::OffsetDateTime::now_utc();
     let mut rows = Vec::new();
     let mut unreadable = 0usize;
+    let mut nodes: HashMap<String, String> = HashMap::new();
     for o in &parsed.observations {
         let Some((kind, value)) = scamtrace_server::clusters::canonical_value(
             intake.extractor(),
@@ -184,13 +185,25 @@ async fn import_stix(intake: &Intake, args: &ImportArgs) -> anyhow::Result<Optio
             unreadable += 1;
             continue;
         };
+        // One correlation node per partner campaign (or per loose indicator) in this import.
         let campaigns: Vec<&str> = if o.campaigns.is_empty() {
             vec![""]
         } else {
             o.campaigns.iter().map(String::as_str).collect()
         };
         for campaign in campaigns {
+            let group = if campaign.is_empty() {
+                o.stix_id.as_str()
+            } else {
+                campaign
+            };
+            let node = nodes
+                .entry(group.to_string())
+                .or_insert_with(|| uuid::Uuid::now_v7().to_string())
+                .clone();
             rows.push(scamtrace_store::PartnerObservation {
+                seq: 0,
+                node,
                 partner: partner.clone(),
                 partner_identity: o.author.clone().unwrap_or_default(),
                 stix_id: o.stix_id.clone(),

@@ -235,3 +235,160 @@ fn a_partners_bundle_is_imported_as_its_observations_not_as_reports() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("Imported 1 report"));
 }
+
+fn post(server: &TestServer, narrative: &str, phones: &[&str], sites: &[&str]) {
+    let body = serde_json::json!({
+        "country": "US", "contact_method": "phone_call", "impersonated_brand": "Microsoft",
+        "scammer": {"phone_numbers": phones, "websites": sites},
+        "payment": {"method": "gift_card", "amount": "300.00", "currency": "USD"},
+        "narrative": narrative,
+        "reporter": {"name": "Pat Victim-Sample", "email": "pat.sample@victim.example", "may_contact": true},
+    });
+    let r = server.post_json("/api/v1/reports", &[], &body);
+    assert_eq!(r.status, 201, "{}", r.text());
+}
+
+/// Polls the indicator API until `ready` holds.
+fn until(server: &TestServer, auth: &str, path: &str, ready: impl Fn(&Value) -> bool) -> Value {
+    let started = std::time::Instant::now();
+    loop {
+        let v = server.get(path, &[("authorization", auth)]).json();
+        if ready(&v) {
+            return v;
+        }
+        assert!(started.elapsed().as_secs() < 15, "{path}: {v}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// Exports `from`'s operations and imports them into `to`, as two partners exchanging files.
+fn exchange(from: &TestServer, to: &TestServer) -> String {
+    let out = from.cli(&["export", "stix", "--tlp", "amber"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let path = to.dir.join("from-partner.json");
+    std::fs::write(&path, &text).unwrap();
+    let imported = to.cli(&["import", path.to_str().unwrap()]);
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    text
+}
+
+#[test]
+fn two_organizations_see_one_operation_after_exchanging_bundles() {
+    // A's victims called two numbers and paid in gift cards.
+    let a = TestServer::start(&[("SCAMTRACE_ORGANIZATION", "A")]);
+    post(
+        &a,
+        "They called from 888-555-0142 and wanted Google Play cards.",
+        &[],
+        &[],
+    );
+    post(&a, "Numbers 888-555-0142 and then 888-555-0177.", &[], &[]);
+    post(
+        &a,
+        "The technician on 888-555-0177 took my gift cards.",
+        &[],
+        &[],
+    );
+    // B's victims met the same operation through a site and a remote-access id; one of them
+    // also names one of A's numbers.
+    let b = TestServer::start(&[("SCAMTRACE_ORGANIZATION", "B")]);
+    post(
+        &b,
+        "The pop-up sent me to fixpc-now-support.online and AnyDesk 123 456 789.",
+        &[],
+        &["fixpc-now-support.online"],
+    );
+    post(
+        &b,
+        "fixpc-now-support.online again, AnyDesk code 123456789.",
+        &[],
+        &[],
+    );
+    post(
+        &b,
+        "AnyDesk 123456789, and they said to call 1-888-555-0177 back.",
+        &[],
+        &[],
+    );
+    let (auth_a, auth_b) = (
+        format!("Bearer {}", a.token("analyst")),
+        format!("Bearer {}", b.token("analyst")),
+    );
+    // Apart, neither sees the whole operation.
+    let a_alone = until(&a, &auth_a, "/api/v1/indicators/phone/8885550142", |v| {
+        v["clusters"][0]["reports"] == 3
+    });
+    let b_alone = until(
+        &b,
+        &auth_b,
+        "/api/v1/indicators/remote_access/anydesk:123456789",
+        |v| v["clusters"][0]["reports"] == 3,
+    );
+    let (cluster_a, cluster_b) = (
+        a_alone["clusters"][0]["id"].as_str().unwrap().to_string(),
+        b_alone["clusters"][0]["id"].as_str().unwrap().to_string(),
+    );
+
+    // One exchange each way.
+    let a_to_b = exchange(&a, &b);
+    let b_to_a = exchange(&b, &a);
+    for text in [&a_to_b, &b_to_a] {
+        for secret in [
+            "Pat Victim-Sample",
+            "pat.sample@victim.example",
+            "victim.example",
+        ] {
+            assert!(!text.contains(secret), "personal data crossed: {secret}");
+        }
+    }
+
+    // Both now see one operation holding both organizations' victims, and whose they are.
+    for (server, auth, cluster, other) in [
+        (&a, &auth_a, &cluster_a, "B"),
+        (&b, &auth_b, &cluster_b, "A"),
+    ] {
+        let joint = until(server, auth, &format!("/api/v1/clusters/{cluster}"), |v| {
+            v["partners"].as_array().is_some_and(|p| !p.is_empty())
+        });
+        assert_eq!(joint["reports"], 3, "its own reports, counted apart");
+        assert_eq!(joint["partners"][0]["partner"], other, "{joint}");
+        assert!(joint["partner_sightings"].as_u64().unwrap() >= 2, "{joint}");
+        let kinds: Vec<&str> = joint["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["kind"].as_str().unwrap())
+            .collect();
+        for kind in ["phone", "domain", "remote_access"] {
+            assert!(
+                kinds.contains(&kind),
+                "{kind} in the joint operation: {kinds:?}"
+            );
+        }
+        // The other's values alone reach the operation through the shared number.
+        let page = server.get(
+            &format!("/clusters/{cluster}"),
+            &[("authorization", auth.as_str())],
+        );
+        assert!(page.text().contains("cluster-partners"));
+    }
+    // What A received from B is not A's to pass on: A's export holds only its own values.
+    let again = a.cli(&["export", "stix"]);
+    let again: Value = serde_json::from_slice(&again.stdout).unwrap();
+    let passed_on: Vec<&Value> = again["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["value"] == "anydesk:123456789" || o["value"] == "fixpc-now-support.online")
+        .collect();
+    assert!(passed_on.is_empty(), "B's values left A: {passed_on:?}");
+}
