@@ -33,6 +33,16 @@ const GAP_PATIENCE: Duration = Duration::from_secs(60);
 /// cluster holding a local report keeps that report's id, and below `i64::MAX` for the store.
 pub const PARTNER_KEYS: u64 = 1 << 62;
 
+/// The engine key of a partner node: the same on every process and every reading, from the
+/// node's id (a UUID), above `PARTNER_KEYS` and below 2^63.
+fn partner_key(node: &str) -> u64 {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(node.as_bytes());
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&digest[..8]);
+    PARTNER_KEYS | (u64::from_be_bytes(bytes) >> 3)
+}
+
 /// A partner's node: one of its campaigns (or one loose indicator) as one import brought it.
 #[derive(Clone, Debug)]
 pub struct PartnerNode {
@@ -176,16 +186,35 @@ async fn partner_nodes(
     feed: &mut Feed,
 ) -> Result<Vec<(u64, Facts, Vec<(IndicatorKind, String, bool)>)>, StoreError> {
     let mut rows = Vec::new();
+    let mut position = feed.last_observation;
+    // Up to the first missing number: a PostgreSQL transaction may still commit it. The rows
+    // after it are read again next time (their nodes are ignored then, being known).
+    let mut contiguous = Some(feed.last_observation);
     loop {
-        let page = store
-            .observations_after(feed.last_observation, PAGE)
-            .await?;
+        let page = store.observations_after(position, PAGE).await?;
         let Some(last) = page.last() else { break };
-        feed.last_observation = last.seq;
+        for r in &page {
+            contiguous = contiguous.filter(|c| r.seq == c + 1).map(|_| r.seq);
+        }
+        position = last.seq;
         let full = page.len() as u32 == PAGE;
         rows.extend(page);
         if !full {
             break;
+        }
+    }
+    match contiguous {
+        Some(c) => {
+            feed.last_observation = c;
+            feed.observation_gap_since = None;
+        }
+        None => {
+            let since = *feed.observation_gap_since.get_or_insert_with(Instant::now);
+            if since.elapsed() >= GAP_PATIENCE {
+                // A number that never came belonged to a transaction that rolled back.
+                feed.last_observation = position;
+                feed.observation_gap_since = None;
+            }
         }
     }
     let mut groups: BTreeMap<i64, Vec<PartnerObservation>> = BTreeMap::new();
@@ -195,7 +224,7 @@ async fn partner_nodes(
         groups.entry(first).or_default().push(r);
     }
     let mut out = Vec::with_capacity(groups.len());
-    for (first, rows) in groups {
+    for rows in groups.into_values() {
         let head = &rows[0];
         let all = if head.campaign.is_empty() {
             rows.clone()
@@ -210,11 +239,7 @@ async fn partner_nodes(
             .collect();
         values.sort();
         values.dedup();
-        out.push((
-            PARTNER_KEYS + first as u64,
-            Facts::of_partner(&rows),
-            values,
-        ));
+        out.push((partner_key(&head.node), Facts::of_partner(&rows), values));
     }
     Ok(out)
 }
@@ -254,8 +279,10 @@ fn recorded(events: Vec<Event>) -> Vec<ClusterEvent> {
 #[derive(Default)]
 struct Feed {
     last_seq: i64,
-    /// Position in the feed of partner observations.
+    /// Position in the feed of partner observations: every row up to it has been read.
     last_observation: i64,
+    /// Since when a missing observation number has held the position back (see `GAP_PATIENCE`).
+    observation_gap_since: Option<Instant>,
     /// Numbers below `last_seq` not seen yet, with when they were first missed.
     gaps: BTreeMap<i64, Instant>,
     /// Analysts' decisions as last read, and when.
