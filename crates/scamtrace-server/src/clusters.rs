@@ -79,13 +79,22 @@ struct Summary {
 fn summarize(engine: &Engine<Facts>, id: u64) -> Summary {
     let all = engine.members_with_attrs(id);
     // Partners' nodes are counted apart: they are what partners saw, not reports here.
-    let mut partners: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+    // A later import of the same partner campaign is another node of it: per campaign, the
+    // largest count stands (newer versions restate it); per partner, campaigns add up.
+    let mut campaigns: BTreeMap<(String, String), u32> = BTreeMap::new();
     for (_, f) in &all {
         if let Some(p) = &f.partner {
-            let e = partners.entry(p.partner.clone()).or_default();
-            e.0 = e.0.saturating_add(p.sightings);
-            e.1 += 1;
+            let e = campaigns
+                .entry((p.partner.clone(), p.campaign.clone()))
+                .or_default();
+            *e = (*e).max(p.sightings);
         }
+    }
+    let mut partners: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+    for ((partner, _), sightings) in campaigns {
+        let e = partners.entry(partner).or_default();
+        e.0 = e.0.saturating_add(sightings);
+        e.1 += 1;
     }
     let members: Vec<_> = all.into_iter().filter(|(_, f)| !f.is_partner()).collect();
     let mut countries = HashMap::new();
