@@ -17,6 +17,8 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use rlibphonenumber::phonenumber_matcher::{FindNumberExt, Leniency};
+
+use crate::text::next_ascii_digit;
 use rlibphonenumber::{PHONE_NUMBER_UTIL, PhoneNumber, PhoneNumberFormat, PhoneNumberType, Region};
 
 /// What kind of line a number is, as libphonenumber's metadata says.
@@ -488,32 +490,6 @@ fn fullwidth_digit_at(b: &[u8], i: usize) -> bool {
     b.get(i) == Some(&0xEF)
         && b.get(i + 1) == Some(&0xBC)
         && b.get(i + 2).is_some_and(|c| (0x90..=0x99).contains(c))
-}
-
-/// Offset of the first ASCII digit in `b` at or after `from`, eight bytes at a time: reports
-/// are mostly words, and every stage here starts from the digits.
-fn next_ascii_digit(b: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut i = from;
-    while i + 8 <= b.len() {
-        let chunk: [u8; 8] = b[i..i + 8].try_into().unwrap_or_default();
-        let w = u64::from_le_bytes(chunk);
-        // Per byte, without carries between bytes (each is at most 0x7F + 0x50): the high bit
-        // says ">= '0'" in the first sum and ">= ':'" in the second.
-        let low = w & !HIGH;
-        let at_least_zero = low + ONES * (0x80 - u64::from(b'0'));
-        let past_nine = low + ONES * (0x80 - u64::from(b':'));
-        let digits = at_least_zero & !past_nine & !w & HIGH;
-        if digits != 0 {
-            return Some(i + (digits.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    b.get(i..)?
-        .iter()
-        .position(u8::is_ascii_digit)
-        .map(|at| i + at)
 }
 
 /// Offset of the first non-ASCII byte in `b` at or after `from`, eight bytes at a time.
@@ -2139,7 +2115,9 @@ fn clause_from<'a>(
 /// One edit (insertion, deletion, substitution, or two neighbours swapped) from `target`, or
 /// the word itself when it is shorter than six bytes ("phoned" is not "phone").
 fn word_is(word: &str, target: &str) -> bool {
-    word == target || (target.len() >= 6 && one_edit(word, target))
+    // One edit changes the length by one at most: most words are turned away without the call.
+    word == target
+        || (target.len() >= 6 && word.len().abs_diff(target.len()) <= 1 && one_edit(word, target))
 }
 
 /// "reach" in "if you need to raech me", where the words around it leave no doubt.
