@@ -117,7 +117,7 @@ pub fn parse_phone(text: &str, default_region: &str) -> Option<PhoneMatch> {
     }
     let mut budget = Budget::for_len(trimmed.len());
 
-    let vanity = find_vanity(&norm.text, region, &mut budget);
+    let vanity = find_vanity(&norm.text, &norm.digits, region, &mut budget);
     if let Some(v) = vanity.first() {
         return Some(to_match(&v.number, span, VANITY_CONFIDENCE, v.kind));
     }
@@ -140,7 +140,7 @@ pub fn parse_phone(text: &str, default_region: &str) -> Option<PhoneMatch> {
     }
     // A valid number with words around it ("1-888-555-0142 Microsoft") beats an invalid
     // reading of the whole field.
-    if let Some(c) = scan_runs(&norm.text, region, &mut budget).first() {
+    if let Some(c) = scan_runs(&norm.text, &norm.digits, region, &mut budget).first() {
         return Some(to_match(&c.number, span, EMBEDDED_FIELD_CONFIDENCE, c.kind));
     }
     // An invalid number still links reports by its digits, so a short one ("12" is a
@@ -164,8 +164,8 @@ pub fn find_phones(text: &str, default_region: &str) -> Vec<PhoneMatch> {
     let region = parse_region(default_region);
     let norm = Normalized::new(text);
     let mut budget = Budget::for_len(text.len());
-    let vanity = find_vanity(&norm.text, region, &mut budget);
-    let plain = scan_runs(&norm.text, region, &mut budget);
+    let vanity = find_vanity(&norm.text, &norm.digits, region, &mut budget);
+    let plain = scan_runs(&norm.text, &norm.digits, region, &mut budget);
 
     // Where both readings claim the same characters the plain one wins: letters after a valid
     // number are far more often the next word than part of the number.
@@ -361,6 +361,30 @@ struct Normalized<'a> {
     /// the input length, so a span's end maps through the start of the char after it. `None`
     /// when `text` is the input itself.
     origin: Option<Vec<usize>>,
+    /// The digits of `text`, found once for every stage that starts from them.
+    digits: DigitRuns,
+}
+
+/// The maximal runs of ASCII digits in a text.
+struct DigitRuns(Vec<Range<usize>>);
+
+impl DigitRuns {
+    fn of(b: &[u8]) -> DigitRuns {
+        let mut runs = Vec::new();
+        let mut i = 0;
+        while let Some(at) = next_ascii_digit(b, i) {
+            let end = digits_at(b, at, b.len());
+            runs.push(at..end);
+            i = end;
+        }
+        DigitRuns(runs)
+    }
+
+    /// The first digit at or after `from`: `next_ascii_digit` on the text the runs came from.
+    fn next_digit(&self, from: usize) -> Option<usize> {
+        let k = self.0.partition_point(|r| r.end <= from);
+        self.0.get(k).map(|r| r.start.max(from))
+    }
 }
 
 impl<'a> Normalized<'a> {
@@ -368,15 +392,24 @@ impl<'a> Normalized<'a> {
         let borrowed = || Normalized {
             text: Cow::Borrowed(input),
             origin: None,
+            digits: DigitRuns::of(input.as_bytes()),
         };
-        let mut bytes = match folding_needed(input.as_bytes()) {
-            Folding::None => return borrowed(),
+        let input_digits = DigitRuns::of(input.as_bytes());
+        let mut bytes = match folding_needed(input.as_bytes(), &input_digits) {
+            Folding::None => {
+                return Normalized {
+                    text: Cow::Borrowed(input),
+                    origin: None,
+                    digits: input_digits,
+                };
+            }
             // ASCII letters become ASCII digits: every offset stays where it was.
             Folding::LettersOnly => {
                 let mut bytes = input.as_bytes().to_vec();
                 letters_as_digits(&mut bytes);
                 return match String::from_utf8(bytes) {
                     Ok(text) => Normalized {
+                        digits: DigitRuns::of(text.as_bytes()),
                         text: Cow::Owned(text),
                         origin: None,
                     },
@@ -415,6 +448,7 @@ impl<'a> Normalized<'a> {
             return borrowed();
         }
         Normalized {
+            digits: DigitRuns::of(text.as_bytes()),
             text: Cow::Owned(text),
             origin: Some(origin),
         }
@@ -441,7 +475,7 @@ enum Folding {
 }
 
 /// What `Normalized` would change, found from the non-ASCII bytes and the digits alone.
-fn folding_needed(b: &[u8]) -> Folding {
+fn folding_needed(b: &[u8], digits: &DigitRuns) -> Folding {
     let digit_at = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
     let next_is_digit = |i: usize| digit_at(i) || fullwidth_digit_at(b, i);
     let mut i = 0;
@@ -471,16 +505,11 @@ fn folding_needed(b: &[u8]) -> Folding {
     // ASCII only from here on (full-width digits were caught above): a letter that
     // `letters_as_digits` may read as a digit sits next to a digit.
     let maybe_digit = |c: u8| matches!(c, b'O' | b'o' | b'l' | b'I');
-    let mut i = 0;
-    while let Some(at) = next_ascii_digit(b, i) {
-        let mut end = at;
-        while end < b.len() && b[end].is_ascii_digit() {
-            end += 1;
-        }
+    for run in &digits.0 {
+        let (at, end) = (run.start, run.end);
         if (at >= 1 && maybe_digit(b[at - 1])) || b.get(end).copied().is_some_and(maybe_digit) {
             return Folding::LettersOnly;
         }
-        i = end;
     }
     Folding::None
 }
@@ -625,20 +654,32 @@ fn keypad(c: u8) -> Option<u8> {
     Some(d)
 }
 
-fn find_vanity(text: &str, region: Option<Region>, budget: &mut Budget) -> Vec<Candidate> {
+fn find_vanity(
+    text: &str,
+    digits: &DigitRuns,
+    region: Option<Region>,
+    budget: &mut Budget,
+) -> Vec<Candidate> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
     // A vanity number starts at a `+` or `(` right before a digit, or at the first digit of a
     // run; digits inside a run never start one (`vanity_may_start`).
     'runs: while !budget.is_spent() {
-        let Some(digit) = next_ascii_digit(b, i) else {
+        let Some(digit) = digits.next_digit(i) else {
             break;
         };
         let lead = digit
             .checked_sub(1)
             .filter(|&at| at >= i && matches!(b[at], b'+' | b'('));
-        for start in lead.into_iter().chain(std::iter::once(digit)) {
+        // Only a few first groups lead to letters (see `vanity_at`); the rest skip the checks.
+        let group = &b[digit..digits_at(b, digit, b.len())];
+        let prefix_shaped = matches!(group, [b'1'] | [b'8', _, _] | [b'0' | b'1', _, _, _]);
+        for start in lead
+            .into_iter()
+            .chain(std::iter::once(digit))
+            .filter(|_| prefix_shaped)
+        {
             if vanity_may_start(b, start)
                 && let Some(found) = vanity_at(text, start, region, budget)
             {
@@ -917,7 +958,12 @@ fn is_phone_byte(c: u8) -> bool {
 /// (`112-4455661-2233445`) is never tried on its own, and never start at a token that
 /// continues the digit groups before it (see `continues_number`), so dropping the leading
 /// groups of an ID ("1 078 480 506") does not make a different valid number of the rest.
-fn scan_runs(text: &str, region: Option<Region>, budget: &mut Budget) -> Vec<Candidate> {
+fn scan_runs(
+    text: &str,
+    digits: &DigitRuns,
+    region: Option<Region>,
+    budget: &mut Budget,
+) -> Vec<Candidate> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut tokens = Vec::new();
@@ -925,7 +971,7 @@ fn scan_runs(text: &str, region: Option<Region>, budget: &mut Budget) -> Vec<Can
     while i < b.len() && !budget.is_spent() {
         // Runs only matter where there are digits: jump to the next one, then widen the run
         // back over the separators before it (a `+` or `(` that opens the number).
-        let Some(at) = next_ascii_digit(b, i) else {
+        let Some(at) = digits.next_digit(i) else {
             break;
         };
         let mut run_start = at;
@@ -2261,6 +2307,31 @@ mod tests {
 
     /// The North American shortcut gives exactly what libphonenumber's parse gives, for every
     /// way of writing a number it takes, in every region, over many numbers (valid or not).
+    #[test]
+    fn digit_runs_answer_as_the_digit_search_does() {
+        let alphabet = "0123456789 -.+()aOlI\u{ff11}\u{30fc}";
+        let chars: Vec<char> = alphabet.chars().collect();
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..2_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 90) as usize;
+            let text: String = (0..len)
+                .map(|k| chars[((state >> (k % 50)) as usize + k * 7) % chars.len()])
+                .collect();
+            let b = text.as_bytes();
+            let runs = DigitRuns::of(b);
+            for from in 0..=b.len() + 1 {
+                assert_eq!(
+                    runs.next_digit(from),
+                    next_ascii_digit(b, from),
+                    "{text:?} from {from}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn nanp_parse_is_libphonenumbers_parse() {
         let mut regions: Vec<Option<Region>> = PHONE_NUMBER_UTIL
