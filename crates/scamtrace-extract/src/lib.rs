@@ -607,13 +607,20 @@ impl Collector {
 
     /// Fields in the order extraction read them; within one field or text, in reading order.
     fn into_vec(self) -> Vec<Indicator> {
+        let mut items = self.items;
+        // One origin (`extract_text`): reading order alone, the same stable order.
+        if let Some(first) = items.first()
+            && items.iter().all(|i| i.origin == first.origin)
+        {
+            items.sort_by_key(|i| i.span.0);
+            return items;
+        }
         let mut origins: Vec<Origin> = Vec::new();
-        for i in &self.items {
+        for i in &items {
             if !origins.contains(&i.origin) {
                 origins.push(i.origin.clone());
             }
         }
-        let mut items = self.items;
         items.sort_by_key(|i| (origins.iter().position(|o| *o == i.origin), i.span.0));
         items
     }
