@@ -23,11 +23,13 @@ py="${PYTHON:-.venv/bin/python}"
 }
 cargo build --release -q -p scamtrace
 cargo build --release -q -p scamtrace-extract --example corpus --example extract_corpus
+# Honour CARGO_TARGET_DIR (a worktree may build elsewhere).
+target="${CARGO_TARGET_DIR:-target}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-target/release/scamtrace demo generate --reports "$reports" --seed "$seed" > "$work/reports.jsonl"
-target/release/examples/corpus "$reports" "$seed" > "$work/corpus.jsonl"
+"$target"/release/scamtrace demo generate --reports "$reports" --seed "$seed" > "$work/reports.jsonl"
+"$target"/release/examples/corpus "$reports" "$seed" > "$work/corpus.jsonl"
 python3 - "$work/reports.jsonl" "$work/corpus.jsonl" <<'PY'
 import json, sys
 with open(sys.argv[1]) as a, open(sys.argv[2]) as b:
@@ -37,7 +39,7 @@ with open(sys.argv[1]) as a, open(sys.argv[2]) as b:
 PY
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u +%F); $(rustc --version | cut -d' ' -f1-2), $("$py" --version), phonenumbers $("$py" -c 'import phonenumbers; print(phonenumbers.__version__)')"
-target/release/examples/extract_corpus "$work/corpus.jsonl" > "$work/results.jsonl"
+"$target"/release/examples/extract_corpus "$work/corpus.jsonl" > "$work/results.jsonl"
 "$py" bench/extract_python.py "$work/corpus.jsonl" >> "$work/results.jsonl"
 
 python3 - "$work/results.jsonl" <<'PY'

@@ -343,15 +343,15 @@ impl Extractor {
                 }
                 taken.push(span);
                 let hash = giftcard::hash_code(&self.gift_card_key, brand, &code.normalized);
-                let mut ind = simple(
+                let mut ind = shown_as(
                     IndicatorKind::GiftCard,
                     format!("code:{hash}"),
+                    format!("{} card code (kept only as a keyed hash)", cards[0].name),
                     origin.clone(),
                     span,
                     0.6,
                     true,
                 );
-                ind.display = format!("{} card code (kept only as a keyed hash)", cards[0].name);
                 ind.attributes.insert("brand", brand.to_string());
                 out.push(ind);
             }
@@ -467,9 +467,23 @@ fn simple(
     confidence: f32,
     linking: bool,
 ) -> Indicator {
+    let display = value.clone();
+    shown_as(kind, value, display, origin, span, confidence, linking)
+}
+
+/// An indicator shown otherwise than by its value, without attributes.
+fn shown_as(
+    kind: IndicatorKind,
+    value: String,
+    display: String,
+    origin: Origin,
+    span: (usize, usize),
+    confidence: f32,
+    linking: bool,
+) -> Indicator {
     Indicator {
         kind,
-        display: value.clone(),
+        display,
         value,
         origin,
         span,
@@ -494,15 +508,15 @@ fn gift_card_brand(
     span: (usize, usize),
     confidence: f32,
 ) -> Indicator {
-    let mut ind = simple(
+    let mut ind = shown_as(
         IndicatorKind::GiftCard,
         slug.to_string(),
+        name.to_string(),
         origin,
         span,
         confidence,
         false,
     );
-    ind.display = name.to_string();
     ind.attributes.insert("brand", slug.to_string());
     ind
 }
@@ -514,16 +528,15 @@ fn brand_indicator(
     span: (usize, usize),
     confidence: f32,
 ) -> Indicator {
-    let mut ind = simple(
+    shown_as(
         IndicatorKind::Brand,
         brand.slug.to_string(),
+        brand.name.to_string(),
         origin,
         span,
         confidence,
         false,
-    );
-    ind.display = brand.name.to_string();
-    ind
+    )
 }
 
 /// Every known brand named in `text`, with its span. Latin aliases match on word boundaries,
@@ -594,13 +607,20 @@ impl Collector {
 
     /// Fields in the order extraction read them; within one field or text, in reading order.
     fn into_vec(self) -> Vec<Indicator> {
+        let mut items = self.items;
+        // One origin (`extract_text`): reading order alone, the same stable order.
+        if let Some(first) = items.first()
+            && items.iter().all(|i| i.origin == first.origin)
+        {
+            items.sort_by_key(|i| i.span.0);
+            return items;
+        }
         let mut origins: Vec<Origin> = Vec::new();
-        for i in &self.items {
+        for i in &items {
             if !origins.contains(&i.origin) {
                 origins.push(i.origin.clone());
             }
         }
-        let mut items = self.items;
         items.sort_by_key(|i| (origins.iter().position(|o| *o == i.origin), i.span.0));
         items
     }

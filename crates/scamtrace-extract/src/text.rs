@@ -205,6 +205,32 @@ pub fn normalize(original: &str) -> Mapped<'_> {
     }
 }
 
+/// Offset of the first ASCII digit in `b` at or after `from`, eight bytes at a time: reports
+/// are mostly words, and phone numbers and card codes both start from the digits.
+pub(crate) fn next_ascii_digit(b: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while i + 8 <= b.len() {
+        let chunk: [u8; 8] = b[i..i + 8].try_into().unwrap_or_default();
+        let w = u64::from_le_bytes(chunk);
+        // Per byte, without carries between bytes (each is at most 0x7F + 0x50): the high bit
+        // says ">= '0'" in the first sum and ">= ':'" in the second.
+        let low = w & !HIGH;
+        let at_least_zero = low + ONES * (0x80 - u64::from(b'0'));
+        let past_nine = low + ONES * (0x80 - u64::from(b':'));
+        let digits = at_least_zero & !past_nine & !w & HIGH;
+        if digits != 0 {
+            return Some(i + (digits.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    b.get(i..)?
+        .iter()
+        .position(u8::is_ascii_digit)
+        .map(|at| i + at)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
