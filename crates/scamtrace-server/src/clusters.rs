@@ -319,14 +319,10 @@ pub(crate) fn cluster_list(
             .collect();
         let total = sized.len();
         sized.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let shown: Vec<u64> = sized.into_iter().take(limit).map(|(_, id)| id).collect();
-        let items = shown
+        let items = sized
             .into_iter()
-            .map(|id| {
-                let mut json = summarize(engine, id).json;
-                json["main_indicator"] = main_indicator(engine, id);
-                json
-            })
+            .take(limit)
+            .map(|(_, id)| listed(engine, summarize(engine, id)))
             .collect();
         return (items, total);
     }
@@ -353,13 +349,16 @@ pub(crate) fn cluster_list(
     let items = summaries
         .into_iter()
         .take(limit)
-        .map(|s| {
-            let mut json = s.json;
-            json["main_indicator"] = main_indicator(engine, s.id);
-            json
-        })
+        .map(|s| listed(engine, s))
         .collect();
     (items, total)
+}
+
+/// A cluster as lists show it: its summary and the indicator it is known by.
+fn listed(engine: &Engine<Facts>, summary: Summary) -> Value {
+    let mut json = summary.json;
+    json["main_indicator"] = main_indicator(engine, summary.id);
+    json
 }
 
 /// The linking value most of a cluster's reports share: what an analyst calls the operation by.

@@ -63,14 +63,13 @@ fn brand_label(slug: &str) -> String {
 }
 
 /// Adds `label` (and `href` for indicators) to the `value` rows of a summary's lists.
-fn label_rows(lang: Lang, rows: &Value, label: impl Fn(&str) -> String) -> Value {
+fn label_rows(rows: &Value, label: impl Fn(&str) -> String) -> Value {
     let rows = rows.as_array().cloned().unwrap_or_default();
     let max = rows
         .iter()
         .filter_map(|r| r["reports"].as_u64())
         .max()
         .unwrap_or(1);
-    let _ = lang;
     Value::Array(
         rows.into_iter()
             .map(|mut r| {
@@ -85,21 +84,21 @@ fn label_rows(lang: Lang, rows: &Value, label: impl Fn(&str) -> String) -> Value
 
 /// A cluster summary with display labels for its countries, brands and methods.
 fn labelled_summary(lang: Lang, mut s: Value) -> Value {
-    s["countries"] = label_rows(lang, &s["countries"], |c| country_label(lang, c));
-    s["brands"] = label_rows(lang, &s["brands"], brand_label);
-    s["payment_methods"] = label_rows(lang, &s["payment_methods"], |m| {
+    s["countries"] = label_rows(&s["countries"], |c| country_label(lang, c));
+    s["brands"] = label_rows(&s["brands"], brand_label);
+    s["payment_methods"] = label_rows(&s["payment_methods"], |m| {
         CATALOGS
             .get(lang, &format!("payment_method.{m}"))
             .to_string()
     });
-    s["contact_methods"] = label_rows(lang, &s["contact_methods"], |m| {
+    s["contact_methods"] = label_rows(&s["contact_methods"], |m| {
         CATALOGS
             .get(lang, &format!("contact_method.{m}"))
             .to_string()
     });
-    s["remote_access_tools"] = label_rows(lang, &s["remote_access_tools"], str::to_string);
-    s["sources"] = label_rows(lang, &s["sources"], str::to_string);
-    s["organizations"] = label_rows(lang, &s["organizations"], |o| {
+    s["remote_access_tools"] = label_rows(&s["remote_access_tools"], str::to_string);
+    s["sources"] = label_rows(&s["sources"], str::to_string);
+    s["organizations"] = label_rows(&s["organizations"], |o| {
         if o.is_empty() {
             CATALOGS.get(lang, "wb.victims_directly").to_string()
         } else {

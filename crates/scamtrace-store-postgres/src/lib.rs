@@ -184,6 +184,17 @@ async fn ensure_trigram_index(pool: &PgPool) {
     }
 }
 
+/// Runs a query of partner observations and decodes its rows.
+async fn observation_rows(
+    pool: &PgPool,
+    query: sqlx::query::Query<'_, Postgres, PgArguments>,
+) -> Result<Vec<PartnerObservation>, StoreError> {
+    let rows = query.fetch_all(pool).await.map_err(db_error)?;
+    rows.iter()
+        .map(|r| decode::observation(&Columns(r)))
+        .collect()
+}
+
 fn bind_all(query: &Query) -> sqlx::query::Query<'_, Postgres, PgArguments> {
     let mut q = sqlx::query(AssertSqlSafe(query.sql.as_str()));
     for b in &query.binds {
@@ -496,15 +507,13 @@ impl Store for PostgresStore {
         after_seq: i64,
         limit: u32,
     ) -> Result<Vec<PartnerObservation>, StoreError> {
-        let rows = sqlx::query(sql::OBSERVATIONS_AFTER)
-            .bind(after_seq)
-            .bind(i64::from(limit))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_error)?;
-        rows.iter()
-            .map(|r| decode::observation(&Columns(r)))
-            .collect()
+        observation_rows(
+            &self.pool,
+            sqlx::query(sql::OBSERVATIONS_AFTER)
+                .bind(after_seq)
+                .bind(i64::from(limit)),
+        )
+        .await
     }
 
     async fn observations_of_campaign(
@@ -512,15 +521,13 @@ impl Store for PostgresStore {
         partner_identity: &str,
         campaign: &str,
     ) -> Result<Vec<PartnerObservation>, StoreError> {
-        let rows = sqlx::query(sql::OBSERVATIONS_OF_CAMPAIGN)
-            .bind(partner_identity)
-            .bind(campaign)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_error)?;
-        rows.iter()
-            .map(|r| decode::observation(&Columns(r)))
-            .collect()
+        observation_rows(
+            &self.pool,
+            sqlx::query(sql::OBSERVATIONS_OF_CAMPAIGN)
+                .bind(partner_identity)
+                .bind(campaign),
+        )
+        .await
     }
 
     async fn observations_of(
@@ -528,15 +535,11 @@ impl Store for PostgresStore {
         kind: &str,
         value: &str,
     ) -> Result<Vec<PartnerObservation>, StoreError> {
-        let rows = sqlx::query(sql::OBSERVATIONS_OF)
-            .bind(kind)
-            .bind(value)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_error)?;
-        rows.iter()
-            .map(|r| decode::observation(&Columns(r)))
-            .collect()
+        observation_rows(
+            &self.pool,
+            sqlx::query(sql::OBSERVATIONS_OF).bind(kind).bind(value),
+        )
+        .await
     }
 
     async fn cluster_events(

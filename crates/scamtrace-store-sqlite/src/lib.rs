@@ -200,6 +200,17 @@ async fn migrate(conn: &mut SqliteConnection) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Runs a query of partner observations and decodes its rows.
+async fn observation_rows(
+    pool: &SqlitePool,
+    query: sqlx::query::Query<'_, Sqlite, SqliteArguments>,
+) -> Result<Vec<PartnerObservation>, StoreError> {
+    let rows = query.fetch_all(pool).await.map_err(db_error)?;
+    rows.iter()
+        .map(|r| decode::observation(&Columns(r)))
+        .collect()
+}
+
 fn bind_all(query: &Query) -> sqlx::query::Query<'_, Sqlite, SqliteArguments> {
     let mut q = sqlx::query(AssertSqlSafe(query.sql.as_str()));
     for b in &query.binds {
@@ -795,15 +806,13 @@ impl Store for SqliteStore {
         after_seq: i64,
         limit: u32,
     ) -> Result<Vec<PartnerObservation>, StoreError> {
-        let rows = sqlx::query(sql::OBSERVATIONS_AFTER)
-            .bind(after_seq)
-            .bind(i64::from(limit))
-            .fetch_all(&self.reads)
-            .await
-            .map_err(db_error)?;
-        rows.iter()
-            .map(|r| decode::observation(&Columns(r)))
-            .collect()
+        observation_rows(
+            &self.reads,
+            sqlx::query(sql::OBSERVATIONS_AFTER)
+                .bind(after_seq)
+                .bind(i64::from(limit)),
+        )
+        .await
     }
 
     async fn observations_of_campaign(
@@ -811,15 +820,13 @@ impl Store for SqliteStore {
         partner_identity: &str,
         campaign: &str,
     ) -> Result<Vec<PartnerObservation>, StoreError> {
-        let rows = sqlx::query(sql::OBSERVATIONS_OF_CAMPAIGN)
-            .bind(partner_identity)
-            .bind(campaign)
-            .fetch_all(&self.reads)
-            .await
-            .map_err(db_error)?;
-        rows.iter()
-            .map(|r| decode::observation(&Columns(r)))
-            .collect()
+        observation_rows(
+            &self.reads,
+            sqlx::query(sql::OBSERVATIONS_OF_CAMPAIGN)
+                .bind(partner_identity)
+                .bind(campaign),
+        )
+        .await
     }
 
     async fn observations_of(
@@ -827,15 +834,11 @@ impl Store for SqliteStore {
         kind: &str,
         value: &str,
     ) -> Result<Vec<PartnerObservation>, StoreError> {
-        let rows = sqlx::query(sql::OBSERVATIONS_OF)
-            .bind(kind)
-            .bind(value)
-            .fetch_all(&self.reads)
-            .await
-            .map_err(db_error)?;
-        rows.iter()
-            .map(|r| decode::observation(&Columns(r)))
-            .collect()
+        observation_rows(
+            &self.reads,
+            sqlx::query(sql::OBSERVATIONS_OF).bind(kind).bind(value),
+        )
+        .await
     }
 
     async fn cluster_events(

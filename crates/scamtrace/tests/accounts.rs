@@ -86,13 +86,13 @@ fn administrators_create_accounts_with_passwords_from_the_environment_a_file_or_
     passwords.push(liaison.clone());
 
     // From standard input's first line, when piped.
-    let carol = random_password();
+    let lead = random_password();
     let mut child = server
         .cli_command(&[
             "admin",
             "create-user",
             "--username",
-            "carol",
+            "fraud.lead",
             "--role",
             "admin",
         ])
@@ -105,18 +105,18 @@ fn administrators_create_accounts_with_passwords_from_the_environment_a_file_or_
         .stdin
         .take()
         .unwrap()
-        .write_all(format!("{carol}\n").as_bytes())
+        .write_all(format!("{lead}\n").as_bytes())
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", printed(&out));
-    assert!(!printed(&out).contains(&carol));
-    passwords.push(carol.clone());
+    assert!(!printed(&out).contains(&lead));
+    passwords.push(lead.clone());
 
     // Each can sign in with what was given, and only that.
     for (username, password) in [
         ("FRAUD.DESK", &desk),
         ("liaison@cert.example", &liaison),
-        ("carol", &carol),
+        ("fraud.lead", &lead),
     ] {
         server.sign_in(username, password);
         let visitor = server.open_sign_in();

@@ -239,50 +239,35 @@ fn analysts_work_an_operation_through_the_pages() {
     assert!(narrative.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(report.contains(&format!("href=\"/clusters/{cluster}\"")));
 
-    // A decision by form: CSRF-checked, audited, and the operation falls apart at once.
-    let form_page = server.get("/indicators/phone/+18885550142", &h);
-    let csrf_cookie = form_page
-        .headers_named("set-cookie")
-        .into_iter()
-        .find(|c| c.starts_with("st_csrf="))
-        .expect("a CSRF cookie")
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let token = between(
-        &form_page.text().replace("&#x2f;", "/"),
-        "name=\"csrf_token\" value=\"",
-        "\"",
-    )
-    .to_string();
-    let form = |body: &str, cookie: &str| {
-        server.request(
-            "POST",
-            "/indicators/phone/+18885550142/decision",
-            &[
-                ("authorization", analyst.as_str()),
-                ("cookie", cookie),
-                ("content-type", "application/x-www-form-urlencoded"),
-            ],
-            body.as_bytes(),
-        )
+    // A decision by form, by an analyst signed in on the page: CSRF-checked, audited, and the
+    // operation falls apart at once.
+    let password = server.user("fraud.desk", "analyst");
+    let signed_in = server.sign_in("fraud.desk", &password);
+    let path = "/indicators/phone/+18885550142/decision";
+    let forged = common::Visitor {
+        csrf: "forged".into(),
+        ..signed_in.clone()
     };
-    let forged = form(
-        "decision=not_linking&reason=test&csrf_token=forged",
-        &csrf_cookie,
+    let forged = server.post_form(
+        path,
+        &forged,
+        &[("decision", "not_linking"), ("reason", "test")],
     );
     assert_eq!(forged.status, 403);
-    let missing_reason = form(
-        &format!("decision=not_linking&reason=&csrf_token={token}"),
-        &csrf_cookie,
+    let missing_reason = server.post_form(
+        path,
+        &signed_in,
+        &[("decision", "not_linking"), ("reason", "")],
     );
     assert_eq!(missing_reason.status, 400);
-    let decided = form(
-        &format!(
-            "decision=not_linking&reason=the+bank%27s+real+number&back=over-linked&csrf_token={token}"
-        ),
-        &csrf_cookie,
+    let decided = server.post_form(
+        path,
+        &signed_in,
+        &[
+            ("decision", "not_linking"),
+            ("reason", "the bank's real number"),
+            ("back", "over-linked"),
+        ],
     );
     assert_eq!(decided.status, 303, "{}", decided.text());
     assert_eq!(decided.header("location"), Some("/over-linked"));
