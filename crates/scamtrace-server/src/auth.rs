@@ -187,6 +187,7 @@ pub async fn create_token(
     role: Role,
     label: Option<String>,
     organization: Option<String>,
+    collections: Option<Vec<scamtrace_store::CollectionGrant>>,
 ) -> Result<(TokenRecord, String), StoreError> {
     let secret = new_secret("st_");
     let record = TokenRecord {
@@ -196,6 +197,7 @@ pub async fn create_token(
         label,
         organization,
         created_at: time::OffsetDateTime::now_utc(),
+        collections,
     };
     store.insert_token(record.clone()).await?;
     Ok((record, secret))

@@ -58,6 +58,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "partner_observations",
         include_str!("../migrations/0008_partner_observations.sql"),
     ),
+    (9, "taxii", include_str!("../migrations/0009_taxii.sql")),
 ];
 
 pub struct PostgresStore {
@@ -230,6 +231,85 @@ async fn insert_one(
     Err(StoreError::Database(
         "could not find a free report reference".into(),
     ))
+}
+
+fn json_text(value: &impl serde::Serialize) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Database(e.to_string()))
+}
+
+/// Adds objects to a collection (see [`Store::add_taxii_objects`]). The collection's row is
+/// locked first, so writers to one collection take turns and `date_added` only grows in commit
+/// order: a reader paging by `date_added` never misses a row that commits later.
+async fn add_taxii_objects(
+    pool: &PgPool,
+    collection: &str,
+    objects: &[NewTaxiiObject],
+) -> Result<Vec<Added>, StoreError> {
+    let mut tx = pool.begin().await.map_err(db_error)?;
+    sqlx::query("SELECT id FROM taxii_collections WHERE id = $1 FOR UPDATE")
+        .bind(collection)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?
+        .ok_or_else(|| StoreError::Database(format!("no TAXII collection {collection}")))?;
+    let last: Option<i64> = sqlx::query_scalar(sql::TAXII_LAST_ADDED)
+        .bind(collection)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_error)?;
+    let mut next = to_micros(time::OffsetDateTime::now_utc()).max(last.map_or(0, |l| l + 1));
+    let mut out = Vec::with_capacity(objects.len());
+    for o in objects {
+        let row = sqlx::query(sql::TAXII_VERSIONS_OF)
+            .bind(o.version)
+            .bind(collection)
+            .bind(&o.id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let same: i64 = row.try_get("same").map_err(db_error)?;
+        if same > 0 {
+            out.push(Added::Duplicate);
+            continue;
+        }
+        let newest: Option<i64> = row.try_get("newest").map_err(db_error)?;
+        let oldest: Option<i64> = row.try_get("oldest").map_err(db_error)?;
+        let latest = newest.is_none_or(|n| o.version > n);
+        let first = oldest.is_none_or(|n| o.version < n);
+        for (flag, statement) in [
+            (latest, sql::TAXII_NOT_LATEST),
+            (first, sql::TAXII_NOT_FIRST),
+        ] {
+            if flag && newest.is_some() {
+                sqlx::query(statement)
+                    .bind(collection)
+                    .bind(&o.id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+            }
+        }
+        sqlx::query(sql::INSERT_TAXII_OBJECT)
+            .bind(collection)
+            .bind(&o.id)
+            .bind(o.version)
+            .bind(next)
+            .bind(&o.object_type)
+            .bind(&o.spec_version)
+            .bind(&o.tlp)
+            .bind(&o.audience)
+            .bind(&o.added_by)
+            .bind(i64::from(latest))
+            .bind(i64::from(first))
+            .bind(&o.body)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        out.push(Added::New(next));
+        next += 1;
+    }
+    tx.commit().await.map_err(db_error)?;
+    Ok(out)
 }
 
 /// Runs an `UPDATE` of one user and ends that user's sessions, in one transaction.
@@ -559,6 +639,150 @@ impl Store for PostgresStore {
             .collect()
     }
 
+    async fn taxii_collections(&self) -> Result<Vec<TaxiiCollection>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {} FROM taxii_collections ORDER BY created_at, id",
+            sql::TAXII_COLLECTION_COLUMNS
+        )))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter()
+            .map(|r| decode::taxii_collection(&Columns(r)))
+            .collect()
+    }
+
+    async fn upsert_taxii_collection(&self, c: TaxiiCollection) -> Result<(), StoreError> {
+        sqlx::query(sql::UPSERT_TAXII_COLLECTION)
+            .bind(&c.id)
+            .bind(&c.title)
+            .bind(&c.description)
+            .bind(&c.tlp)
+            .bind(&c.audience)
+            .bind(i64::from(c.partner_read))
+            .bind(i64::from(c.partner_write))
+            .bind(&c.publishes)
+            .bind(to_micros(time::OffsetDateTime::now_utc()))
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn add_taxii_objects(
+        &self,
+        collection: &str,
+        objects: Vec<NewTaxiiObject>,
+    ) -> Result<Vec<Added>, StoreError> {
+        if objects.is_empty() {
+            return Ok(Vec::new());
+        }
+        add_taxii_objects(&self.pool, collection, &objects).await
+    }
+
+    async fn taxii_objects(&self, query: &TaxiiQuery) -> Result<Vec<TaxiiObject>, StoreError> {
+        let q = sql::taxii_objects(Dialect::Postgres, query);
+        let rows = bind_all(&q).fetch_all(&self.pool).await.map_err(db_error)?;
+        rows.iter()
+            .map(|r| decode::taxii_object(&Columns(r)))
+            .collect()
+    }
+
+    async fn delete_taxii_object(
+        &self,
+        collection: &str,
+        id: &str,
+        versions: &VersionFilter,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let deleted = bind_all(&sql::taxii_delete(
+            Dialect::Postgres,
+            collection,
+            id,
+            versions,
+        ))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?
+        .rows_affected();
+        for mark in [sql::TAXII_MARK_LATEST, sql::TAXII_MARK_FIRST] {
+            sqlx::query(mark)
+                .bind(collection)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(deleted)
+    }
+
+    async fn insert_taxii_status(&self, st: TaxiiStatus) -> Result<(), StoreError> {
+        sqlx::query(sql::INSERT_TAXII_STATUS)
+            .bind(&st.id)
+            .bind(&st.collection)
+            .bind(&st.requested_by)
+            .bind(st.request_timestamp)
+            .bind(st.total_count as i64)
+            .bind(json_text(&st.successes)?)
+            .bind(json_text(&st.failures)?)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn taxii_status(&self, id: &str) -> Result<Option<TaxiiStatus>, StoreError> {
+        let row = sqlx::query(sql::FIND_TAXII_STATUS)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.as_ref()
+            .map(|r| decode::taxii_status(&Columns(r)))
+            .transpose()
+    }
+
+    async fn upsert_partner(&self, p: PartnerRecord) -> Result<(), StoreError> {
+        sqlx::query(sql::UPSERT_PARTNER)
+            .bind(&p.name)
+            .bind(partner_name_key(&p.name))
+            .bind(&p.taxii_url)
+            .bind(&p.collection)
+            .bind(&p.push_collection)
+            .bind(&p.credentials_sealed)
+            .bind(to_micros(p.created_at))
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn partners(&self) -> Result<Vec<PartnerRecord>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {} FROM partners ORDER BY name_key",
+            sql::PARTNER_COLUMNS
+        )))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter().map(|r| decode::partner(&Columns(r))).collect()
+    }
+
+    async fn set_partner_state(&self, name: &str, st: PartnerState) -> Result<bool, StoreError> {
+        let changed = sqlx::query(sql::SET_PARTNER_STATE)
+            .bind(&st.pulled_through)
+            .bind(st.pushed_through)
+            .bind(to_micros(st.last_sync_at))
+            .bind(&st.last_error)
+            .bind(partner_name_key(name))
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?
+            .rows_affected();
+        Ok(changed > 0)
+    }
+
     async fn insert_token(&self, t: TokenRecord) -> Result<(), StoreError> {
         sqlx::query(sql::INSERT_TOKEN)
             .bind(&t.id)
@@ -567,6 +791,7 @@ impl Store for PostgresStore {
             .bind(&t.label)
             .bind(&t.organization)
             .bind(to_micros(t.created_at))
+            .bind(t.collections.as_ref().map(json_text).transpose()?)
             .execute(&self.pool)
             .await
             .map_err(db_error)?;

@@ -65,6 +65,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "partner_observations",
         include_str!("../migrations/0008_partner_observations.sql"),
     ),
+    (9, "taxii", include_str!("../migrations/0009_taxii.sql")),
 ];
 
 /// Writes waiting beyond this many are taken in the next transaction.
@@ -95,6 +96,13 @@ enum Op {
     UserPassword(String, String),
     /// Username, disabled as of (microseconds) or enabled.
     UserDisabled(String, Option<i64>),
+    TaxiiCollection(TaxiiCollection),
+    TaxiiAdd(String, Vec<NewTaxiiObject>),
+    /// Collection, object id, which versions.
+    TaxiiDelete(String, String, VersionFilter),
+    TaxiiStatus(TaxiiStatus),
+    Partner(PartnerRecord),
+    PartnerState(String, PartnerState),
 }
 
 enum Done {
@@ -104,6 +112,7 @@ enum Done {
     Changed(bool),
     /// How many rows went in.
     Count(u64),
+    Added(Vec<Added>),
 }
 
 struct Job {
@@ -383,6 +392,7 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError>
                 .bind(&t.label)
                 .bind(&t.organization)
                 .bind(to_micros(t.created_at))
+                .bind(t.collections.as_ref().map(json_text).transpose()?)
                 .execute(&mut *conn)
                 .await
                 .map_err(db_error)?;
@@ -447,6 +457,95 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError>
             }
             Ok(Done::Count(inserted))
         }
+        Op::TaxiiCollection(c) => {
+            sqlx::query(sql::UPSERT_TAXII_COLLECTION)
+                .bind(&c.id)
+                .bind(&c.title)
+                .bind(&c.description)
+                .bind(&c.tlp)
+                .bind(&c.audience)
+                .bind(i64::from(c.partner_read))
+                .bind(i64::from(c.partner_write))
+                .bind(&c.publishes)
+                .bind(to_micros(time::OffsetDateTime::now_utc()))
+                .execute(&mut *conn)
+                .await
+                .map_err(db_error)?;
+            Ok(Done::Unit)
+        }
+        Op::TaxiiAdd(collection, objects) => {
+            in_savepoint(conn, async |conn| {
+                add_taxii_objects(conn, collection, objects)
+                    .await
+                    .map(Done::Added)
+            })
+            .await
+        }
+        Op::TaxiiDelete(collection, id, versions) => {
+            in_savepoint(conn, async |conn| {
+                let deleted = bind_all(&sql::taxii_delete(
+                    Dialect::Sqlite,
+                    collection,
+                    id,
+                    versions,
+                ))
+                .execute(&mut *conn)
+                .await
+                .map_err(db_error)?
+                .rows_affected();
+                for mark in [sql::TAXII_MARK_LATEST, sql::TAXII_MARK_FIRST] {
+                    sqlx::query(mark)
+                        .bind(collection)
+                        .bind(id)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(db_error)?;
+                }
+                Ok(Done::Count(deleted))
+            })
+            .await
+        }
+        Op::TaxiiStatus(st) => {
+            sqlx::query(sql::INSERT_TAXII_STATUS)
+                .bind(&st.id)
+                .bind(&st.collection)
+                .bind(&st.requested_by)
+                .bind(st.request_timestamp)
+                .bind(st.total_count as i64)
+                .bind(json_text(&st.successes)?)
+                .bind(json_text(&st.failures)?)
+                .execute(&mut *conn)
+                .await
+                .map_err(db_error)?;
+            Ok(Done::Unit)
+        }
+        Op::Partner(p) => {
+            sqlx::query(sql::UPSERT_PARTNER)
+                .bind(&p.name)
+                .bind(partner_name_key(&p.name))
+                .bind(&p.taxii_url)
+                .bind(&p.collection)
+                .bind(&p.push_collection)
+                .bind(&p.credentials_sealed)
+                .bind(to_micros(p.created_at))
+                .execute(&mut *conn)
+                .await
+                .map_err(db_error)?;
+            Ok(Done::Unit)
+        }
+        Op::PartnerState(name, st) => {
+            let changed = sqlx::query(sql::SET_PARTNER_STATE)
+                .bind(&st.pulled_through)
+                .bind(st.pushed_through)
+                .bind(to_micros(st.last_sync_at))
+                .bind(&st.last_error)
+                .bind(partner_name_key(name))
+                .execute(&mut *conn)
+                .await
+                .map_err(db_error)?
+                .rows_affected();
+            Ok(Done::Changed(changed > 0))
+        }
         Op::DeleteDecision(kind, value) => {
             sqlx::query(sql::DELETE_VALUE_DECISION)
                 .bind(kind)
@@ -469,6 +568,98 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError>
             Ok(Done::Unit)
         }
     }
+}
+
+fn json_text(value: &impl serde::Serialize) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Database(e.to_string()))
+}
+
+/// Runs several statements as one: all of them stand, or none (the batch's other writes go on).
+async fn in_savepoint<T>(
+    conn: &mut SqliteConnection,
+    work: impl AsyncFnOnce(&mut SqliteConnection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    sqlx::raw_sql("SAVEPOINT several")
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    let result = work(&mut *conn).await;
+    let end = if result.is_ok() {
+        "RELEASE several"
+    } else {
+        "ROLLBACK TO several; RELEASE several"
+    };
+    sqlx::raw_sql(end)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    result
+}
+
+/// Adds objects to a collection (see [`Store::add_taxii_objects`]); inside the batch's
+/// transaction, which the single writer makes the only one, so `date_added` only grows.
+async fn add_taxii_objects(
+    conn: &mut SqliteConnection,
+    collection: &str,
+    objects: &[NewTaxiiObject],
+) -> Result<Vec<Added>, StoreError> {
+    let last: Option<i64> = sqlx::query_scalar(sql::TAXII_LAST_ADDED)
+        .bind(collection)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    let mut next = to_micros(time::OffsetDateTime::now_utc()).max(last.map_or(0, |l| l + 1));
+    let mut out = Vec::with_capacity(objects.len());
+    for o in objects {
+        let row = sqlx::query(sql::TAXII_VERSIONS_OF)
+            .bind(o.version)
+            .bind(collection)
+            .bind(&o.id)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db_error)?;
+        let same: i64 = row.try_get("same").map_err(db_error)?;
+        if same > 0 {
+            out.push(Added::Duplicate);
+            continue;
+        }
+        let newest: Option<i64> = row.try_get("newest").map_err(db_error)?;
+        let oldest: Option<i64> = row.try_get("oldest").map_err(db_error)?;
+        let latest = newest.is_none_or(|n| o.version > n);
+        let first = oldest.is_none_or(|n| o.version < n);
+        for (flag, statement) in [
+            (latest, sql::TAXII_NOT_LATEST),
+            (first, sql::TAXII_NOT_FIRST),
+        ] {
+            if flag && newest.is_some() {
+                sqlx::query(statement)
+                    .bind(collection)
+                    .bind(&o.id)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+            }
+        }
+        sqlx::query(sql::INSERT_TAXII_OBJECT)
+            .bind(collection)
+            .bind(&o.id)
+            .bind(o.version)
+            .bind(next)
+            .bind(&o.object_type)
+            .bind(&o.spec_version)
+            .bind(&o.tlp)
+            .bind(&o.audience)
+            .bind(&o.added_by)
+            .bind(i64::from(latest))
+            .bind(i64::from(first))
+            .bind(&o.body)
+            .execute(&mut *conn)
+            .await
+            .map_err(db_error)?;
+        out.push(Added::New(next));
+        next += 1;
+    }
+    Ok(out)
 }
 
 /// A taken username is [`StoreError::AlreadyExists`]; anything else a database error.
@@ -856,6 +1047,112 @@ impl Store for SqliteStore {
         rows.iter()
             .map(|r| decode::cluster_event(&Columns(r)))
             .collect()
+    }
+
+    async fn taxii_collections(&self) -> Result<Vec<TaxiiCollection>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {} FROM taxii_collections ORDER BY created_at, id",
+            sql::TAXII_COLLECTION_COLUMNS
+        )))
+        .fetch_all(&self.reads)
+        .await
+        .map_err(db_error)?;
+        rows.iter()
+            .map(|r| decode::taxii_collection(&Columns(r)))
+            .collect()
+    }
+
+    async fn upsert_taxii_collection(&self, collection: TaxiiCollection) -> Result<(), StoreError> {
+        self.write(Op::TaxiiCollection(collection))
+            .await
+            .map(|_| ())
+    }
+
+    async fn add_taxii_objects(
+        &self,
+        collection: &str,
+        objects: Vec<NewTaxiiObject>,
+    ) -> Result<Vec<Added>, StoreError> {
+        if objects.is_empty() {
+            return Ok(Vec::new());
+        }
+        match self
+            .write(Op::TaxiiAdd(collection.to_string(), objects))
+            .await?
+        {
+            Done::Added(added) => Ok(added),
+            _ => Err(StoreError::Corrupt("unexpected writer answer".into())),
+        }
+    }
+
+    async fn taxii_objects(&self, query: &TaxiiQuery) -> Result<Vec<TaxiiObject>, StoreError> {
+        let q = sql::taxii_objects(Dialect::Sqlite, query);
+        let rows = bind_all(&q)
+            .fetch_all(&self.reads)
+            .await
+            .map_err(db_error)?;
+        rows.iter()
+            .map(|r| decode::taxii_object(&Columns(r)))
+            .collect()
+    }
+
+    async fn delete_taxii_object(
+        &self,
+        collection: &str,
+        id: &str,
+        versions: &VersionFilter,
+    ) -> Result<u64, StoreError> {
+        match self
+            .write(Op::TaxiiDelete(
+                collection.to_string(),
+                id.to_string(),
+                versions.clone(),
+            ))
+            .await?
+        {
+            Done::Count(n) => Ok(n),
+            _ => Err(StoreError::Corrupt("unexpected writer answer".into())),
+        }
+    }
+
+    async fn insert_taxii_status(&self, status: TaxiiStatus) -> Result<(), StoreError> {
+        self.write(Op::TaxiiStatus(status)).await.map(|_| ())
+    }
+
+    async fn taxii_status(&self, id: &str) -> Result<Option<TaxiiStatus>, StoreError> {
+        let row = sqlx::query(sql::FIND_TAXII_STATUS)
+            .bind(id)
+            .fetch_optional(&self.reads)
+            .await
+            .map_err(db_error)?;
+        row.as_ref()
+            .map(|r| decode::taxii_status(&Columns(r)))
+            .transpose()
+    }
+
+    async fn upsert_partner(&self, partner: PartnerRecord) -> Result<(), StoreError> {
+        self.write(Op::Partner(partner)).await.map(|_| ())
+    }
+
+    async fn partners(&self) -> Result<Vec<PartnerRecord>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {} FROM partners ORDER BY name_key",
+            sql::PARTNER_COLUMNS
+        )))
+        .fetch_all(&self.reads)
+        .await
+        .map_err(db_error)?;
+        rows.iter().map(|r| decode::partner(&Columns(r))).collect()
+    }
+
+    async fn set_partner_state(&self, name: &str, state: PartnerState) -> Result<bool, StoreError> {
+        match self
+            .write(Op::PartnerState(name.to_string(), state))
+            .await?
+        {
+            Done::Changed(changed) => Ok(changed),
+            _ => Err(StoreError::Corrupt("unexpected writer answer".into())),
+        }
     }
 
     async fn insert_token(&self, token: TokenRecord) -> Result<(), StoreError> {

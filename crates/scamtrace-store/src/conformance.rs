@@ -36,6 +36,288 @@ pub async fn run_all(store: &dyn Store) {
     value_decisions(store).await;
     cluster_events(store).await;
     partner_observations(store).await;
+    taxii_collections_and_objects(store).await;
+    partners_and_sync_state(store).await;
+}
+
+async fn taxii_collections_and_objects(store: &dyn Store) {
+    let defaults = store.taxii_collections().await.unwrap();
+    assert_eq!(defaults.len(), 2, "every store starts with two collections");
+    assert!(
+        defaults
+            .iter()
+            .any(|c| c.publishes.as_deref() == Some("operations"))
+    );
+    let c = TaxiiCollection {
+        id: "91a7b528-80eb-42ed-a74d-c6fbd5a26116".into(),
+        title: "Conformance".into(),
+        description: None,
+        tlp: "TLP:GREEN".into(),
+        audience: Some("Partner bank".into()),
+        partner_read: true,
+        partner_write: true,
+        publishes: None,
+    };
+    store.upsert_taxii_collection(c.clone()).await.unwrap();
+    let changed = TaxiiCollection {
+        title: "Conformance, renamed".into(),
+        ..c.clone()
+    };
+    store
+        .upsert_taxii_collection(changed.clone())
+        .await
+        .unwrap();
+    let all = store.taxii_collections().await.unwrap();
+    assert_eq!(all.len(), 3);
+    assert!(all.contains(&changed));
+
+    let object = |id: &str, version: i64, tlp: &str| NewTaxiiObject {
+        id: id.into(),
+        version,
+        object_type: id.split("--").next().unwrap().into(),
+        spec_version: "2.1".into(),
+        tlp: tlp.into(),
+        audience: (tlp == "TLP:AMBER+STRICT").then(|| "Partner bank".into()),
+        added_by: None,
+        body: format!(r#"{{"id":"{id}","v":{version}}}"#),
+    };
+    let a = "indicator--00000000-0000-4000-8000-00000000000a";
+    let b = "campaign--00000000-0000-4000-8000-00000000000b";
+    let r = "indicator--00000000-0000-4000-8000-00000000000c";
+    let s = "indicator--00000000-0000-4000-8000-00000000000d";
+    let added = store
+        .add_taxii_objects(
+            &c.id,
+            vec![
+                object(a, 2_000, "TLP:GREEN"),
+                object(b, 5_000, "TLP:AMBER"),
+                object(r, 1_000, "TLP:RED"),
+                object(s, 1_000, "TLP:AMBER+STRICT"),
+                object(a, 2_000, "TLP:GREEN"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(added[4], Added::Duplicate, "the same id and version twice");
+    let dates: Vec<i64> = added[..4]
+        .iter()
+        .map(|x| match x {
+            Added::New(at) => *at,
+            Added::Duplicate => panic!("{x:?}"),
+        })
+        .collect();
+    assert!(dates.windows(2).all(|w| w[0] < w[1]), "{dates:?}");
+    // An older and a newer version of `a`, in a later request.
+    let more = store
+        .add_taxii_objects(
+            &c.id,
+            vec![object(a, 1_000, "TLP:GREEN"), object(a, 3_000, "TLP:GREEN")],
+        )
+        .await
+        .unwrap();
+    assert!(matches!(more[0], Added::New(at) if at > dates[3]));
+
+    let query = |reader: Reader, versions: VersionFilter| TaxiiQuery {
+        collection: c.id.clone(),
+        reader,
+        added_after: None,
+        ids: Vec::new(),
+        types: Vec::new(),
+        versions,
+        spec_versions: Vec::new(),
+        limit: 100,
+    };
+    let seen = |objects: Vec<TaxiiObject>| -> Vec<(String, i64)> {
+        objects.into_iter().map(|o| (o.id, o.version)).collect()
+    };
+    let local = store
+        .taxii_objects(&query(Reader::Local, VersionFilter::Last))
+        .await
+        .unwrap();
+    assert_eq!(
+        seen(local),
+        [
+            (b.to_string(), 5_000),
+            (r.to_string(), 1_000),
+            (s.to_string(), 1_000),
+            (a.to_string(), 3_000)
+        ]
+    );
+    let first = store
+        .taxii_objects(&query(Reader::Local, VersionFilter::First))
+        .await
+        .unwrap();
+    assert!(seen(first).contains(&(a.to_string(), 1_000)));
+    let all = store
+        .taxii_objects(&query(Reader::Local, VersionFilter::All))
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 6);
+    assert!(all.windows(2).all(|w| w[0].date_added < w[1].date_added));
+    assert_eq!(all[0].body, format!(r#"{{"id":"{a}","v":2000}}"#));
+    let some = store
+        .taxii_objects(&query(
+            Reader::Local,
+            VersionFilter::Some {
+                versions: vec![2_000],
+                last: false,
+                first: true,
+            },
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        seen(some).into_iter().filter(|(id, _)| id == a).count(),
+        2,
+        "a's 2000 and its first"
+    );
+
+    // Partners never see TLP:RED; TLP:AMBER+STRICT only the named organization does.
+    let bank = store
+        .taxii_objects(&query(
+            Reader::Partner("PARTNER BANK".into()),
+            VersionFilter::Last,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        seen(bank),
+        [
+            (b.to_string(), 5_000),
+            (s.to_string(), 1_000),
+            (a.to_string(), 3_000)
+        ]
+    );
+    let other = store
+        .taxii_objects(&query(
+            Reader::Partner("Another firm".into()),
+            VersionFilter::Last,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        seen(other),
+        [(b.to_string(), 5_000), (a.to_string(), 3_000)]
+    );
+
+    // Filters and paging.
+    let mut q = query(Reader::Local, VersionFilter::All);
+    q.types = vec!["campaign".into()];
+    assert_eq!(store.taxii_objects(&q).await.unwrap().len(), 1);
+    let mut q = query(Reader::Local, VersionFilter::All);
+    q.ids = vec![a.into()];
+    q.limit = 2;
+    let page = store.taxii_objects(&q).await.unwrap();
+    assert_eq!(page.len(), 2);
+    q.added_after = Some(page[1].date_added);
+    let rest = store.taxii_objects(&q).await.unwrap();
+    assert_eq!(seen(rest), [(a.to_string(), 3_000)]);
+    let mut q = query(Reader::Local, VersionFilter::All);
+    q.spec_versions = vec!["2.0".into()];
+    assert!(store.taxii_objects(&q).await.unwrap().is_empty());
+
+    // Deleting the newest version makes the one before it the latest.
+    let deleted = store
+        .delete_taxii_object(
+            &c.id,
+            a,
+            &VersionFilter::Some {
+                versions: vec![3_000],
+                last: false,
+                first: false,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(deleted, 1);
+    let mut q = query(Reader::Local, VersionFilter::Last);
+    q.ids = vec![a.into()];
+    assert_eq!(
+        seen(store.taxii_objects(&q).await.unwrap()),
+        [(a.to_string(), 2_000)]
+    );
+    assert_eq!(
+        store
+            .delete_taxii_object(&c.id, a, &VersionFilter::All)
+            .await
+            .unwrap(),
+        2
+    );
+    q.versions = VersionFilter::All;
+    assert!(store.taxii_objects(&q).await.unwrap().is_empty());
+
+    let status = TaxiiStatus {
+        id: "0b0e1b9a-6a3f-4f77-9d1e-5a1c3e7d0001".into(),
+        collection: c.id.clone(),
+        requested_by: "token-1".into(),
+        request_timestamp: 1_700_000_000_000_000,
+        total_count: 2,
+        successes: vec![serde_json::json!({"id": a, "version": "2026-01-01T00:00:00.000Z"})],
+        failures: vec![serde_json::json!({"id": "x", "message": "no type"})],
+    };
+    store.insert_taxii_status(status.clone()).await.unwrap();
+    assert_eq!(store.taxii_status(&status.id).await.unwrap(), Some(status));
+    assert_eq!(store.taxii_status("missing").await.unwrap(), None);
+}
+
+async fn partners_and_sync_state(store: &dyn Store) {
+    let at = time::macros::datetime!(2026-11-28 12:00:00 UTC);
+    let partner = PartnerRecord {
+        name: "Partner Bank".into(),
+        taxii_url: "https://taxii.example/api1/".into(),
+        collection: "c1".into(),
+        push_collection: Some("c2".into()),
+        credentials_sealed: vec![1, 2, 3],
+        pulled_through: None,
+        pushed_through: 0,
+        last_sync_at: None,
+        last_error: None,
+        created_at: at,
+    };
+    store.upsert_partner(partner.clone()).await.unwrap();
+    assert_eq!(store.partners().await.unwrap(), [partner.clone()]);
+    let state = PartnerState {
+        pulled_through: Some("2026-11-28T12:00:00.000001Z".into()),
+        pushed_through: 42,
+        last_sync_at: at,
+        last_error: Some("timed out".into()),
+    };
+    assert!(
+        store
+            .set_partner_state("partner bank", state.clone())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .set_partner_state("nobody", state.clone())
+            .await
+            .unwrap()
+    );
+    let got = store.partners().await.unwrap().remove(0);
+    assert_eq!(got.pulled_through, state.pulled_through);
+    assert_eq!((got.pushed_through, got.last_sync_at), (42, Some(at)));
+    // Same server and collections: the state stays; another collection: it starts over.
+    store
+        .upsert_partner(PartnerRecord {
+            credentials_sealed: vec![4],
+            ..partner.clone()
+        })
+        .await
+        .unwrap();
+    let got = store.partners().await.unwrap().remove(0);
+    assert_eq!((got.pushed_through, got.credentials_sealed), (42, vec![4]));
+    assert!(got.pulled_through.is_some());
+    store
+        .upsert_partner(PartnerRecord {
+            collection: "c3".into(),
+            ..partner
+        })
+        .await
+        .unwrap();
+    let got = store.partners().await.unwrap().remove(0);
+    assert_eq!(got.pulled_through, None);
+    assert_eq!(got.pushed_through, 42, "the push collection did not change");
 }
 
 async fn partner_observations(store: &dyn Store) {
@@ -501,8 +783,32 @@ async fn tokens_sessions_and_audit(store: &dyn Store) {
         label: Some("ci".into()),
         organization: None,
         created_at: now,
+        collections: None,
     };
     store.insert_token(token.clone()).await.unwrap();
+    let granted = TokenRecord {
+        id: uuid::Uuid::now_v7().to_string(),
+        hash: vec![6; 32],
+        role: "partner".into(),
+        label: None,
+        organization: Some("Partner bank".into()),
+        created_at: now,
+        collections: Some(vec![CollectionGrant {
+            collection: "c1".into(),
+            read: true,
+            write: false,
+        }]),
+    };
+    store.insert_token(granted.clone()).await.unwrap();
+    assert_eq!(
+        store
+            .find_token(&[6; 32])
+            .await
+            .unwrap()
+            .unwrap()
+            .collections,
+        granted.collections
+    );
     let found = store.find_token(&[9; 32]).await.unwrap().unwrap();
     assert_eq!(
         (found.id.as_str(), found.role.as_str()),

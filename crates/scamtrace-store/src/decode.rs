@@ -3,8 +3,9 @@
 
 use crate::sql::ReportRowFields;
 use crate::{
-    AuditEvent, ClusterEvent, PartnerObservation, ReportFacts, SessionRecord, Source, StoreError,
-    StoredReport, TokenRecord, UserRecord, ValueDecision, from_micros,
+    AuditEvent, ClusterEvent, PartnerObservation, PartnerRecord, ReportFacts, SessionRecord,
+    Source, StoreError, StoredReport, TaxiiCollection, TaxiiObject, TaxiiStatus, TokenRecord,
+    UserRecord, ValueDecision, from_micros,
 };
 
 /// Typed column access, which each backend provides for its row type (a thin wrapper over
@@ -73,6 +74,68 @@ pub fn token(r: &impl StoreRow) -> Result<TokenRecord, StoreError> {
         role: r.text("role")?,
         label: r.opt_text("label")?,
         organization: r.opt_text("organization")?,
+        created_at: from_micros(r.int("created_at")?),
+        collections: match r.opt_text("collections")? {
+            Some(json) => {
+                Some(serde_json::from_str(&json).map_err(|e| corrupt("collections", &e))?)
+            }
+            None => None,
+        },
+    })
+}
+
+pub fn taxii_collection(r: &impl StoreRow) -> Result<TaxiiCollection, StoreError> {
+    Ok(TaxiiCollection {
+        id: r.text("id")?,
+        title: r.text("title")?,
+        description: r.opt_text("description")?,
+        tlp: r.text("tlp")?,
+        audience: r.opt_text("audience")?,
+        partner_read: r.int("partner_read")? != 0,
+        partner_write: r.int("partner_write")? != 0,
+        publishes: r.opt_text("publishes")?,
+    })
+}
+
+pub fn taxii_object(r: &impl StoreRow) -> Result<TaxiiObject, StoreError> {
+    Ok(TaxiiObject {
+        id: r.text("id")?,
+        version: r.int("version")?,
+        date_added: r.int("date_added")?,
+        object_type: r.text("object_type")?,
+        spec_version: r.text("spec_version")?,
+        tlp: r.text("tlp")?,
+        added_by: r.opt_text("added_by")?,
+        body: r.text("body")?,
+    })
+}
+
+pub fn taxii_status(r: &impl StoreRow) -> Result<TaxiiStatus, StoreError> {
+    let list = |column: &str| -> Result<Vec<serde_json::Value>, StoreError> {
+        serde_json::from_str(&r.text(column)?).map_err(|e| corrupt(column, &e))
+    };
+    Ok(TaxiiStatus {
+        id: r.text("id")?,
+        collection: r.text("collection")?,
+        requested_by: r.text("requested_by")?,
+        request_timestamp: r.int("request_timestamp")?,
+        total_count: r.int("total_count")?.max(0) as u64,
+        successes: list("successes")?,
+        failures: list("failures")?,
+    })
+}
+
+pub fn partner(r: &impl StoreRow) -> Result<PartnerRecord, StoreError> {
+    Ok(PartnerRecord {
+        name: r.text("name")?,
+        taxii_url: r.text("taxii_url")?,
+        collection: r.text("collection")?,
+        push_collection: r.opt_text("push_collection")?,
+        credentials_sealed: r.bytes("credentials_sealed")?,
+        pulled_through: r.opt_text("pulled_through")?,
+        pushed_through: r.int("pushed_through")?,
+        last_sync_at: r.opt_int("last_sync_at")?.map(from_micros),
+        last_error: r.opt_text("last_error")?,
         created_at: from_micros(r.int("created_at")?),
     })
 }
@@ -147,4 +210,8 @@ pub fn cluster_event(r: &impl StoreRow) -> Result<ClusterEvent, StoreError> {
         by_report: r.opt_int("by_report")?,
         at: from_micros(r.int("at")?),
     })
+}
+
+fn corrupt(what: &str, e: &dyn std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {e}"))
 }

@@ -149,6 +149,48 @@ pub trait Store: Send + Sync + 'static {
         value: &str,
     ) -> Result<Vec<PartnerObservation>, StoreError>;
 
+    /// This instance's TAXII collections.
+    async fn taxii_collections(&self) -> Result<Vec<TaxiiCollection>, StoreError>;
+
+    /// Creates a collection, or changes its title, description, TLP, audience and defaults.
+    async fn upsert_taxii_collection(&self, collection: TaxiiCollection) -> Result<(), StoreError>;
+
+    /// Adds objects to an existing collection, in one transaction. Each new id and version gets a
+    /// `date_added` after every earlier one of the collection (so a reader paging by `date_added`
+    /// misses nothing that commits later); an id and version there already changes nothing.
+    /// Returns one outcome per object, in order.
+    async fn add_taxii_objects(
+        &self,
+        collection: &str,
+        objects: Vec<NewTaxiiObject>,
+    ) -> Result<Vec<Added>, StoreError>;
+
+    /// The objects a query asks for, in `date_added` order.
+    async fn taxii_objects(&self, query: &TaxiiQuery) -> Result<Vec<TaxiiObject>, StoreError>;
+
+    /// Deletes the chosen versions of one object; the versions left are marked first and last
+    /// again. Returns how many went.
+    async fn delete_taxii_object(
+        &self,
+        collection: &str,
+        id: &str,
+        versions: &VersionFilter,
+    ) -> Result<u64, StoreError>;
+
+    async fn insert_taxii_status(&self, status: TaxiiStatus) -> Result<(), StoreError>;
+
+    async fn taxii_status(&self, id: &str) -> Result<Option<TaxiiStatus>, StoreError>;
+
+    /// Adds a partner's server, or changes one (by name, in any case). Sync state is kept only
+    /// while the URL and collections stay the same.
+    async fn upsert_partner(&self, partner: PartnerRecord) -> Result<(), StoreError>;
+
+    /// Every partner, by name.
+    async fn partners(&self) -> Result<Vec<PartnerRecord>, StoreError>;
+
+    /// Records how far a sync got. `false` when there is no such partner.
+    async fn set_partner_state(&self, name: &str, state: PartnerState) -> Result<bool, StoreError>;
+
     async fn insert_token(&self, token: TokenRecord) -> Result<(), StoreError>;
 
     /// The live (not revoked) token with this hash.

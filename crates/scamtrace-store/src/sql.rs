@@ -17,8 +17,8 @@ pub const REPORT_COLUMNS: &str = "id, reference, received_at, source, occurred_o
 
 // Statements both backends run as they are. SQLite reads `$1`, `$2` ... as parameters numbered
 // in order of appearance, so one text serves both.
-pub const INSERT_TOKEN: &str = "INSERT INTO api_tokens (id, hash, role, label, organization, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
-pub const FIND_TOKEN: &str = "SELECT id, hash, role, label, organization, created_at FROM api_tokens WHERE hash = $1 AND revoked_at IS NULL";
+pub const INSERT_TOKEN: &str = "INSERT INTO api_tokens (id, hash, role, label, organization, created_at, collections) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+pub const FIND_TOKEN: &str = "SELECT id, hash, role, label, organization, created_at, collections FROM api_tokens WHERE hash = $1 AND revoked_at IS NULL";
 pub const INSERT_SESSION: &str = "INSERT INTO sessions (hash, user_id, role, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
 pub const FIND_SESSION: &str = "SELECT hash, user_id, role, created_at, expires_at FROM sessions WHERE hash = $1 AND expires_at > $2";
 pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE hash = $1";
@@ -50,6 +50,137 @@ pub const OBSERVATIONS_AFTER: &str = "SELECT seq, node, partner, partner_identit
 /// Every observation of one partner campaign.
 pub const OBSERVATIONS_OF_CAMPAIGN: &str = "SELECT seq, node, partner, partner_identity, stix_id, version, campaign, kind, value, sightings, first_seen, last_seen, tlp, received_at \
      FROM partner_observations WHERE partner_identity = $1 AND campaign = $2 ORDER BY seq";
+
+// TAXII collections, their objects and add-objects statuses, and the partners synced with.
+pub const TAXII_COLLECTION_COLUMNS: &str =
+    "id, title, description, tlp, audience, partner_read, partner_write, publishes";
+pub const UPSERT_TAXII_COLLECTION: &str = "INSERT INTO taxii_collections (id, title, description, tlp, audience, partner_read, partner_write, publishes, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description, tlp = excluded.tlp, \
+     audience = excluded.audience, partner_read = excluded.partner_read, partner_write = excluded.partner_write, publishes = excluded.publishes";
+pub const TAXII_OBJECT_COLUMNS: &str =
+    "id, version, date_added, object_type, spec_version, tlp, added_by, body";
+/// The newest `date_added` of a collection.
+pub const TAXII_LAST_ADDED: &str =
+    "SELECT MAX(date_added) FROM taxii_objects WHERE collection = $1";
+/// For an id about to get a version (`$1`; collection `$2`, id `$3`): whether that version is
+/// there already, and the id's newest and oldest versions.
+pub const TAXII_VERSIONS_OF: &str = "SELECT COUNT(*) FILTER (WHERE version = $1) AS same, MAX(version) AS newest, MIN(version) AS oldest \
+     FROM taxii_objects WHERE collection = $2 AND id = $3";
+pub const TAXII_NOT_LATEST: &str =
+    "UPDATE taxii_objects SET is_latest = 0 WHERE collection = $1 AND id = $2 AND is_latest = 1";
+pub const TAXII_NOT_FIRST: &str =
+    "UPDATE taxii_objects SET is_first = 0 WHERE collection = $1 AND id = $2 AND is_first = 1";
+pub const INSERT_TAXII_OBJECT: &str = "INSERT INTO taxii_objects (collection, id, version, date_added, object_type, spec_version, tlp, audience, added_by, is_latest, is_first, body) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+/// After deleting versions of an id, marks its newest and oldest remaining ones again.
+pub const TAXII_MARK_LATEST: &str = "UPDATE taxii_objects SET is_latest = 1 WHERE collection = $1 AND id = $2 \
+     AND version = (SELECT MAX(version) FROM taxii_objects WHERE collection = $1 AND id = $2)";
+pub const TAXII_MARK_FIRST: &str = "UPDATE taxii_objects SET is_first = 1 WHERE collection = $1 AND id = $2 \
+     AND version = (SELECT MIN(version) FROM taxii_objects WHERE collection = $1 AND id = $2)";
+pub const INSERT_TAXII_STATUS: &str = "INSERT INTO taxii_status (id, collection, requested_by, request_timestamp, total_count, successes, failures) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+pub const FIND_TAXII_STATUS: &str = "SELECT id, collection, requested_by, request_timestamp, total_count, successes, failures FROM taxii_status WHERE id = $1";
+pub const PARTNER_COLUMNS: &str = "name, taxii_url, collection, push_collection, credentials_sealed, pulled_through, pushed_through, last_sync_at, last_error, created_at";
+pub const UPSERT_PARTNER: &str = "INSERT INTO partners (name, name_key, taxii_url, collection, push_collection, credentials_sealed, pulled_through, pushed_through, last_sync_at, last_error, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, NULL, 0, NULL, NULL, $7) ON CONFLICT (name_key) DO UPDATE SET name = excluded.name, taxii_url = excluded.taxii_url, \
+     collection = excluded.collection, push_collection = excluded.push_collection, credentials_sealed = excluded.credentials_sealed, \
+     pulled_through = CASE WHEN partners.taxii_url = excluded.taxii_url AND partners.collection = excluded.collection THEN partners.pulled_through END, \
+     pushed_through = CASE WHEN partners.taxii_url = excluded.taxii_url AND partners.push_collection IS NOT DISTINCT FROM excluded.push_collection THEN partners.pushed_through ELSE 0 END";
+pub const SET_PARTNER_STATE: &str = "UPDATE partners SET pulled_through = $1, pushed_through = $2, last_sync_at = $3, last_error = $4 WHERE name_key = $5";
+
+/// A TAXII objects query as SQL with its binds: the `WHERE` conditions after `collection = `.
+fn taxii_conditions(q: &mut Query, t: &crate::TaxiiQuery) -> String {
+    use crate::{Reader, VersionFilter};
+    let collection = q.bind(Bind::Text(t.collection.clone()));
+    let mut sql = format!("collection = {collection}");
+    if let Some(after) = t.added_after {
+        let p = q.bind(Bind::Int(after));
+        sql.push_str(&format!(" AND date_added > {p}"));
+    }
+    if let Reader::Partner(org) = &t.reader {
+        let p = q.bind(Bind::Text(org.to_lowercase()));
+        sql.push_str(&format!(
+            " AND tlp <> 'TLP:RED' AND (tlp <> 'TLP:AMBER+STRICT' OR LOWER(audience) = {p})"
+        ));
+    }
+    for (column, values) in [
+        ("id", &t.ids),
+        ("object_type", &t.types),
+        ("spec_version", &t.spec_versions),
+    ] {
+        if values.is_empty() {
+            continue;
+        }
+        let list: Vec<String> = values
+            .iter()
+            .map(|v| q.bind(Bind::Text(v.clone())))
+            .collect();
+        sql.push_str(&format!(" AND {column} IN ({})", list.join(", ")));
+    }
+    match &t.versions {
+        VersionFilter::Last => sql.push_str(" AND is_latest = 1"),
+        VersionFilter::First => sql.push_str(" AND is_first = 1"),
+        VersionFilter::All => {}
+        VersionFilter::Some {
+            versions,
+            last,
+            first,
+        } => {
+            let mut alternatives = Vec::new();
+            if *last {
+                alternatives.push("is_latest = 1".to_string());
+            }
+            if *first {
+                alternatives.push("is_first = 1".to_string());
+            }
+            for v in versions {
+                let p = q.bind(Bind::Int(*v));
+                alternatives.push(format!("version = {p}"));
+            }
+            if alternatives.is_empty() {
+                alternatives.push("1 = 0".into());
+            }
+            sql.push_str(&format!(" AND ({})", alternatives.join(" OR ")));
+        }
+    }
+    sql
+}
+
+/// The objects a TAXII query asks for, in `date_added` order, at most `limit` of them.
+pub fn taxii_objects(dialect: Dialect, t: &crate::TaxiiQuery) -> Query {
+    let mut q = Query::new(dialect, "");
+    let conditions = taxii_conditions(&mut q, t);
+    let limit = q.bind(Bind::Int(i64::from(t.limit)));
+    q.sql = format!(
+        "SELECT {TAXII_OBJECT_COLUMNS} FROM taxii_objects WHERE {conditions} ORDER BY date_added LIMIT {limit}"
+    );
+    q
+}
+
+/// Deletes the versions of one object a version filter chooses; returns their ids (one row each).
+pub fn taxii_delete(
+    dialect: Dialect,
+    collection: &str,
+    id: &str,
+    versions: &crate::VersionFilter,
+) -> Query {
+    let mut q = Query::new(dialect, "");
+    let conditions = taxii_conditions(
+        &mut q,
+        &crate::TaxiiQuery {
+            collection: collection.to_string(),
+            reader: crate::Reader::Local,
+            added_after: None,
+            ids: vec![id.to_string()],
+            types: Vec::new(),
+            versions: versions.clone(),
+            spec_versions: Vec::new(),
+            limit: 0,
+        },
+    );
+    q.sql = format!("DELETE FROM taxii_objects WHERE {conditions}");
+    q
+}
 
 /// Binds one observation to [`INSERT_OBSERVATION`]'s parameters, for either backend.
 #[macro_export]

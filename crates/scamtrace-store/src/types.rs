@@ -196,6 +196,17 @@ pub struct TokenRecord {
     pub label: Option<String>,
     pub organization: Option<String>,
     pub created_at: OffsetDateTime,
+    /// The TAXII collections it may read or add to; `None`: read every collection partners may
+    /// read, add to those partners may add to.
+    pub collections: Option<Vec<CollectionGrant>>,
+}
+
+/// What one token may do with one TAXII collection.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollectionGrant {
+    pub collection: String,
+    pub read: bool,
+    pub write: bool,
 }
 
 /// A person's account for the pages: a username and an Argon2id password hash.
@@ -314,6 +325,155 @@ pub struct PartnerObservation {
     /// `TLP:AMBER` ..., when marked.
     pub tlp: Option<String>,
     pub received_at: OffsetDateTime,
+}
+
+/// A TAXII collection of this instance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaxiiCollection {
+    /// A UUID.
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    /// `TLP:AMBER` ...: the marking of what this instance publishes into it, and of objects added
+    /// without one.
+    pub tlp: String,
+    /// The one organization that may receive its `TLP:AMBER+STRICT` objects (none: nobody outside).
+    pub audience: Option<String>,
+    /// Whether partners whose token names no collections may read it, and add to it.
+    pub partner_read: bool,
+    pub partner_write: bool,
+    /// What this instance publishes into it: `operations` (its shareable operations) or nothing.
+    pub publishes: Option<String>,
+}
+
+/// A STIX object to add to a TAXII collection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewTaxiiObject {
+    pub id: String,
+    /// Its `modified`, or `created`, or the time it was added (microseconds).
+    pub version: i64,
+    pub object_type: String,
+    pub spec_version: String,
+    /// `TLP:RED` ... (never empty: the collection's when the object has none).
+    pub tlp: String,
+    /// The one organization that may receive it when it is `TLP:AMBER+STRICT`.
+    pub audience: Option<String>,
+    /// The partner organization that added it; `None` when this instance did.
+    pub added_by: Option<String>,
+    /// The object as JSON text, served as it is.
+    pub body: String,
+}
+
+/// What became of one object added to a collection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Added {
+    /// Stored, with this `date_added` (microseconds).
+    New(i64),
+    /// That id and version were there already: nothing changed.
+    Duplicate,
+}
+
+/// A stored object of a TAXII collection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaxiiObject {
+    pub id: String,
+    pub version: i64,
+    /// Microseconds; strictly increasing within a collection, so it orders and pages.
+    pub date_added: i64,
+    pub object_type: String,
+    pub spec_version: String,
+    pub tlp: String,
+    pub added_by: Option<String>,
+    pub body: String,
+}
+
+/// Which versions of each object a TAXII query wants.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum VersionFilter {
+    #[default]
+    Last,
+    First,
+    All,
+    /// Exactly these versions (microseconds), with `last` and `first` possibly among them.
+    Some {
+        versions: Vec<i64>,
+        last: bool,
+        first: bool,
+    },
+}
+
+/// Who reads a collection: this instance's own people see everything; a partner organization
+/// never sees `TLP:RED`, and `TLP:AMBER+STRICT` only when it is the named audience.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reader {
+    Local,
+    Partner(String),
+}
+
+/// A query of a TAXII collection's objects, in `date_added` order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaxiiQuery {
+    pub collection: String,
+    pub reader: Reader,
+    /// Only objects added strictly after this instant (microseconds): `added_after`, or the
+    /// position a `next` cursor holds.
+    pub added_after: Option<i64>,
+    pub ids: Vec<String>,
+    pub types: Vec<String>,
+    pub versions: VersionFilter,
+    pub spec_versions: Vec<String>,
+    /// At most this many rows (the caller asks one more to learn whether there are more).
+    pub limit: u32,
+}
+
+/// The outcome of one TAXII add-objects request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaxiiStatus {
+    pub id: String,
+    pub collection: String,
+    /// The token or user id that asked.
+    pub requested_by: String,
+    pub request_timestamp: i64,
+    pub total_count: u64,
+    /// Each `{id, version, message?}` as the status resource lists them.
+    pub successes: Vec<serde_json::Value>,
+    pub failures: Vec<serde_json::Value>,
+}
+
+/// A partner's TAXII server this instance syncs with, and how far it got.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartnerRecord {
+    /// The partner organization's name, as given.
+    pub name: String,
+    /// The API root's URL.
+    pub taxii_url: String,
+    /// The collection pulled from.
+    pub collection: String,
+    /// The collection this instance's shareable objects are pushed to, if any.
+    pub push_collection: Option<String>,
+    /// The credentials, sealed by the vault (a user and password, or a token).
+    pub credentials_sealed: Vec<u8>,
+    /// The last `X-TAXII-Date-Added-Last` pulled, sent back as `added_after`.
+    pub pulled_through: Option<String>,
+    /// The `date_added` (microseconds) of the last local object pushed.
+    pub pushed_through: i64,
+    pub last_sync_at: Option<OffsetDateTime>,
+    pub last_error: Option<String>,
+    pub created_at: OffsetDateTime,
+}
+
+/// How far a sync with a partner got.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartnerState {
+    pub pulled_through: Option<String>,
+    pub pushed_through: i64,
+    pub last_sync_at: OffsetDateTime,
+    pub last_error: Option<String>,
+}
+
+/// The key partners are stored under: names are one whatever their case.
+pub fn partner_name_key(name: &str) -> String {
+    name.trim().to_lowercase()
 }
 
 /// Microseconds since the Unix epoch: how both backends store instants, so they sort and compare

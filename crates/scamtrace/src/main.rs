@@ -319,9 +319,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(2));
             };
             let intake = open(&settings).await?;
-            let (record, secret) =
-                scamtrace_server::auth::create_token(intake.store().as_ref(), role, label, org)
-                    .await?;
+            let (record, secret) = scamtrace_server::auth::create_token(
+                intake.store().as_ref(),
+                role,
+                label,
+                org,
+                None,
+            )
+            .await?;
             if json {
                 println!(
                     "{}",
