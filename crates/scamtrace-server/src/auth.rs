@@ -49,6 +49,8 @@ pub struct Principal {
     pub via_session: bool,
     /// The partner's or agency's organization the token or account belongs to.
     pub organization: Option<String>,
+    /// The TAXII collections a token may use; `None`: the defaults for its role.
+    pub collections: Option<Vec<scamtrace_store::CollectionGrant>>,
 }
 
 /// Who may use a route.
@@ -71,7 +73,26 @@ pub struct RouteSpec {
     pub api: bool,
 }
 
+impl RouteSpec {
+    /// A TAXII 2.1 route (documented by the TAXII specification, not in OpenAPI).
+    pub fn is_taxii(&self) -> bool {
+        self.path.starts_with("/taxii2/")
+    }
+
+    /// Called by programs rather than browsers: refused with 401, never sent to sign in.
+    pub fn is_machine(&self) -> bool {
+        self.api || self.is_taxii()
+    }
+}
+
 const ANALYSTS: &[Role] = &[Role::Analyst, Role::Admin];
+/// Everyone with an account or token: TAXII decides per collection what each may do.
+const SHARING: &[Role] = &[
+    Role::Analyst,
+    Role::Admin,
+    Role::Partner,
+    Role::LawEnforcement,
+];
 
 macro_rules! route {
     ($m:literal, $p:literal, $a:expr, $api:literal) => {
@@ -151,6 +172,68 @@ pub const ROUTES: &[RouteSpec] = &[
         "/api/v1/over-linked/{kind}/{value}",
         Access::Roles(ANALYSTS),
         true
+    ),
+    route!("GET", "/taxii2/", Access::Roles(SHARING), false),
+    route!("GET", "/taxii2/api/", Access::Roles(SHARING), false),
+    route!(
+        "GET",
+        "/taxii2/api/collections/",
+        Access::Roles(SHARING),
+        false
+    ),
+    route!(
+        "GET",
+        "/taxii2/api/collections/{id}/",
+        Access::Roles(SHARING),
+        false
+    ),
+    route!(
+        "GET",
+        "/taxii2/api/collections/{id}/objects/",
+        Access::Roles(SHARING),
+        false
+    ),
+    route!(
+        "POST",
+        "/taxii2/api/collections/{id}/objects/",
+        Access::Roles(SHARING),
+        false
+    ),
+    route!(
+        "GET",
+        "/taxii2/api/collections/{id}/objects/{object_id}/",
+        Access::Roles(SHARING),
+        false
+    ),
+    route!(
+        "DELETE",
+        "/taxii2/api/collections/{id}/objects/{object_id}/",
+        Access::Roles(SHARING),
+        false
+    ),
+    route!(
+        "GET",
+        "/taxii2/api/collections/{id}/objects/{object_id}/versions/",
+        Access::Roles(SHARING),
+        false
+    ),
+    route!(
+        "GET",
+        "/taxii2/api/collections/{id}/manifest/",
+        Access::Roles(SHARING),
+        false
+    ),
+    route!(
+        "GET",
+        "/taxii2/api/status/{status_id}/",
+        Access::Roles(SHARING),
+        false
+    ),
+    route!(
+        "GET",
+        "/taxii2/api/status/{status_id}",
+        Access::Roles(SHARING),
+        false
     ),
 ];
 

@@ -30,6 +30,7 @@ pub mod openapi;
 mod pages;
 mod ratelimit;
 pub mod sharing;
+pub mod taxii;
 mod templates;
 mod views;
 pub mod workbench;
@@ -62,6 +63,15 @@ pub struct ServerConfig {
     pub secure_cookies: bool,
     /// Take the client address from the last `X-Forwarded-For` entry (only behind a proxy you run).
     pub trust_forwarded_for: bool,
+    /// The largest TAXII envelope accepted, in bytes (the API root's `max_content_length`).
+    pub taxii_max_content_length: usize,
+    /// How often (seconds) the shareable operations are published into TAXII collections.
+    pub publish_interval_seconds: u64,
+    /// How often (seconds) partners' TAXII servers are synced with; 0: only on command.
+    pub sync_interval_seconds: u64,
+    /// This instance's organization (the top-level `organization` setting).
+    #[serde(skip)]
+    pub organization: String,
 }
 
 impl Default for ServerConfig {
@@ -73,6 +83,10 @@ impl Default for ServerConfig {
             session_hours: 8,
             secure_cookies: false,
             trust_forwarded_for: false,
+            taxii_max_content_length: 10 * 1024 * 1024,
+            publish_interval_seconds: 60,
+            sync_interval_seconds: 300,
+            organization: "Unnamed ScamTrace instance".into(),
         }
     }
 }
@@ -86,6 +100,7 @@ pub struct AppState {
     limiter: ratelimit::RateLimiter,
     metrics: metrics::Metrics,
     pub correlator: Arc<correlation::Correlator>,
+    pub taxii: taxii::TaxiiState,
 }
 
 /// The ScamTrace web application, ready to serve.
@@ -109,6 +124,7 @@ impl App {
             correlator: Arc::new(correlation::Correlator::new(
                 scamtrace_correlate::Config::default(),
             )),
+            taxii: taxii::TaxiiState::default(),
         };
         App {
             state: Arc::new(state),
@@ -119,6 +135,36 @@ impl App {
     /// [`correlation::Correlator::follow`] the store, before serving.
     pub fn correlator(&self) -> &Arc<correlation::Correlator> {
         &self.state.correlator
+    }
+
+    /// Publishes the shareable operations into the TAXII collections now, then at the configured
+    /// interval, for as long as the runtime runs. Call after the correlator is loaded.
+    pub fn spawn_publisher(&self) {
+        let state = self.state.clone();
+        let every = std::time::Duration::from_secs(state.config.publish_interval_seconds.max(1));
+        tokio::spawn(async move {
+            let mut memory = sharing::Published::default();
+            loop {
+                match sharing::publish(
+                    &state.intake,
+                    &state.correlator,
+                    &state.config.organization,
+                    &mut memory,
+                )
+                .await
+                {
+                    Ok(s) if s.published > 0 => tracing::info!(
+                        operations = s.operations,
+                        published = s.published,
+                        unchanged = s.unchanged,
+                        "published to TAXII collections"
+                    ),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "publishing to TAXII collections failed"),
+                }
+                tokio::time::sleep(every).await;
+            }
+        });
     }
 
     pub fn router(&self) -> Router {
@@ -168,6 +214,29 @@ impl App {
                 "/api/v1/over-linked/{kind}/{value}",
                 axum::routing::put(clusters::decide),
             )
+            .route("/taxii2/", get(taxii::discovery))
+            .route("/taxii2/api/", get(taxii::api_root))
+            .route("/taxii2/api/collections/", get(taxii::collections))
+            .route("/taxii2/api/collections/{id}/", get(taxii::one_collection))
+            .route(
+                "/taxii2/api/collections/{id}/objects/",
+                get(taxii::get_objects).post(taxii::add_objects),
+            )
+            .route(
+                "/taxii2/api/collections/{id}/objects/{object_id}/",
+                get(taxii::get_object).delete(taxii::delete_object),
+            )
+            .route(
+                "/taxii2/api/collections/{id}/objects/{object_id}/versions/",
+                get(taxii::object_versions),
+            )
+            .route(
+                "/taxii2/api/collections/{id}/manifest/",
+                get(taxii::manifest),
+            )
+            // Clients build the status URL with or without the final slash.
+            .route("/taxii2/api/status/{status_id}/", get(taxii::status))
+            .route("/taxii2/api/status/{status_id}", get(taxii::status))
             .route_layer(axum::middleware::from_fn_with_state(
                 state.clone(),
                 middleware::authorize,

@@ -9,6 +9,7 @@ use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine;
 
 use crate::AppState;
 use crate::auth::{Access, Principal, Role, hash_secret, route_spec};
@@ -89,13 +90,16 @@ pub async fn frame(
         })
         .unwrap_or(Lang::EN);
     let is_page = !is_machine_path(request.uri().path());
+    let is_taxii = request.uri().path().starts_with("/taxii2/");
     request.extensions_mut().insert(lang);
 
     let mut response = next.run(request).await;
 
     if let Some(UnrenderedError(error)) = response.extensions_mut().remove::<UnrenderedError>() {
         let label = response.extensions().get::<RouteLabel>().copied();
-        response = if is_page {
+        response = if is_taxii {
+            crate::taxii::from_api_error(&error)
+        } else if is_page {
             crate::pages::error_page(&state, lang, error)
         } else {
             error.into_localized_response(lang)
@@ -151,7 +155,10 @@ pub async fn frame(
 }
 
 fn is_machine_path(path: &str) -> bool {
-    path.starts_with("/api/") || path == "/healthz" || path == "/metrics"
+    path.starts_with("/api/")
+        || path.starts_with("/taxii2/")
+        || path == "/healthz"
+        || path == "/metrics"
 }
 
 fn method_label(m: &Method) -> &'static str {
@@ -178,18 +185,45 @@ async fn authenticate(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
     {
-        let Some(token) = auth.strip_prefix("Bearer ").map(str::trim) else {
+        // A bearer token, or (for TAXII clients) HTTP Basic with the token as the password
+        // and the token's organization as the user.
+        let (token, basic_user) = if let Some(token) = auth.strip_prefix("Bearer ") {
+            (token.trim().to_string(), None)
+        } else if let Some((user, password)) = auth
+            .strip_prefix("Basic ")
+            .and_then(|b| {
+                base64::engine::general_purpose::STANDARD
+                    .decode(b.trim())
+                    .ok()
+            })
+            .and_then(|b| String::from_utf8(b).ok())
+            .and_then(|s| {
+                s.split_once(':')
+                    .map(|(u, p)| (u.to_string(), p.to_string()))
+            })
+        {
+            (password, Some(user))
+        } else {
             return Ok(None);
         };
-        let found = store.find_token(&hash_secret(token)).await?;
-        return Ok(found.and_then(|t| {
-            Role::parse(&t.role).map(|role| Principal {
-                id: t.id,
-                role,
-                via_session: false,
-                organization: t.organization,
+        let found = store.find_token(&hash_secret(&token)).await?;
+        return Ok(found
+            .filter(|t| match &basic_user {
+                None => true,
+                Some(user) => t
+                    .organization
+                    .as_deref()
+                    .is_some_and(|org| org.trim().eq_ignore_ascii_case(user.trim())),
             })
-        }));
+            .and_then(|t| {
+                Role::parse(&t.role).map(|role| Principal {
+                    id: t.id,
+                    role,
+                    via_session: false,
+                    organization: t.organization,
+                    collections: t.collections,
+                })
+            }));
     }
     if let Some(session) = cookie(headers, SESSION_COOKIE) {
         let Some(session) = store
@@ -206,6 +240,7 @@ async fn authenticate(
                 role,
                 via_session: true,
                 organization: u.organization,
+                collections: None,
             })
         }));
     }
@@ -240,7 +275,7 @@ pub async fn authorize(
     // Public API calls are looked up only when they carry a token (a partner submitting reports
     // names its organization that way); anonymous intake costs no query.
     let needs_identity = !matches!(spec.access, Access::Public)
-        || !spec.api
+        || !spec.is_machine()
         || request.headers().contains_key(header::AUTHORIZATION);
     let principal = if needs_identity {
         match authenticate(&state, request.headers()).await {
@@ -252,7 +287,7 @@ pub async fn authorize(
     };
     if let Access::Roles(roles) = spec.access {
         match &principal {
-            None if spec.api => {
+            None if spec.is_machine() => {
                 return with_label(ApiError::Unauthorized.into_response(), spec.path);
             }
             None => {

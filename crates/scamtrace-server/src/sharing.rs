@@ -180,3 +180,299 @@ pub async fn victims_contacts(
     }
     Ok(private)
 }
+
+/// What storing a partner's objects as observations did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportSummary {
+    pub partner: String,
+    pub observations: usize,
+    pub new: u64,
+    pub campaigns: usize,
+    pub rejected_objects: usize,
+    pub unreadable_values: usize,
+    /// `(object id, problem)` of the first few objects that could not be read.
+    #[serde(skip)]
+    pub problems: Vec<(String, String)>,
+}
+
+/// Whose intelligence a set of objects is: the identity that authored most of its observations,
+/// by the name the objects give it.
+pub fn author_of(parsed: &scamtrace_stix::Parsed) -> Option<(String, Option<String>)> {
+    let mut authors: HashMap<&str, usize> = HashMap::new();
+    for o in &parsed.observations {
+        if let Some(a) = &o.author {
+            *authors.entry(a.as_str()).or_default() += 1;
+        }
+    }
+    let id = authors
+        .iter()
+        .max_by_key(|(id, n)| (**n, std::cmp::Reverse(**id)))
+        .map(|(id, _)| id.to_string())?;
+    Some((id.clone(), parsed.identities.get(&id).cloned()))
+}
+
+/// Stores what a partner shared (a bundle's or a TAXII envelope's objects) as that partner's
+/// observations, which join correlation and never mix with reports. Values are canonicalized as
+/// this instance's own; an indicator that arrives without its `indicates` relationship (sent in
+/// an earlier envelope) keeps the campaigns it was seen with before. A replay stores nothing.
+pub async fn import_objects(
+    intake: &scamtrace_intake::Intake,
+    partner: &str,
+    objects: &[serde_json::Value],
+) -> Result<ImportSummary, StoreError> {
+    let parsed = scamtrace_stix::parse_bundle(objects);
+    let now = OffsetDateTime::now_utc();
+    let mut rows = Vec::new();
+    let mut unreadable = 0usize;
+    let mut nodes: HashMap<String, String> = HashMap::new();
+    for o in &parsed.observations {
+        let Some((kind, value)) =
+            crate::clusters::canonical_value(intake.extractor(), Some(o.kind), &o.value, None)
+        else {
+            unreadable += 1;
+            continue;
+        };
+        let mut campaigns: Vec<String> = o.campaigns.clone();
+        if campaigns.is_empty() {
+            campaigns = intake
+                .store()
+                .observations_of(kind.as_str(), &value)
+                .await?
+                .into_iter()
+                .filter(|r| r.stix_id == o.stix_id && !r.campaign.is_empty())
+                .map(|r| r.campaign)
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+        }
+        if campaigns.is_empty() {
+            campaigns.push(String::new());
+        }
+        // One correlation node per partner campaign (or per loose indicator) in this import.
+        for campaign in campaigns {
+            let group = if campaign.is_empty() {
+                o.stix_id.clone()
+            } else {
+                campaign.clone()
+            };
+            let node = nodes
+                .entry(group)
+                .or_insert_with(|| uuid::Uuid::now_v7().to_string())
+                .clone();
+            rows.push(scamtrace_store::PartnerObservation {
+                seq: 0,
+                node,
+                partner: partner.to_string(),
+                partner_identity: o.author.clone().unwrap_or_default(),
+                stix_id: o.stix_id.clone(),
+                version: o.version.clone(),
+                campaign,
+                kind: kind.as_str().to_string(),
+                value: value.clone(),
+                sightings: o.count.map(i64::from),
+                first_seen: o.first_seen,
+                last_seen: o.last_seen,
+                tlp: o.tlp.map(|t| t.name().to_string()),
+                received_at: now,
+            });
+        }
+    }
+    let observations = rows.len();
+    let new = intake.store().insert_observations(rows).await?;
+    Ok(ImportSummary {
+        partner: partner.to_string(),
+        observations,
+        new,
+        campaigns: parsed.campaigns.len(),
+        rejected_objects: parsed.rejected.len(),
+        unreadable_values: unreadable,
+        problems: parsed.rejected.into_iter().take(20).collect(),
+    })
+}
+
+/// The operations this instance may share now, as campaigns: every cluster of two or more
+/// reports with something shareable, largest first (or the chosen ones).
+pub async fn shareable_campaigns(
+    intake: &scamtrace_intake::Intake,
+    correlator: &Correlator,
+    clusters: Option<&[u64]>,
+) -> Result<Vec<SharedCampaign>, StoreError> {
+    let clusters: Vec<u64> = match clusters {
+        Some(chosen) => chosen.to_vec(),
+        None => {
+            let engine = correlator.engine().await;
+            let mut all: Vec<(u64, u32)> = engine.clusters(2).collect();
+            all.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            all.into_iter().map(|(id, _)| id).collect()
+        }
+    };
+    let private = victims_contacts(intake, correlator, &clusters).await?;
+    let engine = correlator.engine().await;
+    Ok(clusters
+        .iter()
+        .filter_map(|c| shared_campaign(&engine, *c, &private))
+        .collect())
+}
+
+/// What was published last into each collection: per object id, a fingerprint of its content
+/// (without `created` and `modified`), its version and its `created`. An object is published
+/// again, as a new version, only when its content changed.
+#[derive(Default)]
+pub struct Published {
+    loaded: HashSet<String>,
+    /// By collection and object id.
+    objects: HashMap<(String, String), PublishedObject>,
+}
+
+/// An object's last published version: a fingerprint of its content, the version, `created`.
+type PublishedObject = (Vec<u8>, i64, Option<String>);
+
+fn fingerprint(object: &serde_json::Value) -> Vec<u8> {
+    use sha2::Digest;
+    let mut o = object.clone();
+    if let Some(map) = o.as_object_mut() {
+        map.remove("created");
+        map.remove("modified");
+    }
+    sha2::Sha256::digest(o.to_string().as_bytes()).to_vec()
+}
+
+/// What one publication did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PublishSummary {
+    pub collections: usize,
+    pub operations: usize,
+    /// Objects stored as new objects or new versions.
+    pub published: usize,
+    /// Objects unchanged since their last version.
+    pub unchanged: usize,
+}
+
+/// Publishes this instance's shareable operations into every collection that publishes them, at
+/// the collection's TLP, by `organization`: campaigns, indicators, observables, sightings and
+/// relationships, never a report or anything personal (see the module's policy). Only objects
+/// whose content changed get a new version (`modified` moves on, `created` stays).
+pub async fn publish(
+    intake: &scamtrace_intake::Intake,
+    correlator: &Correlator,
+    organization: &str,
+    memory: &mut Published,
+) -> Result<PublishSummary, StoreError> {
+    let store = intake.store();
+    let targets: Vec<_> = store
+        .taxii_collections()
+        .await?
+        .into_iter()
+        .filter(|c| c.publishes.as_deref() == Some("operations"))
+        .collect();
+    let mut summary = PublishSummary {
+        collections: targets.len(),
+        ..PublishSummary::default()
+    };
+    if targets.is_empty() {
+        return Ok(summary);
+    }
+    let campaigns = shareable_campaigns(intake, correlator, None).await?;
+    summary.operations = campaigns.len();
+    for collection in targets {
+        if memory.loaded.insert(collection.id.clone()) {
+            remember_collection(store.as_ref(), &collection.id, memory).await?;
+        }
+        let tlp = scamtrace_stix::Tlp::parse(&collection.tlp).unwrap_or(scamtrace_stix::Tlp::Amber);
+        let now = OffsetDateTime::now_utc();
+        let now_ms = scamtrace_store::to_micros(now) / 1_000 * 1_000;
+        let author = scamtrace_stix::Author::new(organization, tlp, now);
+        let bundle = author.bundle(&campaigns, &[]);
+        let objects = bundle["objects"].as_array().cloned().unwrap_or_default();
+        let mut fresh = Vec::new();
+        let mut remembered = Vec::new();
+        for mut object in objects {
+            let Ok(facts) = scamtrace_stix::check_object(&object) else {
+                tracing::error!("an object ScamTrace wrote failed its own check; not published");
+                continue;
+            };
+            let print = fingerprint(&object);
+            let key = (collection.id.clone(), facts.id.clone());
+            let before = memory.objects.get(&key);
+            if before.is_some_and(|(p, _, _)| *p == print) {
+                summary.unchanged += 1;
+                continue;
+            }
+            let mut version = facts.version.unwrap_or(0);
+            if object.get("modified").is_some() {
+                if let Some((_, old_version, old_created)) = before {
+                    if let Some(created) = old_created {
+                        object["created"] = serde_json::json!(created);
+                    }
+                    version = now_ms.max(old_version + 1_000);
+                } else {
+                    version = now_ms.max(version);
+                }
+                object["modified"] = serde_json::json!(scamtrace_stix::format_timestamp(version));
+            }
+            let created = object
+                .get("created")
+                .and_then(|c| c.as_str())
+                .map(str::to_string);
+            remembered.push((key, (print, version, created)));
+            fresh.push(scamtrace_store::NewTaxiiObject {
+                id: facts.id,
+                version,
+                object_type: facts.object_type,
+                spec_version: facts.spec_version,
+                tlp: facts.tlp.unwrap_or(tlp).name().to_string(),
+                audience: collection.audience.clone(),
+                added_by: None,
+                body: object.to_string(),
+            });
+        }
+        summary.published += fresh.len();
+        for chunk in fresh.chunks(500) {
+            store
+                .add_taxii_objects(&collection.id, chunk.to_vec())
+                .await?;
+        }
+        memory.objects.extend(remembered);
+    }
+    Ok(summary)
+}
+
+/// Reads what a collection holds (the newest version of each object) into `memory`.
+async fn remember_collection(
+    store: &dyn scamtrace_store::Store,
+    collection: &str,
+    memory: &mut Published,
+) -> Result<(), StoreError> {
+    let mut after = None;
+    loop {
+        let page = store
+            .taxii_objects(&scamtrace_store::TaxiiQuery {
+                collection: collection.to_string(),
+                reader: scamtrace_store::Reader::Local,
+                added_after: after,
+                ids: Vec::new(),
+                types: Vec::new(),
+                versions: scamtrace_store::VersionFilter::Last,
+                spec_versions: Vec::new(),
+                limit: 1_000,
+            })
+            .await?;
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
+        after = Some(last.date_added);
+        for o in page.into_iter().filter(|o| o.added_by.is_none()) {
+            let Ok(value) = serde_json::from_str::<serde_json::Value>(&o.body) else {
+                continue;
+            };
+            let created = value
+                .get("created")
+                .and_then(|c| c.as_str())
+                .map(str::to_string);
+            memory.objects.insert(
+                (collection.to_string(), o.id),
+                (fingerprint(&value), o.version, created),
+            );
+        }
+    }
+}

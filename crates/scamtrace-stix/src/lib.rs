@@ -29,6 +29,7 @@
 //! assert!(types.contains(&"phone-number") && types.contains(&"indicator"));
 //! ```
 
+mod check;
 mod import;
 mod tlp;
 
@@ -37,6 +38,7 @@ use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+pub use check::{MAX_OBJECT_BYTES, ObjectFacts, check_object, format_timestamp, parse_timestamp};
 pub use import::{Observation, ObservedCampaign, Parsed, parse_bundle};
 pub use tlp::{TLP2_EXTENSION, Tlp};
 

@@ -275,7 +275,10 @@ async fn partners_and_sync_state(store: &dyn Store) {
         created_at: at,
     };
     store.upsert_partner(partner.clone()).await.unwrap();
-    assert_eq!(store.partners().await.unwrap(), std::slice::from_ref(&partner));
+    assert_eq!(
+        store.partners().await.unwrap(),
+        std::slice::from_ref(&partner)
+    );
     let state = PartnerState {
         pulled_through: Some("2026-11-28T12:00:00.000001Z".into()),
         pushed_through: 42,

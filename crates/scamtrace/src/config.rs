@@ -74,10 +74,21 @@ impl Settings {
                 .parse()
                 .context("SCAMTRACE_RATE_LIMIT_PER_MINUTE must be a whole number")?;
         }
+        if let Some(seconds) = env("SCAMTRACE_PUBLISH_INTERVAL_SECONDS") {
+            settings.server.publish_interval_seconds = seconds
+                .parse()
+                .context("SCAMTRACE_PUBLISH_INTERVAL_SECONDS must be a whole number")?;
+        }
+        if let Some(seconds) = env("SCAMTRACE_SYNC_INTERVAL_SECONDS") {
+            settings.server.sync_interval_seconds = seconds
+                .parse()
+                .context("SCAMTRACE_SYNC_INTERVAL_SECONDS must be a whole number")?;
+        }
         // The flag and SCAMTRACE_DATABASE_URL arrive together through clap.
         if let Some(database) = database_flag {
             settings.database = database;
         }
+        settings.server.organization = settings.organization.clone();
         Ok(settings)
     }
 

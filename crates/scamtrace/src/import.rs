@@ -151,99 +151,30 @@ async fn import_stix(intake: &Intake, args: &ImportArgs) -> anyhow::Result<Optio
         .unwrap_or_default();
     let parsed = scamtrace_stix::parse_bundle(objects);
     // Whose intelligence this is: --org, else the identity that authored most of it.
-    let mut authors: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for o in &parsed.observations {
-        if let Some(a) = &o.author {
-            *authors.entry(a.as_str()).or_default() += 1;
-        }
-    }
-    let author = authors
-        .iter()
-        .max_by_key(|(id, n)| (**n, std::cmp::Reverse(**id)))
-        .map(|(id, _)| id.to_string());
-    let partner = match (&args.org, &author) {
+    let partner = match (&args.org, scamtrace_server::sharing::author_of(&parsed)) {
         (Some(org), _) if !org.trim().is_empty() => org.trim().to_string(),
-        (_, Some(id)) => match parsed.identities.get(id) {
-            Some(name) => name.clone(),
-            None => anyhow::bail!(
-                "the bundle's author {id} is not among its identities; name the partner with --org"
-            ),
-        },
+        (_, Some((_, Some(name)))) => name,
+        (_, Some((id, None))) => anyhow::bail!(
+            "the bundle's author {id} is not among its identities; name the partner with --org"
+        ),
         _ => anyhow::bail!("the bundle names no author; name the partner with --org"),
     };
-    let now = time::OffsetDateTime::now_utc();
-    let mut rows = Vec::new();
-    let mut unreadable = 0usize;
-    let mut nodes: HashMap<String, String> = HashMap::new();
-    for o in &parsed.observations {
-        let Some((kind, value)) = scamtrace_server::clusters::canonical_value(
-            intake.extractor(),
-            Some(o.kind),
-            &o.value,
-            None,
-        ) else {
-            unreadable += 1;
-            continue;
-        };
-        // One correlation node per partner campaign (or per loose indicator) in this import.
-        let campaigns: Vec<&str> = if o.campaigns.is_empty() {
-            vec![""]
-        } else {
-            o.campaigns.iter().map(String::as_str).collect()
-        };
-        for campaign in campaigns {
-            let group = if campaign.is_empty() {
-                o.stix_id.as_str()
-            } else {
-                campaign
-            };
-            let node = nodes
-                .entry(group.to_string())
-                .or_insert_with(|| uuid::Uuid::now_v7().to_string())
-                .clone();
-            rows.push(scamtrace_store::PartnerObservation {
-                seq: 0,
-                node,
-                partner: partner.clone(),
-                partner_identity: o.author.clone().unwrap_or_default(),
-                stix_id: o.stix_id.clone(),
-                version: o.version.clone(),
-                campaign: campaign.to_string(),
-                kind: kind.as_str().to_string(),
-                value: value.clone(),
-                sightings: o.count.map(i64::from),
-                first_seen: o.first_seen,
-                last_seen: o.last_seen,
-                tlp: o.tlp.map(|t| t.name().to_string()),
-                received_at: now,
-            });
-        }
-    }
-    let offered = rows.len();
-    let new = intake.store().insert_observations(rows).await?;
-    for (id, problem) in parsed.rejected.iter().take(SHOWN_PROBLEMS) {
+    let summary = scamtrace_server::sharing::import_objects(intake, &partner, objects).await?;
+    for (id, problem) in summary.problems.iter().take(SHOWN_PROBLEMS) {
         eprintln!("{id}: skipped: {problem}");
     }
-    let summary = serde_json::json!({
-        "partner": partner,
-        "observations": offered,
-        "new": new,
-        "already_known": offered as u64 - new,
-        "campaigns": parsed.campaigns.len(),
-        "rejected_objects": parsed.rejected.len(),
-        "unreadable_values": unreadable,
-    });
+    let already = summary.observations as u64 - summary.new;
     if args.json {
-        println!("{summary}");
+        let mut json = serde_json::to_value(&summary)?;
+        json["already_known"] = already.into();
+        println!("{json}");
     } else {
         println!(
-            "Imported {new} new observations from {partner:?} ({} already known, {} campaigns); {} objects rejected, {unreadable} values not understood.",
-            offered as u64 - new,
-            parsed.campaigns.len(),
-            parsed.rejected.len()
+            "Imported {} new observations from {partner:?} ({already} already known, {} campaigns); {} objects rejected, {} values not understood.",
+            summary.new, summary.campaigns, summary.rejected_objects, summary.unreadable_values
         );
     }
-    let failed = args.strict && (!parsed.rejected.is_empty() || unreadable > 0);
+    let failed = args.strict && (summary.rejected_objects > 0 || summary.unreadable_values > 0);
     Ok(Some(if failed {
         ExitCode::FAILURE
     } else {

@@ -136,7 +136,7 @@ enum ExportCommand {
 enum AdminCommand {
     /// Create an API token and print it (it is shown once and stored only as a hash).
     #[command(
-        after_help = "Example:\n  scamtrace admin create-token --role analyst --label \"fraud team laptop\""
+        after_help = "A partner's token is also its TAXII password, with the organization as the user.\n\nExamples:\n  scamtrace admin create-token --role analyst --label \"fraud team laptop\"\n  scamtrace admin create-token --role partner --org \"Partner Bank\"\n  scamtrace admin create-token --role partner --org \"Partner Bank\" --collection 5ca37ace-7a11-4c01-8000-000000000002 --read --write"
     )]
     CreateToken {
         /// admin, analyst, partner or law_enforcement.
@@ -145,9 +145,19 @@ enum AdminCommand {
         /// A note saying whose token this is.
         #[arg(long)]
         label: Option<String>,
-        /// The partner's or agency's organization.
+        /// The partner's or agency's organization (required for partners and agencies).
         #[arg(long)]
         org: Option<String>,
+        /// A TAXII collection this token may use (repeat for several); without any, a partner
+        /// reads the collections open to partners and adds to those open for adding.
+        #[arg(long = "collection", value_name = "ID")]
+        collections: Vec<String>,
+        /// With --collection: may read those collections.
+        #[arg(long, requires = "collections")]
+        read: bool,
+        /// With --collection: may add objects to those collections.
+        #[arg(long, requires = "collections")]
+        write: bool,
         /// Print JSON instead of the bare token.
         #[arg(long)]
         json: bool,
@@ -310,6 +320,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             role,
             label,
             org,
+            collections,
+            read,
+            write,
             json,
         }) => {
             let Some(role) = Role::parse(&role) else {
@@ -318,13 +331,44 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
                 return Ok(ExitCode::from(2));
             };
+            let org = org.map(|o| o.trim().to_string()).filter(|o| !o.is_empty());
+            if matches!(role, Role::Partner | Role::LawEnforcement) && org.is_none() {
+                eprintln!("error: a {} token needs --org NAME", role.as_str());
+                return Ok(ExitCode::from(2));
+            }
+            if !collections.is_empty() && !read && !write {
+                eprintln!(
+                    "error: say what the token may do with those collections: --read, --write or both"
+                );
+                return Ok(ExitCode::from(2));
+            }
             let intake = open(&settings).await?;
+            let grants = if collections.is_empty() {
+                None
+            } else {
+                let known = intake.store().taxii_collections().await?;
+                let mut grants = Vec::new();
+                for id in &collections {
+                    if !known.iter().any(|c| &c.id == id) {
+                        eprintln!(
+                            "error: there is no collection {id} (see scamtrace admin collections)"
+                        );
+                        return Ok(ExitCode::FAILURE);
+                    }
+                    grants.push(scamtrace_store::CollectionGrant {
+                        collection: id.clone(),
+                        read,
+                        write,
+                    });
+                }
+                Some(grants)
+            };
             let (record, secret) = scamtrace_server::auth::create_token(
                 intake.store().as_ref(),
                 role,
                 label,
                 org,
-                None,
+                grants,
             )
             .await?;
             if json {
@@ -833,6 +877,7 @@ async fn serve(settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
     app.correlator().load(store.as_ref()).await?;
     app.correlator()
         .follow(store, std::time::Duration::from_secs(1));
+    app.spawn_publisher();
     scamtrace_server::serve(listener, app, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
