@@ -531,6 +531,22 @@ fn every_route_admits_exactly_the_roles_it_declares() {
                 "/api/v1/over-linked/phone/8885550142".into(),
                 br#"{"decision": "automatic", "reason": "route walk"}"#,
             ),
+            // TAXII: the operations collection to read, the submissions one to add to, objects
+            // and statuses that do not exist (404 is then the answer for those who may ask).
+            "/taxii2/api/collections/{id}/objects/" if route.method == "POST" => (
+                "/taxii2/api/collections/5ca37ace-7a11-4c01-8000-000000000002/objects/".into(),
+                br#"{"objects": []}"#,
+            ),
+            taxii if route.is_taxii() => (
+                taxii
+                    .replace("{id}", "5ca37ace-7a11-4c01-8000-000000000001")
+                    .replace(
+                        "{object_id}",
+                        "indicator--00000000-0000-4000-8000-000000000000",
+                    )
+                    .replace("{status_id}", "00000000-0000-4000-8000-000000000000"),
+                b"",
+            ),
             other => (other.replace("{id}", &id), b""),
         };
         let callers: Vec<Caller> = std::iter::once((None, vec![]))
@@ -543,7 +559,12 @@ fn every_route_admits_exactly_the_roles_it_declares() {
         // A form answers with a redirect to the page it came from.
         let form = route.method == "POST" && !route.api && !body.is_empty();
         for (role, mut headers) in callers {
-            if form {
+            if route.is_taxii() {
+                headers.push(("accept", "application/taxii+json;version=2.1"));
+                if !body.is_empty() {
+                    headers.push(("content-type", "application/taxii+json;version=2.1"));
+                }
+            } else if form {
                 headers.push(("content-type", "application/x-www-form-urlencoded"));
                 headers.push(("cookie", csrf_cookie.as_str()));
             } else if !body.is_empty() {
@@ -555,12 +576,35 @@ fn every_route_admits_exactly_the_roles_it_declares() {
                 (Access::Public, _) => {
                     assert_ne!(r.status, 401, "{} {path} as {who}", route.method)
                 }
-                (Access::Roles(_), None) if route.api => {
+                (Access::Roles(_), None) if route.is_machine() => {
                     assert_eq!(r.status, 401, "{} {path} as {who}", route.method)
                 }
                 (Access::Roles(_), None) => {
                     assert_eq!(r.status, 303, "{} {path} as {who}", route.method);
                     assert!(r.header("location").unwrap().starts_with("/login?next="));
+                }
+                // TAXII decides per collection: a partner may not delete from a collection it
+                // cannot both read and add to; what does not exist is 404.
+                (Access::Roles(allowed), Some(role))
+                    if allowed.contains(&role) && route.is_taxii() =>
+                {
+                    let local = matches!(role, Role::Analyst | Role::Admin);
+                    let expected: &[u16] = match route.method {
+                        "DELETE" if !local => &[403],
+                        "DELETE" => &[404],
+                        "POST" => &[202],
+                        _ if path.contains("/objects/indicator--") || path.contains("/status/") => {
+                            &[404]
+                        }
+                        _ => &[200],
+                    };
+                    assert!(
+                        expected.contains(&r.status),
+                        "{} {path} as {who}: {} {}",
+                        route.method,
+                        r.status,
+                        r.text()
+                    );
                 }
                 (Access::Roles(allowed), Some(role)) if allowed.contains(&role) => {
                     assert_eq!(

@@ -267,8 +267,14 @@ impl TestServer {
         visitor
     }
 
+    /// A token for `role`; partners' and agencies' name their organization by their role.
     pub fn token(&self, role: &str) -> String {
-        let out = self.cli(&["admin", "create-token", "--role", role]);
+        let org = format!("{role} organization");
+        let mut args = vec!["admin", "create-token", "--role", role];
+        if matches!(role, "partner" | "law_enforcement") {
+            args.extend(["--org", &org]);
+        }
+        let out = self.cli(&args);
         assert!(
             out.status.success(),
             "{}",
@@ -276,6 +282,31 @@ impl TestServer {
         );
         String::from_utf8(out.stdout).unwrap().trim().to_string()
     }
+}
+
+/// The Python with the OASIS reference tools (`SCAMTRACE_PYTHON`, which `scripts/test` sets), or
+/// `None` after a loud notice when it is missing and skipping is allowed.
+pub fn reference_python(what: &str) -> Option<std::ffi::OsString> {
+    match std::env::var_os("SCAMTRACE_PYTHON") {
+        Some(p) => Some(p),
+        None => {
+            skip_or_fail(&format!("{what} (SCAMTRACE_PYTHON)"));
+            None
+        }
+    }
+}
+
+/// Creates a partner token for `org` with more `create-token` arguments, and returns it.
+pub fn partner_token(server: &TestServer, org: &str, extra: &[&str]) -> String {
+    let mut args = vec!["admin", "create-token", "--role", "partner", "--org", org];
+    args.extend(extra);
+    let out = server.cli(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
 /// A browser's state on the site: its cookies and the CSRF token its forms carry.
