@@ -23,6 +23,7 @@ pub mod clusters;
 pub mod correlation;
 mod csrf;
 pub mod error;
+pub mod federation;
 pub mod i18n;
 mod metrics;
 mod middleware;
@@ -163,6 +164,24 @@ impl App {
                     Err(e) => tracing::error!(error = %e, "publishing to TAXII collections failed"),
                 }
                 tokio::time::sleep(every).await;
+            }
+        });
+    }
+
+    /// Syncs with every partner at the configured interval (never when it is 0), for as long as
+    /// the runtime runs. The first sync waits one interval, so that the publisher goes first.
+    pub fn spawn_sync(&self) {
+        let seconds = self.state.config.sync_interval_seconds;
+        if seconds == 0 {
+            return;
+        }
+        let state = self.state.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(seconds)).await;
+                if let Err(e) = federation::sync_all(&state.intake).await {
+                    tracing::error!(error = %e, "partner sync could not start");
+                }
             }
         });
     }

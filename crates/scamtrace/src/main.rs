@@ -92,9 +92,12 @@ CSV columns are the API's field paths (country, contact_method, narrative, scamm
     /// Export intelligence for partners.
     #[command(subcommand)]
     Export(ExportCommand),
-    /// Administration: access tokens and user accounts.
+    /// Administration: access tokens, user accounts and TAXII collections.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Partners' TAXII 2.1 servers: add them, list them, sync with them.
+    #[command(subcommand)]
+    Partner(PartnerCommand),
     /// Demo data.
     #[command(subcommand)]
     Demo(DemoCommand),
@@ -109,6 +112,64 @@ struct ServeArgs {
     /// it a new password) and print its password.
     #[arg(long)]
     demo: bool,
+}
+
+#[derive(Subcommand)]
+enum PartnerCommand {
+    /// Add a partner's TAXII 2.1 server (or change the one of that name): the collection to pull
+    /// from, and where to push this instance's shareable operations.
+    #[command(
+        after_help = "The credentials are sealed with this instance's key in the database. \
+Instead of --password or --token on the command line (visible to other users of the machine), \
+set SCAMTRACE_PARTNER_PASSWORD or SCAMTRACE_PARTNER_TOKEN.
+
+Examples:
+  scamtrace partner add \"Partner Bank\" --taxii-url https://taxii.partner.example/taxii2/api/ \\
+      --collection 5ca37ace-7a11-4c01-8000-000000000001 --user \"Our Org\" --token-from-env \\
+      --push-collection 5ca37ace-7a11-4c01-8000-000000000002
+  scamtrace partner add \"CERT Example\" --taxii-url http://127.0.0.1:5000/api1/ \\
+      --collection 91a7b528-80eb-42ed-a74d-c6fbd5a26116 --user scamtrace --password-from-env"
+    )]
+    Add {
+        /// The partner organization's name: what its intelligence is attributed to.
+        name: String,
+        /// The URL of the partner's TAXII API root.
+        #[arg(long)]
+        taxii_url: String,
+        /// The partner's collection to pull from.
+        #[arg(long)]
+        collection: String,
+        /// The partner's collection to push this instance's shareable objects to.
+        #[arg(long)]
+        push_collection: Option<String>,
+        /// HTTP Basic user (for a ScamTrace partner: this instance's organization name).
+        #[arg(long)]
+        user: Option<String>,
+        /// HTTP Basic password.
+        #[arg(long, conflicts_with = "password_from_env")]
+        password: Option<String>,
+        /// Read the password from SCAMTRACE_PARTNER_PASSWORD.
+        #[arg(long)]
+        password_from_env: bool,
+        /// A bearer token (or, with --user, the Basic password).
+        #[arg(long, conflicts_with_all = ["password", "password_from_env", "token_from_env"])]
+        token: Option<String>,
+        /// Read the token from SCAMTRACE_PARTNER_TOKEN.
+        #[arg(long)]
+        token_from_env: bool,
+    },
+    /// List the partners and how their last sync went.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Pull from and push to one partner, or all: incremental, and idempotent on replay.
+    Sync {
+        /// Only this partner.
+        name: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -306,6 +367,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let intake = open(&settings).await?;
             export_stix(&intake, &settings.organization, &cluster, tlp).await
+        }
+        Command::Partner(command) => {
+            let intake = open(&settings).await?;
+            partner(&intake, &settings, command).await
         }
         Command::Reindex => {
             let intake = open(&settings).await?;
@@ -607,6 +672,202 @@ fn extract(settings: &Settings, region: &str, lang: Option<&str>) -> anyhow::Res
     Ok(ExitCode::SUCCESS)
 }
 
+async fn partner(
+    intake: &Intake,
+    settings: &Settings,
+    command: PartnerCommand,
+) -> anyhow::Result<ExitCode> {
+    use scamtrace_server::federation::{self, Credentials};
+    match command {
+        PartnerCommand::Add {
+            name,
+            taxii_url,
+            collection,
+            push_collection,
+            user,
+            password,
+            password_from_env,
+            token,
+            token_from_env,
+        } => {
+            let from_env = |var: &str| -> anyhow::Result<String> {
+                std::env::var(var)
+                    .ok()
+                    .filter(|v| !v.is_empty())
+                    .with_context(|| format!("{var} is not set"))
+            };
+            let password = if password_from_env {
+                Some(from_env("SCAMTRACE_PARTNER_PASSWORD")?)
+            } else {
+                password
+            };
+            let token = if token_from_env {
+                Some(from_env("SCAMTRACE_PARTNER_TOKEN")?)
+            } else {
+                token
+            };
+            let credentials = match (user, password, token) {
+                (Some(user), Some(password), None) | (Some(user), None, Some(password)) => {
+                    Credentials::Basic { user, password }
+                }
+                (None, None, Some(token)) => Credentials::Bearer { token },
+                (None, None, None) => Credentials::None,
+                (None, Some(_), _) => {
+                    eprintln!("error: --password needs --user");
+                    return Ok(ExitCode::from(2));
+                }
+                (Some(_), None, None) => {
+                    eprintln!("error: --user needs --password or --token");
+                    return Ok(ExitCode::from(2));
+                }
+                (Some(_), Some(_), Some(_)) => {
+                    eprintln!("error: give --password or --token, not both");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            match federation::add_partner(
+                intake,
+                &name,
+                &taxii_url,
+                &collection,
+                push_collection.as_deref(),
+                &credentials,
+            )
+            .await
+            {
+                Ok(p) => {
+                    eprintln!(
+                        "Partner {:?}: pulls {} from {}{}.",
+                        p.name,
+                        p.collection,
+                        p.taxii_url,
+                        p.push_collection
+                            .as_deref()
+                            .map(|c| format!(", pushes to {c}"))
+                            .unwrap_or_default()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(federation::SyncError::Invalid(message)) => {
+                    eprintln!("error: {message}");
+                    Ok(ExitCode::from(2))
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+        PartnerCommand::List { json } => {
+            let partners = intake.store().partners().await?;
+            if json {
+                for p in &partners {
+                    println!(
+                        "{}",
+                        serde_json::json!({
+                            "name": p.name,
+                            "taxii_url": p.taxii_url,
+                            "collection": p.collection,
+                            "push_collection": p.push_collection,
+                            "pulled_through": p.pulled_through,
+                            "last_sync_at": p.last_sync_at.map(scamtrace_stix::timestamp),
+                            "last_error": p.last_error,
+                        })
+                    );
+                }
+            } else if partners.is_empty() {
+                println!("No partners yet: add one with `scamtrace partner add`.");
+            } else {
+                for p in &partners {
+                    let last = match (&p.last_sync_at, &p.last_error) {
+                        (None, _) => "never synced".to_string(),
+                        (Some(t), None) => format!("synced {}", scamtrace_stix::timestamp(*t)),
+                        (Some(t), Some(e)) => {
+                            format!("last sync {} FAILED: {e}", scamtrace_stix::timestamp(*t))
+                        }
+                    };
+                    println!(
+                        "{}\t{}collections/{}/\tpush: {}\t{last}",
+                        p.name,
+                        p.taxii_url,
+                        p.collection,
+                        p.push_collection.as_deref().unwrap_or("-")
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        PartnerCommand::Sync { name, json } => {
+            let partners: Vec<_> = intake
+                .store()
+                .partners()
+                .await?
+                .into_iter()
+                .filter(|p| {
+                    name.as_deref()
+                        .is_none_or(|n| n.trim().eq_ignore_ascii_case(p.name.trim()))
+                })
+                .collect();
+            if partners.is_empty() {
+                eprintln!(
+                    "error: {}",
+                    match &name {
+                        Some(n) =>
+                            format!("there is no partner named {n:?} (see scamtrace partner list)"),
+                        None => "no partners yet: add one with `scamtrace partner add`".into(),
+                    }
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            // Publish first, so that what is pushed is current.
+            let correlator = scamtrace_server::correlation::Correlator::new(
+                scamtrace_correlate::Config::default(),
+            );
+            correlator.load(intake.store().as_ref()).await?;
+            let mut memory = scamtrace_server::sharing::Published::default();
+            scamtrace_server::sharing::publish(
+                intake,
+                &correlator,
+                &settings.organization,
+                &mut memory,
+            )
+            .await?;
+            let mut failed = false;
+            for p in &partners {
+                match federation::sync_partner(intake, p).await {
+                    Ok(s) if json => println!("{}", serde_json::to_string(&s)?),
+                    Ok(s) => println!(
+                        "{}: pulled {} objects in {} pages ({} new observations); pushed {} objects{}.",
+                        s.partner,
+                        s.pulled_objects,
+                        s.pulled_pages,
+                        s.new_observations,
+                        s.pushed_objects,
+                        if s.push_failures > 0 {
+                            format!(", {} refused", s.push_failures)
+                        } else {
+                            String::new()
+                        }
+                    ),
+                    Err(e) => {
+                        failed = true;
+                        if json {
+                            println!(
+                                "{}",
+                                serde_json::json!({"partner": p.name, "error": e.to_string()})
+                            );
+                        } else {
+                            eprintln!("{}: sync failed: {e}", p.name);
+                        }
+                    }
+                }
+            }
+            Ok(if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+    }
+}
+
 /// `scamtrace export stix`: the chosen operations as one STIX bundle on standard output.
 async fn export_stix(
     intake: &Intake,
@@ -878,6 +1139,7 @@ async fn serve(settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
     app.correlator()
         .follow(store, std::time::Duration::from_secs(1));
     app.spawn_publisher();
+    app.spawn_sync();
     scamtrace_server::serve(listener, app, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
