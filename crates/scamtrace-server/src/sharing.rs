@@ -426,12 +426,9 @@ pub async fn publish(
                 body: object.to_string(),
             });
         }
+        // One transaction: a reader sees a publication whole or not at all.
         summary.published += fresh.len();
-        for chunk in fresh.chunks(500) {
-            store
-                .add_taxii_objects(&collection.id, chunk.to_vec())
-                .await?;
-        }
+        store.add_taxii_objects(&collection.id, fresh).await?;
         memory.objects.extend(remembered);
     }
     Ok(summary)

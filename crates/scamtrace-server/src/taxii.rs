@@ -259,7 +259,12 @@ async fn collection(
     p: &Principal,
     id: &str,
 ) -> Result<(TaxiiCollection, bool, bool), TaxiiError> {
-    let list = state.taxii.collections(state).await?;
+    let mut list = state.taxii.collections(state).await?;
+    if !list.iter().any(|c| c.id == id) {
+        // Perhaps created a moment ago, from the command line.
+        state.taxii.refresh().await;
+        list = state.taxii.collections(state).await?;
+    }
     let c = list
         .iter()
         .find(|c| c.id == id)

@@ -263,6 +263,45 @@ enum AdminCommand {
         #[arg(long)]
         username: String,
     },
+    /// List this instance's TAXII collections: id, TLP, who may read and add by default.
+    Collections {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create a TAXII collection, or change one: its title, its TLP (the marking of what this
+    /// instance publishes into it, and of objects added without one), the organization that may
+    /// receive its TLP:AMBER+STRICT objects, and what partners may do by default.
+    #[command(after_help = "Examples:
+  scamtrace admin set-collection 5ca37ace-7a11-4c01-8000-000000000001 --tlp green
+  scamtrace admin set-collection --new --title \"For CERT Example only\" --tlp amber+strict \\
+      --audience \"CERT Example\" --publishes-operations --partner-read yes")]
+    SetCollection {
+        /// The collection's id (omit with --new).
+        #[arg(required_unless_present = "new")]
+        id: Option<String>,
+        /// Create a new collection with a fresh id.
+        #[arg(long, conflicts_with = "id")]
+        new: bool,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        description: Option<String>,
+        /// clear, green, amber, amber+strict or red (red: nothing in it ever leaves).
+        #[arg(long)]
+        tlp: Option<String>,
+        /// The one organization that may receive its TLP:AMBER+STRICT objects.
+        #[arg(long)]
+        audience: Option<String>,
+        /// Whether partners whose token names no collections may read it (yes or no).
+        #[arg(long, value_parser = ["yes", "no"])]
+        partner_read: Option<String>,
+        /// Whether partners whose token names no collections may add to it (yes or no).
+        #[arg(long, value_parser = ["yes", "no"])]
+        partner_write: Option<String>,
+        /// This instance publishes its shareable operations into it.
+        #[arg(long)]
+        publishes_operations: bool,
+    },
 }
 
 /// Where a new password comes from. Never an argument: other users of the machine can read
@@ -507,6 +546,129 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Admin(AdminCommand::EnableUser { username }) => {
             let intake = open(&settings).await?;
             set_disabled(intake.store().as_ref(), &username, false).await
+        }
+        Command::Admin(AdminCommand::Collections { json }) => {
+            let intake = open(&settings).await?;
+            for c in intake.store().taxii_collections().await? {
+                if json {
+                    println!(
+                        "{}",
+                        serde_json::json!({
+                            "id": c.id, "title": c.title, "description": c.description, "tlp": c.tlp,
+                            "audience": c.audience, "partner_read": c.partner_read,
+                            "partner_write": c.partner_write, "publishes": c.publishes,
+                        })
+                    );
+                } else {
+                    println!(
+                        "{}\t{}\t{}{}\tpartners: {}{}\t{}",
+                        c.id,
+                        c.tlp,
+                        c.title,
+                        c.audience
+                            .as_deref()
+                            .map(|a| format!(" (for {a})"))
+                            .unwrap_or_default(),
+                        if c.partner_read { "read" } else { "-" },
+                        if c.partner_write { " add" } else { "" },
+                        c.publishes
+                            .as_deref()
+                            .map(|p| format!("publishes {p}"))
+                            .unwrap_or_default()
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin(AdminCommand::SetCollection {
+            id,
+            new,
+            title,
+            description,
+            tlp,
+            audience,
+            partner_read,
+            partner_write,
+            publishes_operations,
+        }) => {
+            let tlp = match tlp.as_deref().map(|t| (t, scamtrace_stix::Tlp::parse(t))) {
+                Some((t, None)) => {
+                    eprintln!(
+                        "error: --tlp must be clear, green, amber, amber+strict or red (got {t:?})"
+                    );
+                    return Ok(ExitCode::from(2));
+                }
+                Some((_, Some(tlp))) => Some(tlp),
+                None => None,
+            };
+            let intake = open(&settings).await?;
+            let existing = intake.store().taxii_collections().await?;
+            let mut c = match (&id, new) {
+                (_, true) => scamtrace_store::TaxiiCollection {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    title: String::new(),
+                    description: None,
+                    tlp: scamtrace_stix::Tlp::Amber.name().to_string(),
+                    audience: None,
+                    partner_read: false,
+                    partner_write: false,
+                    publishes: None,
+                },
+                (Some(id), false) => match existing.iter().find(|c| &c.id == id) {
+                    Some(c) => c.clone(),
+                    None => {
+                        eprintln!(
+                            "error: there is no collection {id} (see scamtrace admin collections)"
+                        );
+                        return Ok(ExitCode::FAILURE);
+                    }
+                },
+                (None, false) => unreachable!("clap requires an id without --new"),
+            };
+            if let Some(title) = title {
+                c.title = title.trim().to_string();
+            }
+            if c.title.is_empty() {
+                eprintln!("error: a new collection needs --title");
+                return Ok(ExitCode::from(2));
+            }
+            if let Some(d) = description {
+                c.description = Some(d).filter(|d| !d.trim().is_empty());
+            }
+            if let Some(tlp) = tlp {
+                c.tlp = tlp.name().to_string();
+            }
+            if let Some(a) = audience {
+                c.audience = Some(a.trim().to_string()).filter(|a| !a.is_empty());
+            }
+            if let Some(r) = partner_read {
+                c.partner_read = r == "yes";
+            }
+            if let Some(w) = partner_write {
+                c.partner_write = w == "yes";
+            }
+            if publishes_operations {
+                c.publishes = Some("operations".into());
+            }
+            if c.tlp == scamtrace_stix::Tlp::AmberStrict.name() && c.audience.is_none() {
+                eprintln!(
+                    "warning: TLP:AMBER+STRICT with no --audience: its objects reach no partner"
+                );
+            }
+            intake.store().upsert_taxii_collection(c.clone()).await?;
+            intake
+                .store()
+                .append_audit(scamtrace_store::AuditEvent {
+                    at: time::OffsetDateTime::now_utc(),
+                    actor: cli_actor(),
+                    action: "taxii.collection.set".into(),
+                    subject: c.id.clone(),
+                    reason: Some(format!("{} {}", c.tlp, c.title)),
+                })
+                .await?;
+            println!("{}", c.id);
+            eprintln!("Collection {:?} ({}) is {}.", c.title, c.id, c.tlp);
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

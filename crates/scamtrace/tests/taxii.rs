@@ -219,3 +219,153 @@ fn the_oasis_taxii_client_reads_and_adds_as_a_partner() {
     assert_eq!(errors["error_media_type"], TAXII);
     assert_eq!(errors["error_has_title"], true);
 }
+
+/// Every object a reader gets from a collection, page by page.
+fn read_all(server: &TestServer, collection: &str, auth: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut next = String::new();
+    loop {
+        let r = server.get(
+            &format!("{}?limit=1000{next}", objects_path(collection)),
+            &[("authorization", auth), ("accept", TAXII)],
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+        let body = r.json();
+        out.extend(body["objects"].as_array().cloned().unwrap_or_default());
+        match body["next"].as_str() {
+            Some(n) if body["more"] == true => next = format!("&next={n}"),
+            _ => return out,
+        }
+    }
+}
+
+#[test]
+fn each_collection_carries_its_tlp_to_partners() {
+    let tmp = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", tmp.path().join("a.db").display());
+    let server = TestServer::start_with(
+        tmp.path(),
+        &database,
+        &["--demo"],
+        &[
+            ("SCAMTRACE_ORGANIZATION", "Demo software company"),
+            ("SCAMTRACE_PUBLISH_INTERVAL_SECONDS", "1"),
+        ],
+    );
+    let analyst = format!("Bearer {}", server.token("analyst"));
+    wait_for_publication(&server, &analyst);
+
+    // A collection for one organization only.
+    let out = server.cli(&[
+        "admin",
+        "set-collection",
+        "--new",
+        "--title",
+        "For Partner Bank",
+        "--tlp",
+        "amber+strict",
+        "--audience",
+        "Partner Bank",
+        "--publishes-operations",
+        "--partner-read",
+        "yes",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let strict = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let listed = server.cli(&["admin", "collections", "--json"]);
+    assert_eq!(String::from_utf8_lossy(&listed.stdout).lines().count(), 3);
+    let bank = format!("Bearer {}", partner_token(&server, "Partner Bank", &[]));
+    let other = format!("Bearer {}", partner_token(&server, "Another Firm", &[]));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while read_all(&server, &strict, &analyst).len() < 100 {
+        assert!(Instant::now() < deadline, "nothing published into {strict}");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let for_bank = read_all(&server, &strict, &bank);
+    assert!(for_bank.len() > 100, "{}", for_bank.len());
+    assert!(
+        for_bank
+            .iter()
+            .filter(|o| o.get("object_marking_refs").is_some())
+            .all(|o| o["object_marking_refs"] == json!([STRICT])),
+        "every marked object is TLP:AMBER+STRICT"
+    );
+    assert!(
+        read_all(&server, &strict, &other).is_empty(),
+        "another organization gets nothing"
+    );
+
+    // The operations collection turned TLP:RED: what is published anew never leaves.
+    let out = server.cli(&["admin", "set-collection", OPERATIONS, "--tlp", "red"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let campaigns: Vec<Value> = read_all(&server, OPERATIONS, &analyst)
+            .into_iter()
+            .filter(|o| o["type"] == "campaign")
+            .collect();
+        if !campaigns.is_empty()
+            && campaigns
+                .iter()
+                .all(|c| c["object_marking_refs"] == json!([RED]))
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "not republished at TLP:RED");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let leaked: Vec<Value> = read_all(&server, OPERATIONS, &bank)
+        .into_iter()
+        .filter(|o| o["type"] == "campaign" || o["type"] == "indicator")
+        .collect();
+    assert!(
+        leaked.is_empty(),
+        "{} campaigns or indicators reached a partner",
+        leaked.len()
+    );
+
+    // Bad input is named, and changes nothing.
+    let bad = server.cli(&["admin", "set-collection", OPERATIONS, "--tlp", "purple"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--tlp must be"));
+    let missing = server.cli(&[
+        "admin",
+        "set-collection",
+        "no-such-collection",
+        "--tlp",
+        "green",
+    ]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("there is no collection"));
+    let nameless = server.cli(&["admin", "set-collection", "--new"]);
+    assert_eq!(nameless.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&server.cli(&["admin", "collections"]).stdout)
+            .lines()
+            .count(),
+        3
+    );
+    // A partner token must name its organization.
+    let orgless = server.cli(&["admin", "create-token", "--role", "partner"]);
+    assert_eq!(orgless.status.code(), Some(2));
+    let unknown = server.cli(&[
+        "admin",
+        "create-token",
+        "--role",
+        "partner",
+        "--org",
+        "X",
+        "--collection",
+        "nope",
+        "--read",
+    ]);
+    assert_eq!(unknown.status.code(), Some(1));
+}
