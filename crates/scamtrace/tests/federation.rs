@@ -382,3 +382,93 @@ fn two_organizations_piece_together_one_operation_over_taxii() {
         }
     }
 }
+
+#[test]
+fn serve_syncs_with_partners_by_itself_and_remembers_where_it_stopped() {
+    let b = TestServer::start(&[
+        ("SCAMTRACE_ORGANIZATION", "B"),
+        ("SCAMTRACE_PUBLISH_INTERVAL_SECONDS", "1"),
+    ]);
+    let site = "pc-cleanup-hotline.online";
+    let reports: Vec<Value> = (0..3)
+        .map(|i| {
+            report(
+                20 + i,
+                "B",
+                &format!("The site {site} told me to call them and let them in with TeamViewer ID 987 654 321."),
+                &[],
+            )
+            .0
+        })
+        .collect();
+    import(&b, "B", &reports);
+    let b_analyst = format!("Bearer {}", b.token("analyst"));
+    wait_published(&b, &b_analyst);
+
+    let a_env = [
+        ("SCAMTRACE_ORGANIZATION", "A"),
+        ("SCAMTRACE_SYNC_INTERVAL_SECONDS", "1"),
+    ];
+    let mut a = TestServer::start(&a_env);
+    let token = partner_token(&b, "A", &[]);
+    let out = a
+        .cli_command(&[
+            "partner",
+            "add",
+            "B",
+            "--taxii-url",
+            &b.url("/taxii2/api/"),
+            "--collection",
+            OPERATIONS,
+            "--user",
+            "A",
+            "--token-from-env",
+        ])
+        .env("SCAMTRACE_PARTNER_TOKEN", &token)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let a_analyst = format!("Bearer {}", a.token("analyst"));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let r = a.get(
+            &format!("/api/v1/indicators/domain/{site}"),
+            &[("authorization", &a_analyst)],
+        );
+        if r.json()["partners"].to_string().contains("\"B\"") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "serve never synced: {}",
+            a.own_log()
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    let state = |server: &TestServer| -> Value {
+        serde_json::from_slice(&server.cli(&["partner", "list", "--json"]).stdout).unwrap()
+    };
+    let before = state(&a);
+    assert!(before["pulled_through"].is_string(), "{before}");
+
+    // After a restart, the next sync goes on from where the last one stopped: nothing new.
+    a.kill_hard();
+    let dir = a.dir.clone();
+    let database = a.database.clone();
+    let a = TestServer::start_on(&dir, &database, &a_env);
+    let out = a.cli(&["partner", "sync", "B", "--json"]);
+    let again: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (
+            again["pulled_objects"].as_u64(),
+            again["new_observations"].as_u64()
+        ),
+        (Some(0), Some(0)),
+        "{again}"
+    );
+    assert_eq!(state(&a)["pulled_through"], before["pulled_through"]);
+}
