@@ -324,8 +324,24 @@ pub struct Published {
     objects: HashMap<(String, String), PublishedObject>,
 }
 
-/// An object's last published version: a fingerprint of its content, the version, `created`.
-type PublishedObject = (Vec<u8>, i64, Option<String>);
+/// An object's last published version.
+#[derive(Clone, Debug)]
+struct PublishedObject {
+    /// A fingerprint of its content without `created` and `modified`.
+    print: Vec<u8>,
+    version: i64,
+    created: Option<String>,
+    /// Campaigns, indicators, sightings and relationships are revoked when they vanish.
+    revocable: bool,
+    revoked: bool,
+}
+
+fn revocable(object_type: &str) -> bool {
+    matches!(
+        object_type,
+        "campaign" | "indicator" | "sighting" | "relationship"
+    )
+}
 
 fn fingerprint(object: &serde_json::Value) -> Vec<u8> {
     use sha2::Digest;
@@ -346,6 +362,8 @@ pub struct PublishSummary {
     pub published: usize,
     /// Objects unchanged since their last version.
     pub unchanged: usize,
+    /// Objects no longer shared, published again as revoked.
+    pub revoked: usize,
 }
 
 /// Publishes this instance's shareable operations into every collection that publishes them, at
@@ -386,25 +404,28 @@ pub async fn publish(
         let objects = bundle["objects"].as_array().cloned().unwrap_or_default();
         let mut fresh = Vec::new();
         let mut remembered = Vec::new();
+        let mut current: HashSet<String> = HashSet::new();
         for mut object in objects {
             let Ok(facts) = scamtrace_stix::check_object(&object) else {
                 tracing::error!("an object ScamTrace wrote failed its own check; not published");
                 continue;
             };
+            current.insert(facts.id.clone());
             let print = fingerprint(&object);
             let key = (collection.id.clone(), facts.id.clone());
             let before = memory.objects.get(&key);
-            if before.is_some_and(|(p, _, _)| *p == print) {
+            // A revoked object stays revoked (STIX): a value shared again after that is not.
+            if before.is_some_and(|b| b.print == print || b.revoked) {
                 summary.unchanged += 1;
                 continue;
             }
             let mut version = facts.version.unwrap_or(0);
             if object.get("modified").is_some() {
-                if let Some((_, old_version, old_created)) = before {
-                    if let Some(created) = old_created {
+                if let Some(b) = before {
+                    if let Some(created) = &b.created {
                         object["created"] = serde_json::json!(created);
                     }
-                    version = now_ms.max(old_version + 1_000);
+                    version = now_ms.max(b.version + 1_000);
                 } else {
                     version = now_ms.max(version);
                 }
@@ -414,7 +435,16 @@ pub async fn publish(
                 .get("created")
                 .and_then(|c| c.as_str())
                 .map(str::to_string);
-            remembered.push((key, (print, version, created)));
+            remembered.push((
+                key,
+                PublishedObject {
+                    print,
+                    version,
+                    created,
+                    revocable: revocable(&facts.object_type),
+                    revoked: false,
+                },
+            ));
             fresh.push(scamtrace_store::NewTaxiiObject {
                 id: facts.id,
                 version,
@@ -426,7 +456,63 @@ pub async fn publish(
                 body: object.to_string(),
             });
         }
-        // One transaction: a reader sees a publication whole or not at all.
+        // What was published before and is no longer shareable (an operation absorbed by another
+        // or split, a value decided not to link) is revoked: a new version saying so.
+        let vanished: Vec<String> = memory
+            .objects
+            .iter()
+            .filter(|((c, id), p)| {
+                *c == collection.id && p.revocable && !p.revoked && !current.contains(id)
+            })
+            .map(|((_, id), _)| id.clone())
+            .collect();
+        for ids in vanished.chunks(500) {
+            let latest = store
+                .taxii_objects(&scamtrace_store::TaxiiQuery {
+                    collection: collection.id.clone(),
+                    reader: scamtrace_store::Reader::Local,
+                    added_after: None,
+                    ids: ids.to_vec(),
+                    types: Vec::new(),
+                    versions: scamtrace_store::VersionFilter::Last,
+                    spec_versions: Vec::new(),
+                    limit: ids.len() as u32,
+                })
+                .await?;
+            for o in latest {
+                let Ok(mut object) = serde_json::from_str::<serde_json::Value>(&o.body) else {
+                    continue;
+                };
+                let version = now_ms.max(o.version + 1_000);
+                object["revoked"] = serde_json::json!(true);
+                object["modified"] = serde_json::json!(scamtrace_stix::format_timestamp(version));
+                let key = (collection.id.clone(), o.id.clone());
+                remembered.push((
+                    key,
+                    PublishedObject {
+                        print: fingerprint(&object),
+                        version,
+                        created: object
+                            .get("created")
+                            .and_then(|c| c.as_str())
+                            .map(str::to_string),
+                        revocable: true,
+                        revoked: true,
+                    },
+                ));
+                summary.revoked += 1;
+                fresh.push(scamtrace_store::NewTaxiiObject {
+                    id: o.id,
+                    version,
+                    object_type: o.object_type,
+                    spec_version: o.spec_version,
+                    tlp: o.tlp,
+                    audience: collection.audience.clone(),
+                    added_by: None,
+                    body: object.to_string(),
+                });
+            }
+        }
         summary.published += fresh.len();
         store.add_taxii_objects(&collection.id, fresh).await?;
         memory.objects.extend(remembered);
@@ -466,9 +552,16 @@ async fn remember_collection(
                 .get("created")
                 .and_then(|c| c.as_str())
                 .map(str::to_string);
+            let revoked = value.get("revoked").and_then(|r| r.as_bool()) == Some(true);
             memory.objects.insert(
                 (collection.to_string(), o.id),
-                (fingerprint(&value), o.version, created),
+                PublishedObject {
+                    print: fingerprint(&value),
+                    version: o.version,
+                    created,
+                    revocable: revocable(&o.object_type),
+                    revoked,
+                },
             );
         }
     }

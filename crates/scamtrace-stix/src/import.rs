@@ -51,6 +51,8 @@ pub struct Parsed {
     pub identities: HashMap<String, String>,
     /// `(object id or index, problem)` for objects that are not valid STIX this reader needs.
     pub rejected: Vec<(String, String)>,
+    /// Objects their author revoked (`"revoked": true`): read as nothing.
+    pub revoked: Vec<String>,
 }
 
 fn time_of(v: &Value) -> Option<OffsetDateTime> {
@@ -99,6 +101,7 @@ pub fn parse_bundle(objects: &[Value]) -> Parsed {
         HashMap::new();
     let mut indicates: HashMap<String, Vec<String>> = HashMap::new();
     let mut observed_scos: Vec<Observation> = Vec::new();
+    let mut taken_back: Vec<(IndicatorKind, String)> = Vec::new();
     for (i, o) in objects.iter().enumerate() {
         let (kind, id) = match check_common(o) {
             Ok(x) => x,
@@ -111,6 +114,17 @@ pub fn parse_bundle(objects: &[Value]) -> Parsed {
                 continue;
             }
         };
+        // A revoked object is one its author takes back: it observes nothing, nor does the
+        // observable a revoked indicator stood for.
+        if o["revoked"].as_bool() == Some(true) {
+            parsed.revoked.push(id.to_string());
+            if let Some((sco_type, value)) = o["pattern"].as_str().and_then(simple_pattern)
+                && let Some(k) = kind_of_sco(&sco_type)
+            {
+                taken_back.push((k, value));
+            }
+            continue;
+        }
         let author = o["created_by_ref"].as_str().map(String::from);
         let tlp = Tlp::of_object(o);
         let version = o["modified"]
@@ -235,6 +249,9 @@ pub fn parse_bundle(objects: &[Value]) -> Parsed {
             .observations
             .iter()
             .any(|o| o.kind == sco.kind && o.value == sco.value)
+            && !taken_back
+                .iter()
+                .any(|(k, v)| *k == sco.kind && *v == sco.value)
         {
             parsed.observations.push(sco);
         }

@@ -369,3 +369,89 @@ fn each_collection_carries_its_tlp_to_partners() {
     ]);
     assert_eq!(unknown.status.code(), Some(1));
 }
+
+#[test]
+fn an_operation_absorbed_by_another_is_revoked() {
+    let server = TestServer::start(&[
+        ("SCAMTRACE_ORGANIZATION", "Demo software company"),
+        ("SCAMTRACE_PUBLISH_INTERVAL_SECONDS", "1"),
+    ]);
+    let report = |number: &str| {
+        json!({"country": "US", "contact_method": "phone_call",
+               "narrative": format!("A pop-up told me to call Microsoft support at {number} and pay with gift cards.")})
+    };
+    let import = |reports: &[Value]| {
+        let file = server.dir.join(format!("r{}.jsonl", uuid_like(reports)));
+        let text: Vec<String> = reports.iter().map(Value::to_string).collect();
+        std::fs::write(&file, text.join("\n")).unwrap();
+        let out = server.cli(&["import", file.to_str().unwrap()]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    import(&[
+        report("1-888-555-0101"),
+        report("1-888-555-0101"),
+        report("1-877-555-0202"),
+        report("1-877-555-0202"),
+    ]);
+    let analyst = format!("Bearer {}", server.token("analyst"));
+    let campaigns = |server: &TestServer| -> Vec<Value> {
+        read_all(server, OPERATIONS, &analyst)
+            .into_iter()
+            .filter(|o| o["type"] == "campaign")
+            .collect()
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while campaigns(&server).len() < 2 {
+        assert!(Instant::now() < deadline, "two operations never published");
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    // A victim who called both numbers: the two operations are one.
+    import(&[json!({"country": "US", "contact_method": "phone_call",
+        "narrative": "They gave me 1-888-555-0101 and later 1-877-555-0202 to call back."})]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let now = campaigns(&server);
+        let revoked: Vec<&Value> = now.iter().filter(|c| c["revoked"] == true).collect();
+        if revoked.len() == 1 {
+            let live: Vec<&Value> = now.iter().filter(|c| c["revoked"] != true).collect();
+            assert_eq!(live.len(), 1);
+            assert!(
+                live[0]["description"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("5 reports"),
+                "{}",
+                live[0]
+            );
+            assert!(revoked[0]["modified"].as_str() > revoked[0]["created"].as_str());
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the absorbed operation was not revoked: {now:?}"
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    // Its relationships went with it; a partner reading the collection gets the revocation too.
+    let partner = format!("Bearer {}", partner_token(&server, "Partner Bank", &[]));
+    let seen = read_all(&server, OPERATIONS, &partner);
+    assert_eq!(
+        seen.iter()
+            .filter(|o| o["type"] == "campaign" && o["revoked"] == true)
+            .count(),
+        1
+    );
+    assert!(
+        seen.iter()
+            .any(|o| o["type"] == "relationship" && o["revoked"] == true)
+    );
+}
+
+/// A short name for a batch of reports, for its file.
+fn uuid_like(reports: &[Value]) -> usize {
+    reports.iter().map(|r| r.to_string().len()).sum::<usize>() + reports.len()
+}
