@@ -222,6 +222,18 @@ pub async fn import_objects(
 ) -> Result<ImportSummary, StoreError> {
     let parsed = scamtrace_stix::parse_bundle(objects);
     let now = OffsetDateTime::now_utc();
+    // The campaigns indicators without their relationship here were seen with before, in one read.
+    let loose: Vec<String> = parsed
+        .observations
+        .iter()
+        .filter(|o| o.campaigns.is_empty())
+        .map(|o| o.stix_id.clone())
+        .collect();
+    let earlier = if loose.is_empty() {
+        Vec::new()
+    } else {
+        intake.store().observation_campaigns(&loose).await?
+    };
     let mut rows = Vec::new();
     let mut unreadable = 0usize;
     let mut nodes: HashMap<String, String> = HashMap::new();
@@ -234,15 +246,10 @@ pub async fn import_objects(
         };
         let mut campaigns: Vec<String> = o.campaigns.clone();
         if campaigns.is_empty() {
-            campaigns = intake
-                .store()
-                .observations_of(kind.as_str(), &value)
-                .await?
-                .into_iter()
-                .filter(|r| r.stix_id == o.stix_id && !r.campaign.is_empty())
-                .map(|r| r.campaign)
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
+            campaigns = earlier
+                .iter()
+                .filter(|(id, _)| *id == o.stix_id)
+                .map(|(_, c)| c.clone())
                 .collect();
         }
         if campaigns.is_empty() {

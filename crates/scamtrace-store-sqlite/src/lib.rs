@@ -609,56 +609,69 @@ async fn add_taxii_objects(
         .await
         .map_err(db_error)?;
     let mut next = to_micros(time::OffsetDateTime::now_utc()).max(last.map_or(0, |l| l + 1));
-    let mut out = Vec::with_capacity(objects.len());
-    for o in objects {
-        let row = sqlx::query(sql::TAXII_VERSIONS_OF)
-            .bind(o.version)
-            .bind(collection)
-            .bind(&o.id)
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(db_error)?;
-        let same: i64 = row.try_get("same").map_err(db_error)?;
-        if same > 0 {
-            out.push(Added::Duplicate);
-            continue;
+    // What is there already of these ids, read at once; then the plan; then a few statements.
+    let mut existing = Vec::new();
+    let mut ids: Vec<&str> = objects.iter().map(|o| o.id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for chunk in ids.chunks(500) {
+        let rows = bind_all(&sql::taxii_existing_versions(
+            Dialect::Sqlite,
+            collection,
+            chunk,
+        ))
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        for r in rows {
+            existing.push((
+                r.try_get::<String, _>("id").map_err(db_error)?,
+                r.try_get::<i64, _>("version").map_err(db_error)?,
+            ));
         }
-        let newest: Option<i64> = row.try_get("newest").map_err(db_error)?;
-        let oldest: Option<i64> = row.try_get("oldest").map_err(db_error)?;
-        let latest = newest.is_none_or(|n| o.version > n);
-        let first = oldest.is_none_or(|n| o.version < n);
-        for (flag, statement) in [
-            (latest, sql::TAXII_NOT_LATEST),
-            (first, sql::TAXII_NOT_FIRST),
-        ] {
-            if flag && newest.is_some() {
-                sqlx::query(statement)
-                    .bind(collection)
-                    .bind(&o.id)
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(db_error)?;
-            }
-        }
-        sqlx::query(sql::INSERT_TAXII_OBJECT)
-            .bind(collection)
-            .bind(&o.id)
-            .bind(o.version)
-            .bind(next)
-            .bind(&o.object_type)
-            .bind(&o.spec_version)
-            .bind(&o.tlp)
-            .bind(&o.audience)
-            .bind(&o.added_by)
-            .bind(i64::from(latest))
-            .bind(i64::from(first))
-            .bind(&o.body)
+    }
+    let plan = sql::plan_taxii_add(&existing, objects);
+    for (flag, ids) in [
+        ("is_latest", &plan.clear_latest),
+        ("is_first", &plan.clear_first),
+    ] {
+        for chunk in ids.chunks(500) {
+            bind_all(&sql::taxii_clear_flag(
+                Dialect::Sqlite,
+                collection,
+                flag,
+                chunk,
+            ))
             .execute(&mut *conn)
             .await
             .map_err(db_error)?;
-        out.push(Added::New(next));
-        next += 1;
+        }
     }
+    let mut dates = Vec::with_capacity(plan.rows.len());
+    let rows: Vec<(&NewTaxiiObject, i64, bool, bool)> = plan
+        .rows
+        .iter()
+        .map(|(i, latest, first)| {
+            let at = next;
+            next += 1;
+            dates.push(at);
+            (&objects[*i], at, *latest, *first)
+        })
+        .collect();
+    for chunk in rows.chunks(200) {
+        bind_all(&sql::taxii_insert(Dialect::Sqlite, collection, chunk))
+            .execute(&mut *conn)
+            .await
+            .map_err(db_error)?;
+    }
+    let out: Vec<Added> = plan
+        .outcomes
+        .iter()
+        .map(|o| match o {
+            Some(row) => Added::New(dates[*row]),
+            None => Added::Duplicate,
+        })
+        .collect();
     Ok(out)
 }
 
@@ -1018,6 +1031,26 @@ impl Store for SqliteStore {
                 .bind(campaign),
         )
         .await
+    }
+
+    async fn observation_campaigns(
+        &self,
+        stix_ids: &[String],
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let mut out = Vec::new();
+        for chunk in stix_ids.chunks(500) {
+            let rows = bind_all(&sql::observation_campaigns(Dialect::Sqlite, chunk))
+                .fetch_all(&self.reads)
+                .await
+                .map_err(db_error)?;
+            for r in rows {
+                out.push((
+                    r.try_get("stix_id").map_err(db_error)?,
+                    r.try_get("campaign").map_err(db_error)?,
+                ));
+            }
+        }
+        Ok(out)
     }
 
     async fn observations_of(

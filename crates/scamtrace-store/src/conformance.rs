@@ -368,6 +368,20 @@ async fn partner_observations(store: &dyn Store) {
         0,
         "a replay changes nothing"
     );
+    assert_eq!(
+        store
+            .observation_campaigns(&[
+                "indicator--1".into(),
+                "indicator--2".into(),
+                "indicator--9".into()
+            ])
+            .await
+            .unwrap(),
+        [
+            ("indicator--1".to_string(), "campaign--a".to_string()),
+            ("indicator--1".to_string(), "campaign--b".to_string())
+        ]
+    );
     let mut newer = observation(
         "indicator--1",
         "2026-11-20T00:00:00.000Z",

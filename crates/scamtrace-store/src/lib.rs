@@ -142,6 +142,13 @@ pub trait Store: Send + Sync + 'static {
         campaign: &str,
     ) -> Result<Vec<PartnerObservation>, StoreError>;
 
+    /// The campaigns these partner objects (STIX ids) were observed with before: `(stix id,
+    /// campaign)` pairs, each once.
+    async fn observation_campaigns(
+        &self,
+        stix_ids: &[String],
+    ) -> Result<Vec<(String, String)>, StoreError>;
+
     /// What partners shared about one value (kind and canonical value).
     async fn observations_of(
         &self,

@@ -62,16 +62,6 @@ pub const TAXII_OBJECT_COLUMNS: &str =
 /// The newest `date_added` of a collection.
 pub const TAXII_LAST_ADDED: &str =
     "SELECT MAX(date_added) FROM taxii_objects WHERE collection = $1";
-/// For an id about to get a version (`$1`; collection `$2`, id `$3`): whether that version is
-/// there already, and the id's newest and oldest versions.
-pub const TAXII_VERSIONS_OF: &str = "SELECT COUNT(*) FILTER (WHERE version = $1) AS same, MAX(version) AS newest, MIN(version) AS oldest \
-     FROM taxii_objects WHERE collection = $2 AND id = $3";
-pub const TAXII_NOT_LATEST: &str =
-    "UPDATE taxii_objects SET is_latest = 0 WHERE collection = $1 AND id = $2 AND is_latest = 1";
-pub const TAXII_NOT_FIRST: &str =
-    "UPDATE taxii_objects SET is_first = 0 WHERE collection = $1 AND id = $2 AND is_first = 1";
-pub const INSERT_TAXII_OBJECT: &str = "INSERT INTO taxii_objects (collection, id, version, date_added, object_type, spec_version, tlp, audience, added_by, is_latest, is_first, body) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 /// After deleting versions of an id, marks its newest and oldest remaining ones again.
 pub const TAXII_MARK_LATEST: &str = "UPDATE taxii_objects SET is_latest = 1 WHERE collection = $1 AND id = $2 \
      AND version = (SELECT MAX(version) FROM taxii_objects WHERE collection = $1 AND id = $2)";
@@ -575,4 +565,204 @@ mod tests {
         );
         assert_eq!(search_phrase("_%"), None);
     }
+}
+
+/// The existing versions of some ids of a collection: `(id, version)` rows.
+pub fn taxii_existing_versions(dialect: Dialect, collection: &str, ids: &[&str]) -> Query {
+    let mut q = Query::new(dialect, "");
+    let c = q.bind(Bind::Text(collection.to_string()));
+    let list: Vec<String> = ids
+        .iter()
+        .map(|id| q.bind(Bind::Text(id.to_string())))
+        .collect();
+    q.sql = format!(
+        "SELECT id, version FROM taxii_objects WHERE collection = {c} AND id IN ({})",
+        list.join(", ")
+    );
+    q
+}
+
+/// Clears `is_latest` (or `is_first`) of these ids' rows in a collection.
+pub fn taxii_clear_flag(dialect: Dialect, collection: &str, flag: &str, ids: &[String]) -> Query {
+    let mut q = Query::new(dialect, "");
+    let c = q.bind(Bind::Text(collection.to_string()));
+    let list: Vec<String> = ids
+        .iter()
+        .map(|id| q.bind(Bind::Text(id.clone())))
+        .collect();
+    q.sql = format!(
+        "UPDATE taxii_objects SET {flag} = 0 WHERE collection = {c} AND {flag} = 1 AND id IN ({})",
+        list.join(", ")
+    );
+    q
+}
+
+/// One multi-row `INSERT` of new objects: `(object, date_added, is_latest, is_first)`.
+pub fn taxii_insert(
+    dialect: Dialect,
+    collection: &str,
+    rows: &[(&crate::NewTaxiiObject, i64, bool, bool)],
+) -> Query {
+    let mut q = Query::new(dialect, "");
+    let mut tuples = Vec::with_capacity(rows.len());
+    for (o, date_added, latest, first) in rows {
+        let values = [
+            Bind::Text(collection.to_string()),
+            Bind::Text(o.id.clone()),
+            Bind::Int(o.version),
+            Bind::Int(*date_added),
+            Bind::Text(o.object_type.clone()),
+            Bind::Text(o.spec_version.clone()),
+            Bind::Text(o.tlp.clone()),
+            Bind::OptText(o.audience.clone()),
+            Bind::OptText(o.added_by.clone()),
+            Bind::Int(i64::from(*latest)),
+            Bind::Int(i64::from(*first)),
+            Bind::Text(o.body.clone()),
+        ];
+        let placeholders: Vec<String> = values.into_iter().map(|v| q.bind(v)).collect();
+        tuples.push(format!("({})", placeholders.join(", ")));
+    }
+    q.sql = format!(
+        "INSERT INTO taxii_objects (collection, id, version, date_added, object_type, spec_version, tlp, audience, added_by, is_latest, is_first, body) VALUES {}",
+        tuples.join(", ")
+    );
+    q
+}
+
+/// How an envelope of objects goes into a collection, decided from the versions already there:
+/// which are duplicates, which new rows are their id's latest or first version, and which ids'
+/// stored rows stop being latest or first.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct TaxiiAddPlan {
+    /// Per object, in order: the index of its new row in `rows`, or `None` for a duplicate.
+    pub outcomes: Vec<Option<usize>>,
+    /// New rows: `(object index, is_latest, is_first)`, in the order they are added.
+    pub rows: Vec<(usize, bool, bool)>,
+    pub clear_latest: Vec<String>,
+    pub clear_first: Vec<String>,
+}
+
+pub fn plan_taxii_add(
+    existing: &[(String, i64)],
+    objects: &[crate::NewTaxiiObject],
+) -> TaxiiAddPlan {
+    use std::collections::{HashMap, HashSet};
+    let mut stored: HashMap<&str, (i64, i64)> = HashMap::new();
+    let mut have: HashSet<(&str, i64)> = HashSet::new();
+    for (id, v) in existing {
+        let e = stored.entry(id.as_str()).or_insert((*v, *v));
+        e.0 = e.0.max(*v);
+        e.1 = e.1.min(*v);
+        have.insert((id.as_str(), *v));
+    }
+    let mut plan = TaxiiAddPlan::default();
+    // The newest and oldest new version of each id, each with its row.
+    type Extremes = ((i64, usize), (i64, usize));
+    let mut fresh: HashMap<&str, Extremes> = HashMap::new();
+    for (i, o) in objects.iter().enumerate() {
+        if !have.insert((o.id.as_str(), o.version)) {
+            plan.outcomes.push(None);
+            continue;
+        }
+        let row = plan.rows.len();
+        plan.rows.push((i, false, false));
+        plan.outcomes.push(Some(row));
+        let e = fresh
+            .entry(o.id.as_str())
+            .or_insert(((o.version, row), (o.version, row)));
+        if o.version > e.0.0 {
+            e.0 = (o.version, row);
+        }
+        if o.version < e.1.0 {
+            e.1 = (o.version, row);
+        }
+    }
+    for (id, ((newest, newest_row), (oldest, oldest_row))) in fresh {
+        match stored.get(id) {
+            None => {
+                plan.rows[newest_row].1 = true;
+                plan.rows[oldest_row].2 = true;
+            }
+            Some((stored_newest, stored_oldest)) => {
+                if newest > *stored_newest {
+                    plan.rows[newest_row].1 = true;
+                    plan.clear_latest.push(id.to_string());
+                }
+                if oldest < *stored_oldest {
+                    plan.rows[oldest_row].2 = true;
+                    plan.clear_first.push(id.to_string());
+                }
+            }
+        }
+    }
+    plan.clear_latest.sort();
+    plan.clear_first.sort();
+    plan
+}
+
+#[cfg(test)]
+mod taxii_plan_tests {
+    use super::*;
+
+    fn object(id: &str, version: i64) -> crate::NewTaxiiObject {
+        crate::NewTaxiiObject {
+            id: id.into(),
+            version,
+            object_type: "indicator".into(),
+            spec_version: "2.1".into(),
+            tlp: "TLP:AMBER".into(),
+            audience: None,
+            added_by: None,
+            body: "{}".into(),
+        }
+    }
+
+    #[test]
+    fn versions_are_planned_against_what_is_stored_and_each_other() {
+        let existing = vec![("a".to_string(), 20), ("a".to_string(), 30)];
+        let plan = plan_taxii_add(
+            &existing,
+            &[
+                object("a", 30), // duplicate of a stored row
+                object("a", 40), // newer: latest
+                object("a", 10), // older: first
+                object("b", 5),
+                object("b", 7),
+                object("b", 7), // duplicate within the envelope
+            ],
+        );
+        assert_eq!(
+            plan.outcomes,
+            [None, Some(0), Some(1), Some(2), Some(3), None]
+        );
+        assert_eq!(
+            plan.rows,
+            [
+                (1, true, false),
+                (2, false, true),
+                (3, false, true),
+                (4, true, false)
+            ]
+        );
+        assert_eq!(plan.clear_latest, ["a"]);
+        assert_eq!(plan.clear_first, ["a"]);
+        let single = plan_taxii_add(&[], &[object("c", 1)]);
+        assert_eq!(single.rows, [(0, true, true)]);
+        assert!(single.clear_latest.is_empty());
+    }
+}
+
+/// `(stix_id, campaign)` of earlier observations of these objects, with a campaign.
+pub fn observation_campaigns(dialect: Dialect, stix_ids: &[String]) -> Query {
+    let mut q = Query::new(dialect, "");
+    let list: Vec<String> = stix_ids
+        .iter()
+        .map(|id| q.bind(Bind::Text(id.clone())))
+        .collect();
+    q.sql = format!(
+        "SELECT DISTINCT stix_id, campaign FROM partner_observations WHERE stix_id IN ({}) AND campaign <> '' ORDER BY stix_id, campaign",
+        list.join(", ")
+    );
+    q
 }
