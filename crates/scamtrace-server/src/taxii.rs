@@ -489,6 +489,55 @@ async fn page(
     Ok((objects, more))
 }
 
+/// A page of objects as one piece of JSON text (the store joins them).
+async fn joined_page(
+    state: &AppState,
+    p: &Principal,
+    collection: &str,
+    params: &Params,
+    only_id: Option<&str>,
+) -> Result<Response, TaxiiError> {
+    let query = TaxiiQuery {
+        collection: collection.to_string(),
+        reader: reader(p),
+        added_after: match (params.added_after, params.next) {
+            (Some(a), Some(n)) => Some(a.max(n)),
+            (a, n) => a.or(n),
+        },
+        ids: match only_id {
+            Some(id) => vec![id.to_string()],
+            None => params.ids.clone(),
+        },
+        types: params.types.clone(),
+        versions: params.versions.clone(),
+        spec_versions: params.spec_versions.clone(),
+        limit: params.limit,
+    };
+    let page = state.intake.store().taxii_page(&query).await?;
+    if page.count == 0 {
+        return Ok(taxii_response(StatusCode::OK, "{}".into()));
+    }
+    let mut body = String::with_capacity(page.joined.len() + 64);
+    body.push_str("{\"more\":");
+    body.push_str(if page.more { "true" } else { "false" });
+    if let (true, Some(last)) = (page.more, page.last_added) {
+        body.push_str(&format!(",\"next\":\"{last}\""));
+    }
+    body.push_str(",\"objects\":[");
+    body.push_str(&page.joined);
+    body.push_str("]}");
+    let mut response = taxii_response(StatusCode::OK, body);
+    for (name, at) in [
+        ("x-taxii-date-added-first", page.first_added),
+        ("x-taxii-date-added-last", page.last_added),
+    ] {
+        if let Some(v) = at.and_then(|at| HeaderValue::from_str(&format_timestamp(at)).ok()) {
+            response.headers_mut().insert(name, v);
+        }
+    }
+    Ok(response)
+}
+
 /// Adds `X-TAXII-Date-Added-First` and `-Last` for a page.
 fn with_date_headers(mut response: Response, objects: &[TaxiiObject]) -> Response {
     if let (Some(first), Some(last)) = (objects.first(), objects.last()) {
@@ -527,15 +576,6 @@ fn paged_body(key: &str, items: &[String], more: bool, next: Option<i64>) -> Str
     body
 }
 
-fn envelope(objects: &[TaxiiObject], more: bool) -> Response {
-    let bodies: Vec<String> = objects.iter().map(|o| o.body.clone()).collect();
-    let next = objects.last().map(|o| o.date_added);
-    with_date_headers(
-        taxii_response(StatusCode::OK, paged_body("objects", &bodies, more, next)),
-        objects,
-    )
-}
-
 async fn readable(
     state: &AppState,
     p: &Principal,
@@ -561,8 +601,7 @@ pub async fn get_objects(
     check_accept(&headers)?;
     let c = readable(&state, &p, &id).await?;
     let params = parse_params(query.as_deref())?;
-    let (objects, more) = page(&state, &p, &c.id, &params, None, None).await?;
-    Ok(envelope(&objects, more))
+    joined_page(&state, &p, &c.id, &params, None).await
 }
 
 pub async fn get_object(
@@ -576,13 +615,13 @@ pub async fn get_object(
     check_accept(&headers)?;
     let c = readable(&state, &p, &id).await?;
     let params = parse_params(query.as_deref())?;
-    let (objects, more) = page(&state, &p, &c.id, &params, Some(&object_id), None).await?;
-    if objects.is_empty() && params.next.is_none() {
+    let response = joined_page(&state, &p, &c.id, &params, Some(&object_id)).await?;
+    if params.next.is_none() && response.headers().get("x-taxii-date-added-first").is_none() {
         return Err(TaxiiError::not_found(format!(
             "collection {id} holds no object {object_id} you may read"
         )));
     }
-    Ok(envelope(&objects, more))
+    Ok(response)
 }
 
 pub async fn object_versions(

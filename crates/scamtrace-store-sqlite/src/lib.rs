@@ -1129,6 +1129,25 @@ impl Store for SqliteStore {
             .collect()
     }
 
+    async fn taxii_page(&self, query: &TaxiiQuery) -> Result<TaxiiPage, StoreError> {
+        let row = bind_all(&sql::taxii_page(Dialect::Sqlite, query))
+            .fetch_one(&self.reads)
+            .await
+            .map_err(db_error)?;
+        let fetched: i64 = row.try_get("fetched").map_err(db_error)?;
+        let count = fetched.min(i64::from(query.limit));
+        Ok(TaxiiPage {
+            joined: row
+                .try_get::<Option<String>, _>("bodies")
+                .map_err(db_error)?
+                .unwrap_or_default(),
+            count: count as u32,
+            first_added: row.try_get("first_added").map_err(db_error)?,
+            last_added: row.try_get("last_added").map_err(db_error)?,
+            more: fetched > i64::from(query.limit),
+        })
+    }
+
     async fn delete_taxii_object(
         &self,
         collection: &str,

@@ -200,6 +200,31 @@ async fn taxii_collections_and_objects(store: &dyn Store) {
         [(b.to_string(), 5_000), (a.to_string(), 3_000)]
     );
 
+    // A page in one piece is the same objects, joined, with whether more follow.
+    for (limit, reader) in [
+        (2, Reader::Local),
+        (100, Reader::Local),
+        (2, Reader::Partner("Partner bank".into())),
+    ] {
+        let mut q = query(reader, VersionFilter::All);
+        q.limit = limit;
+        let rows = store.taxii_objects(&q).await.unwrap();
+        let page = store.taxii_page(&q).await.unwrap();
+        let bodies: Vec<&str> = rows.iter().map(|o| o.body.as_str()).collect();
+        assert_eq!(page.joined, bodies.join(","));
+        assert_eq!(page.count as usize, rows.len());
+        assert_eq!(page.first_added, rows.first().map(|o| o.date_added));
+        assert_eq!(page.last_added, rows.last().map(|o| o.date_added));
+        q.limit = limit + 1;
+        assert_eq!(
+            page.more,
+            store.taxii_objects(&q).await.unwrap().len() > rows.len()
+        );
+    }
+    let mut none = query(Reader::Local, VersionFilter::All);
+    none.types = vec!["nothing".into()];
+    assert_eq!(store.taxii_page(&none).await.unwrap(), TaxiiPage::default());
+
     // Filters and paging.
     let mut q = query(Reader::Local, VersionFilter::All);
     q.types = vec!["campaign".into()];

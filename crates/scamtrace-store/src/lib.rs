@@ -175,6 +175,10 @@ pub trait Store: Send + Sync + 'static {
     /// The objects a query asks for, in `date_added` order.
     async fn taxii_objects(&self, query: &TaxiiQuery) -> Result<Vec<TaxiiObject>, StoreError>;
 
+    /// The same objects as one page of JSON text (at most `query.limit`), and whether more
+    /// follow: what a TAXII envelope serves.
+    async fn taxii_page(&self, query: &TaxiiQuery) -> Result<TaxiiPage, StoreError>;
+
     /// Deletes the chosen versions of one object; the versions left are marked first and last
     /// again. Returns how many went.
     async fn delete_taxii_object(

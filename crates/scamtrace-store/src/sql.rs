@@ -147,6 +147,28 @@ pub fn taxii_objects(dialect: Dialect, t: &crate::TaxiiQuery) -> Query {
     q
 }
 
+/// A page of a TAXII query as one row: the objects' JSON joined by commas (in `date_added`
+/// order), how many, the first and last `date_added`, and whether more follow (`fetched` is
+/// `limit + 1` then). One row instead of one per object: the page crosses from the database in
+/// one piece.
+pub fn taxii_page(dialect: Dialect, t: &crate::TaxiiQuery) -> Query {
+    let mut q = Query::new(dialect, "");
+    let conditions = taxii_conditions(&mut q, t);
+    let fetch = q.bind(Bind::Int(i64::from(t.limit) + 1));
+    let limit = q.bind(Bind::Int(i64::from(t.limit)));
+    let joined = match dialect {
+        Dialect::Sqlite => "group_concat(body, ',' ORDER BY date_added)",
+        Dialect::Postgres => "string_agg(body, ',' ORDER BY date_added)",
+    };
+    q.sql = format!(
+        "SELECT {joined} FILTER (WHERE rn <= {limit}) AS bodies, COUNT(*) AS fetched, \
+         MIN(date_added) AS first_added, MAX(date_added) FILTER (WHERE rn <= {limit}) AS last_added \
+         FROM (SELECT body, date_added, ROW_NUMBER() OVER (ORDER BY date_added) AS rn \
+         FROM taxii_objects WHERE {conditions} ORDER BY date_added LIMIT {fetch}) AS page"
+    );
+    q
+}
+
 /// Deletes the versions of one object a version filter chooses; returns their ids (one row each).
 pub fn taxii_delete(
     dialect: Dialect,

@@ -387,6 +387,18 @@ pub struct TaxiiObject {
     pub body: String,
 }
 
+/// A page of a TAXII query, its objects already joined into JSON text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TaxiiPage {
+    /// The objects' JSON, separated by commas: what goes between `[` and `]`.
+    pub joined: String,
+    pub count: u32,
+    pub first_added: Option<i64>,
+    pub last_added: Option<i64>,
+    /// Whether more objects follow the page.
+    pub more: bool,
+}
+
 /// Which versions of each object a TAXII query wants.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub enum VersionFilter {
