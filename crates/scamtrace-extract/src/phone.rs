@@ -180,10 +180,19 @@ pub fn find_phones(text: &str, default_region: &str) -> Vec<PhoneMatch> {
     all.extend(plain);
     all.sort_by_key(|c| c.span.start);
     all.iter()
-        .filter(|c| !is_own_number(&norm.text, &c.span))
-        .map(|c| {
-            let confidence = confidence(&norm.text, c);
-            to_match(&c.number, norm.original_span(&c.span), confidence, c.kind)
+        .filter_map(|c| {
+            // What precedes the number decides both whose it is and how sure we are.
+            let before = context_before(&norm.text, c.span.start);
+            if is_own_number(&norm.text, &before, &c.span) {
+                return None;
+            }
+            let confidence = confidence(&norm.text, &before, c);
+            Some(to_match(
+                &c.number,
+                norm.original_span(&c.span),
+                confidence,
+                c.kind,
+            ))
         })
         .collect()
 }
@@ -370,7 +379,8 @@ struct DigitRuns(Vec<Range<usize>>);
 
 impl DigitRuns {
     fn of(b: &[u8]) -> DigitRuns {
-        let mut runs = Vec::new();
+        // Room for the runs of a typical report at once, instead of growing four times.
+        let mut runs = Vec::with_capacity(16);
         let mut i = 0;
         while let Some(at) = next_ascii_digit(b, i) {
             let end = digits_at(b, at, b.len());
@@ -500,7 +510,14 @@ fn folding_needed(b: &[u8], digits: &DigitRuns) -> Folding {
         if folds {
             return Folding::Chars;
         }
-        i += 1;
+        // Every form above starts at a lead byte: step over the character's continuation
+        // bytes (Japanese reports are mostly three-byte characters).
+        i += match b[i] {
+            0xF0.. => 4,
+            0xE0.. => 3,
+            0xC0.. => 2,
+            _ => 1,
+        };
     }
     // ASCII only from here on (full-width digits were caught above): a letter that
     // `letters_as_digits` may read as a digit sits next to a digit.
@@ -1938,7 +1955,8 @@ fn has_cue(hay: &str) -> bool {
     CUE_WORDS.hits(hay).next().is_some()
 }
 
-fn confidence(text: &str, c: &Candidate) -> f32 {
+/// `before` is `context_before(text, c.span.start)`.
+fn confidence(text: &str, before: &str, c: &Candidate) -> f32 {
     if c.vanity {
         return VANITY_CONFIDENCE;
     }
@@ -1950,7 +1968,7 @@ fn confidence(text: &str, c: &Candidate) -> f32 {
     if s.bytes().all(|b| b.is_ascii_digit()) {
         confidence -= BARE_BLOCK_PENALTY;
     }
-    if has_cue(&context_before(text, c.span.start)) || has_cue(&context_after(text, c.span.end)) {
+    if has_cue(before) || has_cue(&context_after(text, c.span.end)) {
         confidence += CUE_BOOST;
     }
     confidence.clamp(0.0, 1.0)
@@ -2069,11 +2087,9 @@ const OWN_JA_AFTER: &[&str] = &[
 /// "… is my cell", "meine Nummer: …", "mi número es el …", "vous pouvez me joindre au …",
 /// "私の電話番号は…")? A victim's own number is personal data, not an indicator. Only words
 /// right before or after the number count, so "he called me from …" and "the number on my
-/// screen was …" stay the scammer's.
-fn is_own_number(text: &str, span: &Range<usize>) -> bool {
-    let before = context_before(text, span.start);
-    let after = context_after_clause(text, span.end);
-    own_before(&before) || own_after(&after)
+/// screen was …" stay the scammer's. `before` is `context_before(text, span.start)`.
+fn is_own_number(text: &str, before: &str, span: &Range<usize>) -> bool {
+    own_before(before) || own_after(&context_after_clause(text, span.end))
 }
 
 /// Up to 48 bytes after `at`, lower-cased.
