@@ -407,9 +407,19 @@ impl DigitRuns {
     }
 
     /// The first digit at or after `from`: `next_ascii_digit` on the text the runs came from.
+    #[cfg(test)]
     fn next_digit(&self, from: usize) -> Option<usize> {
         let k = self.0.partition_point(|r| r.end <= from);
         self.0.get(k).map(|r| r.start.max(from))
+    }
+
+    /// `next_digit(from)` and the end of its run, for scans whose `from` never goes back:
+    /// `cursor` (zero at first) remembers the run reached, so no search starts over.
+    fn next_digit_after(&self, cursor: &mut usize, from: usize) -> Option<(usize, usize)> {
+        while self.0.get(*cursor).is_some_and(|r| r.end <= from) {
+            *cursor += 1;
+        }
+        self.0.get(*cursor).map(|r| (r.start.max(from), r.end))
     }
 }
 
@@ -696,17 +706,18 @@ fn find_vanity(
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
+    let mut cursor = 0;
     // A vanity number starts at a `+` or `(` right before a digit, or at the first digit of a
     // run; digits inside a run never start one (`vanity_may_start`).
     'runs: while !budget.is_spent() {
-        let Some(digit) = digits.next_digit(i) else {
+        let Some((digit, run_end)) = digits.next_digit_after(&mut cursor, i) else {
             break;
         };
         let lead = digit
             .checked_sub(1)
             .filter(|&at| at >= i && matches!(b[at], b'+' | b'('));
         // Only a few first groups lead to letters (see `vanity_at`); the rest skip the checks.
-        let group = &b[digit..digits_at(b, digit, b.len())];
+        let group = &b[digit..run_end];
         let prefix_shaped = matches!(group, [b'1'] | [b'8', _, _] | [b'0' | b'1', _, _, _]);
         for start in lead
             .into_iter()
@@ -721,10 +732,8 @@ fn find_vanity(
                 continue 'runs;
             }
         }
-        i = digit + 1;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
+        // Past the rest of the run.
+        i = run_end;
     }
     out
 }
@@ -1001,10 +1010,11 @@ fn scan_runs(
     let mut out = Vec::new();
     let mut tokens = Vec::new();
     let mut i = 0;
+    let mut cursor = 0;
     while i < b.len() && !budget.is_spent() {
         // Runs only matter where there are digits: jump to the next one, then widen the run
         // back over the separators before it (a `+` or `(` that opens the number).
-        let Some(at) = digits.next_digit(i) else {
+        let Some((at, _)) = digits.next_digit_after(&mut cursor, i) else {
             break;
         };
         let mut run_start = at;
@@ -2354,10 +2364,16 @@ mod tests {
                 .collect();
             let b = text.as_bytes();
             let runs = DigitRuns::of(b);
+            let mut cursor = 0;
             for from in 0..=b.len() + 1 {
                 assert_eq!(
                     runs.next_digit(from),
                     next_ascii_digit(b, from),
+                    "{text:?} from {from}"
+                );
+                assert_eq!(
+                    runs.next_digit_after(&mut cursor, from),
+                    next_ascii_digit(b, from).map(|at| (at, digits_at(b, at, b.len()))),
                     "{text:?} from {from}"
                 );
             }
