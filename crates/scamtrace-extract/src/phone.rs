@@ -260,6 +260,8 @@ fn to_match(
         international,
         region: if is_nanp_toll_free(number) {
             Some("US".to_string())
+        } else if let Some((_, Some(region))) = nanp_geographic(number) {
+            Some(region.to_string())
         } else {
             number
                 .get_region_code()
@@ -285,6 +287,70 @@ fn is_nanp_toll_free(number: &PhoneNumber) -> bool {
         && (n / 1_000_000) % 10 >= 2
 }
 
+/// Area codes 200 to 999, a bit each (bit `code - 200`), whose every number libphonenumber
+/// types fixed-line-or-mobile in the US (`US_AREA_CODES`, 358 codes) or in Canada
+/// (`CA_AREA_CODES`, 56 codes) when its exchange starts 2-9, and unknown when it starts 0 or
+/// 1. Derived from libphonenumber's metadata and checked against it in the tests (which print
+/// the tables anew when the metadata changes).
+const US_AREA_CODES: [u64; 13] = [
+    0x5179_018c_bb9f_f7ee,
+    0xfbff_7be0_000a_9568,
+    0x0610_021b_03cc_2b5e,
+    0x01ad_0d43_8af7_f600,
+    0x7b7b_e000_11c9_6184,
+    0x50fc_9ea0_8038_4c01,
+    0x6310_f49f_d7ee_0006,
+    0x1de0_0247_4028_7b0c,
+    0xfe2d_2418_965d_f1ff,
+    0xc9d4_37f5_7e00_0628,
+    0xa000_0041_43df_45a9,
+    0x0095_bab7_4f21_ff7d,
+    0x0000_0000_0027_1cbc,
+];
+const CA_AREA_CODES: [u64; 13] = [
+    0x8206_0010_0400_0010,
+    0x0000_0400_0200_0200,
+    0x0040_01a0_0400_8000,
+    0x0400_6090_0500_0800,
+    0x8404_0000_0004_1000,
+    0x2800_0000_1000_0000,
+    0x8080_0000_2010_0009,
+    0x2200_0008_0100_0000,
+    0x0000_0200_4000_0000,
+    0x0002_0800_8000_0054,
+    0x4000_0082_0800_0000,
+    0x0000_0040_0000_0002,
+    0x0000_0000_0000_0000,
+];
+
+/// The type of a ten-digit North American number in one of those area codes, and its region
+/// when it is valid: libphonenumber answers both by running the US's patterns, and Canada's
+/// after the 24 other regions' leading digits.
+fn nanp_geographic(number: &PhoneNumber) -> Option<(PhoneNumberType, Option<Region>)> {
+    let n = number.national_number;
+    if number.country_code != 1
+        || number.extension.is_some()
+        || number.italian_leading_zero == Some(true)
+        || !(2_000_000_000..=9_999_999_999).contains(&n)
+    {
+        return None;
+    }
+    let code = (n / 10_000_000 - 200) as usize;
+    let listed = |codes: &[u64; 13]| (codes[code / 64] >> (code % 64)) & 1 == 1;
+    let region = if listed(&US_AREA_CODES) {
+        Region::US
+    } else if listed(&CA_AREA_CODES) {
+        Region::CA
+    } else {
+        return None;
+    };
+    Some(if (n / 1_000_000) % 10 >= 2 {
+        (PhoneNumberType::FixedLineOrMobile, Some(region))
+    } else {
+        (PhoneNumberType::Unknown, None)
+    })
+}
+
 /// A North American number that no region of the plan can assign, because of its length or
 /// first digit: every region's general pattern asks for ten digits starting 2-9, and Canada's
 /// and the US's also for seven starting with 3. libphonenumber finds such a number `Unknown`
@@ -298,13 +364,15 @@ fn is_nanp_unassignable(number: &PhoneNumber) -> bool {
         && !(3_000_000..=3_999_999).contains(&n)
 }
 
-/// The number's type: libphonenumber's, with North American toll-free numbers and numbers no
-/// North American region can assign answered directly.
+/// The number's type: libphonenumber's, with North American toll-free numbers, numbers no
+/// North American region can assign and most US and Canadian numbers answered directly.
 fn number_type(number: &PhoneNumber) -> PhoneNumberType {
     if is_nanp_toll_free(number) {
         PhoneNumberType::TollFree
     } else if is_nanp_unassignable(number) {
         PhoneNumberType::Unknown
+    } else if let Some((kind, _)) = nanp_geographic(number) {
+        kind
     } else {
         number.get_type()
     }
@@ -2510,6 +2578,60 @@ mod tests {
             assert_eq!(number_type(&number), number.get_type(), "+1 {n}");
         }
         assert!(checked > 300_000, "{checked} numbers the shortcut answers");
+    }
+
+    /// Every area code, every exchange, four subscriber numbers each: the tables are exactly
+    /// the area codes whose numbers libphonenumber types and places as `nanp_geographic` does.
+    #[test]
+    fn north_american_area_code_tables_equal_libphonenumber() {
+        let mut us = [0u64; 13];
+        let mut ca = [0u64; 13];
+        for code in 200..=999u64 {
+            let mut region = None;
+            let uniform = (0..1_000u64).all(|exchange| {
+                [0u64, 1_234, 5_555, 9_999].iter().all(|line| {
+                    let number = PhoneNumber {
+                        country_code: 1,
+                        national_number: code * 10_000_000 + exchange * 10_000 + line,
+                        ..PhoneNumber::default()
+                    };
+                    let kind = number.get_type();
+                    if exchange < 200 {
+                        return kind == PhoneNumberType::Unknown;
+                    }
+                    let here = number.get_region_code();
+                    kind == PhoneNumberType::FixedLineOrMobile
+                        && matches!(here, Some(Region::US | Region::CA))
+                        && *region.get_or_insert(here) == here
+                })
+            });
+            let bit = (code - 200) as usize;
+            match (uniform, region.flatten()) {
+                (true, Some(Region::US)) => us[bit / 64] |= 1 << (bit % 64),
+                (true, Some(Region::CA)) => ca[bit / 64] |= 1 << (bit % 64),
+                _ => {}
+            }
+        }
+        assert_eq!(us, US_AREA_CODES, "US: {us:#018x?}");
+        assert_eq!(ca, CA_AREA_CODES, "CA: {ca:#018x?}");
+        // And the shortcut answers as the tables say, for numbers in and out of them.
+        for n in [
+            2_125_550_142u64,
+            2_121_550_142,
+            4_165_550_142,
+            6_495_550_142,
+            9_835_550_142,
+        ] {
+            let number = PhoneNumber {
+                country_code: 1,
+                national_number: n,
+                ..PhoneNumber::default()
+            };
+            assert_eq!(number_type(&number), number.get_type(), "+1{n}");
+            if let Some((_, Some(region))) = nanp_geographic(&number) {
+                assert_eq!(Some(region), number.get_region_code(), "+1{n}");
+            }
+        }
     }
 
     #[test]
