@@ -1911,8 +1911,11 @@ fn is_glue_char(c: char) -> bool {
         )
 }
 
+/// Glue is at most this long ("Order No. 123", "注文番号は123").
+const MAX_GLUE_BYTES: usize = 24;
+
 fn is_glue(gap: &str) -> bool {
-    if gap.len() > 24 {
+    if gap.len() > MAX_GLUE_BYTES {
         return false;
     }
     let mut word_start = None;
@@ -1953,6 +1956,8 @@ fn context_after(text: &str, at: usize) -> String {
 /// A list of keywords (`LABELS`, `CUES`) searched in one pass.
 struct Keywords {
     automaton: aho_corasick::AhoCorasick,
+    /// The longest keyword's length in bytes.
+    longest: usize,
     /// Per pattern: whether any word ending may follow (`*`), and whether it is a Latin word
     /// (which must start and end at word boundaries).
     kinds: Vec<(bool, bool)>,
@@ -1978,7 +1983,12 @@ impl Keywords {
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&stems)
             .expect("a few hundred short constant keywords always build");
-        Keywords { automaton, kinds }
+        let longest = stems.iter().map(|s| s.len()).max().unwrap_or(0);
+        Keywords {
+            automaton,
+            longest,
+            kinds,
+        }
     }
 
     /// Occurrences of any keyword in `hay`, as spans, honouring word boundaries for Latin
@@ -2015,10 +2025,40 @@ static CUE_WORDS: LazyLock<Keywords> = LazyLock::new(|| Keywords::new(CUES));
 /// A label directly before `at` (only glue between), e.g. "order #", "AnyDesk ID", "受付番号：".
 fn label_attached(text: &str, at: usize) -> bool {
     let before = context_before(text, at);
-    LABEL_WORDS.hits(&before).any(|hit| {
-        let head = &before[..hit.end];
-        !LABEL_EXCEPTIONS.iter().any(|e| head.ends_with(e)) && is_glue(&before[hit.end..])
+    // Only the end of the context can hold a label with glue after it: search from there.
+    let from = label_search_start(&before, LABEL_WORDS.longest);
+    LABEL_WORDS.hits(&before[from..]).any(|hit| {
+        let end = from + hit.end;
+        let head = &before[..end];
+        !LABEL_EXCEPTIONS.iter().any(|e| head.ends_with(e)) && is_glue(&before[end..])
     })
+}
+
+/// Where in `before` a label that `label_attached` accepts can start, at the earliest. Its end
+/// is at most `MAX_GLUE_BYTES` from the end of `before`, or inside the run of letters that
+/// reaches that far (an open-ended label takes in the rest of its word); it starts at most
+/// `longest` bytes before its end. Moved back to a non-letter, so that the word-boundary test
+/// in `Keywords::hits` sees the same character before every label as in all of `before`.
+fn label_search_start(before: &str, longest: usize) -> usize {
+    let back_over_letters = |mut i: usize| {
+        while let Some(c) = before[..i]
+            .chars()
+            .next_back()
+            .filter(|c| c.is_alphabetic())
+        {
+            i -= c.len_utf8();
+        }
+        i
+    };
+    let mut limit = before.len().saturating_sub(MAX_GLUE_BYTES);
+    while !before.is_char_boundary(limit) {
+        limit += 1;
+    }
+    let mut start = back_over_letters(limit).saturating_sub(longest);
+    while !before.is_char_boundary(start) {
+        start -= 1;
+    }
+    back_over_letters(start)
 }
 
 /// Words that say a phone number is coming (or, in Japanese and German, just went by).
@@ -2927,6 +2967,91 @@ mod tests {
 
     /// Each decoy is paired with a control: the same digits after a phone cue are found, so
     /// the decoy is rejected for its context, not because libphonenumber refused the digits.
+    /// Random contexts (words, then a label, then glue of every length around the limit,
+    /// sometimes a word after): searching from `label_search_start` accepts exactly what
+    /// searching all of the context does.
+    #[test]
+    fn label_search_from_the_end_equals_the_whole_search() {
+        let words = [
+            "call",
+            "zip",
+            "x",
+            "é",
+            "電話",
+            "caller id",
+            "the",
+            "ref",
+            "(",
+            "\n",
+            "12",
+            "order",
+        ];
+        let labels = [
+            "order",
+            "ordernummer",
+            "bestellnummer",
+            "customer number",
+            "ref",
+            "account",
+            "accounts",
+            "注文番号",
+            "お問い合わせ番号",
+            "número de tarjeta",
+            "caller id",
+            "case",
+            "ticket",
+        ];
+        let glue = [
+            " ",
+            "  ",
+            ": ",
+            "#",
+            "-",
+            ".",
+            "no",
+            "number",
+            "is",
+            " no. ",
+            "    ",
+            ": # ",
+            "は",
+            "番号は",
+            "(",
+            "=",
+        ];
+        let whole = |before: &str| {
+            LABEL_WORDS.hits(before).any(|hit| {
+                let head = &before[..hit.end];
+                !LABEL_EXCEPTIONS.iter().any(|e| head.ends_with(e)) && is_glue(&before[hit.end..])
+            })
+        };
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut accepted = 0;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..next(6) {
+                text.push_str(words[next(words.len())]);
+            }
+            text.push_str(labels[next(labels.len())]);
+            for _ in 0..next(12) {
+                text.push_str(glue[next(glue.len())]);
+            }
+            if next(4) == 0 {
+                text.push_str(words[next(words.len())]);
+            }
+            let expected = whole(&context_before(&text, text.len()));
+            accepted += usize::from(expected);
+            assert_eq!(label_attached(&text, text.len()), expected, "{text:?}");
+        }
+        assert!(accepted > 2_000, "{accepted} labelled contexts");
+    }
+
     #[test]
     fn labelled_numbers_are_not_phones() {
         let cases: &[(&str, &str, &str)] = &[
