@@ -2488,6 +2488,7 @@ fn own_after(after: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::random_texts;
     use proptest::prelude::*;
 
     fn e164s(text: &str, region: &str) -> Vec<String> {
@@ -2501,17 +2502,9 @@ mod tests {
     /// way of writing a number it takes, in every region, over many numbers (valid or not).
     #[test]
     fn digit_runs_answer_as_the_digit_search_does() {
-        let alphabet = "0123456789 -.+()aOlI\u{ff11}\u{30fc}";
-        let chars: Vec<char> = alphabet.chars().collect();
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        for _ in 0..2_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let len = (state % 90) as usize;
-            let text: String = (0..len)
-                .map(|k| chars[((state >> (k % 50)) as usize + k * 7) % chars.len()])
-                .collect();
+        let chars: Vec<char> = "0123456789 -.+()aOlI\u{ff11}\u{30fc}".chars().collect();
+        for text in random_texts(&chars, 0x2545_f491_4f6c_dd1d, 2_000, 90) {
+            let text: String = text.into_iter().collect();
             let b = text.as_bytes();
             let runs = DigitRuns::of(b);
             let mut cursor = 0;
@@ -2847,15 +2840,8 @@ mod tests {
     #[test]
     fn letters_as_digits_equals_the_bytewise_reading() {
         let alphabet: Vec<char> = "0123456789OoOolIlI1 -.aZé\u{ff10}x".chars().collect();
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-        for _ in 0..20_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let len = (state % 40) as usize;
-            let text: String = (0..len)
-                .map(|k| alphabet[((state >> (k % 40)) as usize + k * 11) % alphabet.len()])
-                .collect();
+        for text in random_texts(&alphabet, 0x9e37_79b9_7f4a_7c15, 20_000, 40) {
+            let text: String = text.into_iter().collect();
             let (mut fast, mut plain) = (text.clone().into_bytes(), text.clone().into_bytes());
             letters_as_digits(&mut fast);
             letters_as_digits_bytewise(&mut plain);
