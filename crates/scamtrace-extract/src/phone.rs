@@ -288,10 +288,10 @@ fn is_nanp_toll_free(number: &PhoneNumber) -> bool {
 }
 
 /// Area codes 200 to 999, a bit each (bit `code - 200`), whose every number libphonenumber
-/// types fixed-line-or-mobile in the US (`US_AREA_CODES`, 358 codes) or in Canada
-/// (`CA_AREA_CODES`, 56 codes) when its exchange starts 2-9, and unknown when it starts 0 or
-/// 1. Derived from libphonenumber's metadata and checked against it in the tests (which print
-/// the tables anew when the metadata changes).
+/// types fixed-line-or-mobile in the US (358 codes here; Canada's 56 in `CA_AREA_CODES`) when
+/// its exchange starts with 2 to 9, and unknown when it starts with 0 or 1. Derived from
+/// libphonenumber's metadata and checked against it in the tests (which print the tables anew
+/// when the metadata changes).
 const US_AREA_CODES: [u64; 13] = [
     0x5179_018c_bb9f_f7ee,
     0xfbff_7be0_000a_9568,
@@ -307,6 +307,7 @@ const US_AREA_CODES: [u64; 13] = [
     0x0095_bab7_4f21_ff7d,
     0x0000_0000_0027_1cbc,
 ];
+/// The same for Canada.
 const CA_AREA_CODES: [u64; 13] = [
     0x8206_0010_0400_0010,
     0x0000_0400_0200_0200,
