@@ -180,10 +180,19 @@ pub fn find_phones(text: &str, default_region: &str) -> Vec<PhoneMatch> {
     all.extend(plain);
     all.sort_by_key(|c| c.span.start);
     all.iter()
-        .filter(|c| !is_own_number(&norm.text, &c.span))
-        .map(|c| {
-            let confidence = confidence(&norm.text, c);
-            to_match(&c.number, norm.original_span(&c.span), confidence, c.kind)
+        .filter_map(|c| {
+            // What precedes the number decides both whose it is and how sure we are.
+            let before = context_before(&norm.text, c.span.start);
+            if is_own_number(&norm.text, &before, &c.span) {
+                return None;
+            }
+            let confidence = confidence(&norm.text, &before, c);
+            Some(to_match(
+                &c.number,
+                norm.original_span(&c.span),
+                confidence,
+                c.kind,
+            ))
         })
         .collect()
 }
@@ -251,6 +260,8 @@ fn to_match(
         international,
         region: if is_nanp_toll_free(number) {
             Some("US".to_string())
+        } else if let Some((_, Some(region))) = nanp_geographic(number) {
+            Some(region.to_string())
         } else {
             number
                 .get_region_code()
@@ -276,10 +287,93 @@ fn is_nanp_toll_free(number: &PhoneNumber) -> bool {
         && (n / 1_000_000) % 10 >= 2
 }
 
-/// The number's type: libphonenumber's, with North American toll-free numbers answered directly.
+/// Area codes 200 to 999, a bit each (bit `code - 200`), whose every number libphonenumber
+/// types fixed-line-or-mobile in the US (358 codes here; Canada's 56 in `CA_AREA_CODES`) when
+/// its exchange starts with 2 to 9, and unknown when it starts with 0 or 1. Derived from
+/// libphonenumber's metadata and checked against it in the tests (which print the tables anew
+/// when the metadata changes).
+const US_AREA_CODES: [u64; 13] = [
+    0x5179_018c_bb9f_f7ee,
+    0xfbff_7be0_000a_9568,
+    0x0610_021b_03cc_2b5e,
+    0x01ad_0d43_8af7_f600,
+    0x7b7b_e000_11c9_6184,
+    0x50fc_9ea0_8038_4c01,
+    0x6310_f49f_d7ee_0006,
+    0x1de0_0247_4028_7b0c,
+    0xfe2d_2418_965d_f1ff,
+    0xc9d4_37f5_7e00_0628,
+    0xa000_0041_43df_45a9,
+    0x0095_bab7_4f21_ff7d,
+    0x0000_0000_0027_1cbc,
+];
+/// The same for Canada.
+const CA_AREA_CODES: [u64; 13] = [
+    0x8206_0010_0400_0010,
+    0x0000_0400_0200_0200,
+    0x0040_01a0_0400_8000,
+    0x0400_6090_0500_0800,
+    0x8404_0000_0004_1000,
+    0x2800_0000_1000_0000,
+    0x8080_0000_2010_0009,
+    0x2200_0008_0100_0000,
+    0x0000_0200_4000_0000,
+    0x0002_0800_8000_0054,
+    0x4000_0082_0800_0000,
+    0x0000_0040_0000_0002,
+    0x0000_0000_0000_0000,
+];
+
+/// The type of a ten-digit North American number in one of those area codes, and its region
+/// when it is valid: libphonenumber answers both by running the US's patterns, and Canada's
+/// after the 24 other regions' leading digits.
+fn nanp_geographic(number: &PhoneNumber) -> Option<(PhoneNumberType, Option<Region>)> {
+    let n = number.national_number;
+    if number.country_code != 1
+        || number.extension.is_some()
+        || number.italian_leading_zero == Some(true)
+        || !(2_000_000_000..=9_999_999_999).contains(&n)
+    {
+        return None;
+    }
+    let code = (n / 10_000_000 - 200) as usize;
+    let listed = |codes: &[u64; 13]| (codes[code / 64] >> (code % 64)) & 1 == 1;
+    let region = if listed(&US_AREA_CODES) {
+        Region::US
+    } else if listed(&CA_AREA_CODES) {
+        Region::CA
+    } else {
+        return None;
+    };
+    Some(if (n / 1_000_000) % 10 >= 2 {
+        (PhoneNumberType::FixedLineOrMobile, Some(region))
+    } else {
+        (PhoneNumberType::Unknown, None)
+    })
+}
+
+/// A North American number that no region of the plan can assign, because of its length or
+/// first digit: every region's general pattern asks for ten digits starting 2-9, and Canada's
+/// and the US's also for seven starting with 3. libphonenumber finds such a number `Unknown`
+/// only after trying each of the plan's 25 regions in turn (the victim's country often makes a
+/// stray 9-digit reference North American). Checked in the tests.
+fn is_nanp_unassignable(number: &PhoneNumber) -> bool {
+    let n = number.national_number;
+    number.country_code == 1
+        && number.italian_leading_zero != Some(true)
+        && !(2_000_000_000..=9_999_999_999).contains(&n)
+        && !(3_000_000..=3_999_999).contains(&n)
+}
+
+/// The number's type: libphonenumber's, with North American toll-free numbers, numbers no
+/// North American region can assign and most US and Canadian numbers answered directly.
 fn number_type(number: &PhoneNumber) -> PhoneNumberType {
     if is_nanp_toll_free(number) {
         PhoneNumberType::TollFree
+    } else if is_nanp_unassignable(number) {
+        PhoneNumberType::Unknown
+    } else if let Some((kind, _)) = nanp_geographic(number) {
+        kind
     } else {
         number.get_type()
     }
@@ -370,7 +464,8 @@ struct DigitRuns(Vec<Range<usize>>);
 
 impl DigitRuns {
     fn of(b: &[u8]) -> DigitRuns {
-        let mut runs = Vec::new();
+        // Room for the runs of a typical report at once, instead of growing four times.
+        let mut runs = Vec::with_capacity(16);
         let mut i = 0;
         while let Some(at) = next_ascii_digit(b, i) {
             let end = digits_at(b, at, b.len());
@@ -381,9 +476,19 @@ impl DigitRuns {
     }
 
     /// The first digit at or after `from`: `next_ascii_digit` on the text the runs came from.
+    #[cfg(test)]
     fn next_digit(&self, from: usize) -> Option<usize> {
         let k = self.0.partition_point(|r| r.end <= from);
         self.0.get(k).map(|r| r.start.max(from))
+    }
+
+    /// `next_digit(from)` and the end of its run, for scans whose `from` never goes back:
+    /// `cursor` (zero at first) remembers the run reached, so no search starts over.
+    fn next_digit_after(&self, cursor: &mut usize, from: usize) -> Option<(usize, usize)> {
+        while self.0.get(*cursor).is_some_and(|r| r.end <= from) {
+            *cursor += 1;
+        }
+        self.0.get(*cursor).map(|r| (r.start.max(from), r.end))
     }
 }
 
@@ -478,7 +583,8 @@ enum Folding {
 fn folding_needed(b: &[u8], digits: &DigitRuns) -> Folding {
     let digit_at = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
     let next_is_digit = |i: usize| digit_at(i) || fullwidth_digit_at(b, i);
-    let mut i = 0;
+    // Most reports are ASCII: std's test says so for a fraction of what the search costs.
+    let mut i = if b.is_ascii() { b.len() } else { 0 };
     while let Some(at) = next_non_ascii(b, i) {
         i = at;
         let (c1, c2) = (b.get(i + 1).copied(), b.get(i + 2).copied());
@@ -500,7 +606,14 @@ fn folding_needed(b: &[u8], digits: &DigitRuns) -> Folding {
         if folds {
             return Folding::Chars;
         }
-        i += 1;
+        // Every form above starts at a lead byte: step over the character's continuation
+        // bytes (Japanese reports are mostly three-byte characters).
+        i += match b[i] {
+            0xF0.. => 4,
+            0xE0.. => 3,
+            0xC0.. => 2,
+            _ => 1,
+        };
     }
     // ASCII only from here on (full-width digits were caught above): a letter that
     // `letters_as_digits` may read as a digit sits next to a digit.
@@ -591,6 +704,47 @@ fn char_after(b: &[u8], i: usize) -> Option<char> {
 /// so words ("FOOD", "GO") and names ("O2") are left alone. l and I are far more common as
 /// letters, so they count as 1 only with a digit on both sides.
 fn letters_as_digits(b: &mut [u8]) {
+    // Both passes start from the digits (found eight bytes at a time): only runs holding one,
+    // and only letters right after one, can change.
+    let is_run = |c: u8| c.is_ascii_digit() || c == b'O' || c == b'o';
+    let mut i = 0;
+    while let Some(digit) = next_ascii_digit(b, i) {
+        // The maximal run of digits and O's around it; `i` is 0 or just past the last run.
+        let mut start = digit;
+        while start > i && is_run(b[start - 1]) {
+            start -= 1;
+        }
+        let mut letter = false;
+        i = start;
+        while i < b.len() && is_run(b[i]) {
+            letter |= !b[i].is_ascii_digit();
+            i += 1;
+        }
+        let walled = |c: Option<char>| c.is_some_and(char::is_alphabetic);
+        if letter && !walled(char_before(b, start)) && !walled(char_after(b, i)) {
+            for c in &mut b[digit..i] {
+                if *c == b'O' || *c == b'o' {
+                    *c = b'0';
+                }
+            }
+        }
+    }
+    // An l or I between two digits, left to right: one made a digit counts for the next.
+    let mut i = 0;
+    while let Some(digit) = next_ascii_digit(b, i) {
+        i = digit;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i + 1 < b.len() && (b[i] == b'l' || b[i] == b'I') && b[i + 1].is_ascii_digit() {
+            b[i] = b'1';
+        }
+    }
+}
+
+/// The letters-as-digits reading as first written, byte by byte: the oracle for the faster one.
+#[cfg(test)]
+fn letters_as_digits_bytewise(b: &mut [u8]) {
     let is_run = |c: u8| c.is_ascii_digit() || c == b'O' || c == b'o';
     let mut i = 0;
     while i < b.len() {
@@ -663,17 +817,18 @@ fn find_vanity(
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
+    let mut cursor = 0;
     // A vanity number starts at a `+` or `(` right before a digit, or at the first digit of a
     // run; digits inside a run never start one (`vanity_may_start`).
     'runs: while !budget.is_spent() {
-        let Some(digit) = digits.next_digit(i) else {
+        let Some((digit, run_end)) = digits.next_digit_after(&mut cursor, i) else {
             break;
         };
         let lead = digit
             .checked_sub(1)
             .filter(|&at| at >= i && matches!(b[at], b'+' | b'('));
         // Only a few first groups lead to letters (see `vanity_at`); the rest skip the checks.
-        let group = &b[digit..digits_at(b, digit, b.len())];
+        let group = &b[digit..run_end];
         let prefix_shaped = matches!(group, [b'1'] | [b'8', _, _] | [b'0' | b'1', _, _, _]);
         for start in lead
             .into_iter()
@@ -688,10 +843,8 @@ fn find_vanity(
                 continue 'runs;
             }
         }
-        i = digit + 1;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
+        // Past the rest of the run.
+        i = run_end;
     }
     out
 }
@@ -968,10 +1121,11 @@ fn scan_runs(
     let mut out = Vec::new();
     let mut tokens = Vec::new();
     let mut i = 0;
+    let mut cursor = 0;
     while i < b.len() && !budget.is_spent() {
         // Runs only matter where there are digits: jump to the next one, then widen the run
         // back over the separators before it (a `+` or `(` that opens the number).
-        let Some(at) = digits.next_digit(i) else {
+        let Some((at, _)) = digits.next_digit_after(&mut cursor, i) else {
             break;
         };
         let mut run_start = at;
@@ -1759,8 +1913,11 @@ fn is_glue_char(c: char) -> bool {
         )
 }
 
+/// Glue is at most this long ("Order No. 123", "注文番号は123").
+const MAX_GLUE_BYTES: usize = 24;
+
 fn is_glue(gap: &str) -> bool {
-    if gap.len() > 24 {
+    if gap.len() > MAX_GLUE_BYTES {
         return false;
     }
     let mut word_start = None;
@@ -1801,6 +1958,8 @@ fn context_after(text: &str, at: usize) -> String {
 /// A list of keywords (`LABELS`, `CUES`) searched in one pass.
 struct Keywords {
     automaton: aho_corasick::AhoCorasick,
+    /// The longest keyword's length in bytes.
+    longest: usize,
     /// Per pattern: whether any word ending may follow (`*`), and whether it is a Latin word
     /// (which must start and end at word boundaries).
     kinds: Vec<(bool, bool)>,
@@ -1826,7 +1985,12 @@ impl Keywords {
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&stems)
             .expect("a few hundred short constant keywords always build");
-        Keywords { automaton, kinds }
+        let longest = stems.iter().map(|s| s.len()).max().unwrap_or(0);
+        Keywords {
+            automaton,
+            longest,
+            kinds,
+        }
     }
 
     /// Occurrences of any keyword in `hay`, as spans, honouring word boundaries for Latin
@@ -1863,10 +2027,40 @@ static CUE_WORDS: LazyLock<Keywords> = LazyLock::new(|| Keywords::new(CUES));
 /// A label directly before `at` (only glue between), e.g. "order #", "AnyDesk ID", "受付番号：".
 fn label_attached(text: &str, at: usize) -> bool {
     let before = context_before(text, at);
-    LABEL_WORDS.hits(&before).any(|hit| {
-        let head = &before[..hit.end];
-        !LABEL_EXCEPTIONS.iter().any(|e| head.ends_with(e)) && is_glue(&before[hit.end..])
+    // Only the end of the context can hold a label with glue after it: search from there.
+    let from = label_search_start(&before, LABEL_WORDS.longest);
+    LABEL_WORDS.hits(&before[from..]).any(|hit| {
+        let end = from + hit.end;
+        let head = &before[..end];
+        !LABEL_EXCEPTIONS.iter().any(|e| head.ends_with(e)) && is_glue(&before[end..])
     })
+}
+
+/// Where in `before` a label that `label_attached` accepts can start, at the earliest. Its end
+/// is at most `MAX_GLUE_BYTES` from the end of `before`, or inside the run of letters that
+/// reaches that far (an open-ended label takes in the rest of its word); it starts at most
+/// `longest` bytes before its end. Moved back to a non-letter, so that the word-boundary test
+/// in `Keywords::hits` sees the same character before every label as in all of `before`.
+fn label_search_start(before: &str, longest: usize) -> usize {
+    let back_over_letters = |mut i: usize| {
+        while let Some(c) = before[..i]
+            .chars()
+            .next_back()
+            .filter(|c| c.is_alphabetic())
+        {
+            i -= c.len_utf8();
+        }
+        i
+    };
+    let mut limit = before.len().saturating_sub(MAX_GLUE_BYTES);
+    while !before.is_char_boundary(limit) {
+        limit += 1;
+    }
+    let mut start = back_over_letters(limit).saturating_sub(longest);
+    while !before.is_char_boundary(start) {
+        start -= 1;
+    }
+    back_over_letters(start)
 }
 
 /// Words that say a phone number is coming (or, in Japanese and German, just went by).
@@ -1938,7 +2132,8 @@ fn has_cue(hay: &str) -> bool {
     CUE_WORDS.hits(hay).next().is_some()
 }
 
-fn confidence(text: &str, c: &Candidate) -> f32 {
+/// `before` is `context_before(text, c.span.start)`.
+fn confidence(text: &str, before: &str, c: &Candidate) -> f32 {
     if c.vanity {
         return VANITY_CONFIDENCE;
     }
@@ -1950,7 +2145,7 @@ fn confidence(text: &str, c: &Candidate) -> f32 {
     if s.bytes().all(|b| b.is_ascii_digit()) {
         confidence -= BARE_BLOCK_PENALTY;
     }
-    if has_cue(&context_before(text, c.span.start)) || has_cue(&context_after(text, c.span.end)) {
+    if has_cue(before) || has_cue(&context_after(text, c.span.end)) {
         confidence += CUE_BOOST;
     }
     confidence.clamp(0.0, 1.0)
@@ -2069,11 +2264,9 @@ const OWN_JA_AFTER: &[&str] = &[
 /// "… is my cell", "meine Nummer: …", "mi número es el …", "vous pouvez me joindre au …",
 /// "私の電話番号は…")? A victim's own number is personal data, not an indicator. Only words
 /// right before or after the number count, so "he called me from …" and "the number on my
-/// screen was …" stay the scammer's.
-fn is_own_number(text: &str, span: &Range<usize>) -> bool {
-    let before = context_before(text, span.start);
-    let after = context_after_clause(text, span.end);
-    own_before(&before) || own_after(&after)
+/// screen was …" stay the scammer's. `before` is `context_before(text, span.start)`.
+fn is_own_number(text: &str, before: &str, span: &Range<usize>) -> bool {
+    own_before(before) || own_after(&context_after_clause(text, span.end))
 }
 
 /// Up to 48 bytes after `at`, lower-cased.
@@ -2296,6 +2489,7 @@ fn own_after(after: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::random_texts;
     use proptest::prelude::*;
 
     fn e164s(text: &str, region: &str) -> Vec<String> {
@@ -2309,23 +2503,21 @@ mod tests {
     /// way of writing a number it takes, in every region, over many numbers (valid or not).
     #[test]
     fn digit_runs_answer_as_the_digit_search_does() {
-        let alphabet = "0123456789 -.+()aOlI\u{ff11}\u{30fc}";
-        let chars: Vec<char> = alphabet.chars().collect();
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        for _ in 0..2_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let len = (state % 90) as usize;
-            let text: String = (0..len)
-                .map(|k| chars[((state >> (k % 50)) as usize + k * 7) % chars.len()])
-                .collect();
+        let chars: Vec<char> = "0123456789 -.+()aOlI\u{ff11}\u{30fc}".chars().collect();
+        for text in random_texts(&chars, 0x2545_f491_4f6c_dd1d, 2_000, 90) {
+            let text: String = text.into_iter().collect();
             let b = text.as_bytes();
             let runs = DigitRuns::of(b);
+            let mut cursor = 0;
             for from in 0..=b.len() + 1 {
                 assert_eq!(
                     runs.next_digit(from),
                     next_ascii_digit(b, from),
+                    "{text:?} from {from}"
+                );
+                assert_eq!(
+                    runs.next_digit_after(&mut cursor, from),
+                    next_ascii_digit(b, from).map(|at| (at, digits_at(b, at, b.len()))),
                     "{text:?} from {from}"
                 );
             }
@@ -2429,6 +2621,93 @@ mod tests {
             7 * 8 * 8,
             "the shortcut answers every 8XX number with N in 2-9"
         );
+    }
+
+    /// Every number of up to five digits, and every length from 6 to 17 digits with every
+    /// first four digits and four fillings of the rest: the general patterns of the plan's
+    /// regions tell numbers apart by their length and at most four first digits ("8001",
+    /// "7215").
+    #[test]
+    fn north_american_unassignable_shortcut_equals_libphonenumber() {
+        let mut national: Vec<u64> = (0..100_000).collect();
+        for len in 6..=17u32 {
+            for head in 1_000..10_000u64 {
+                for fill in [0u64, 1, 5, 9] {
+                    // `fill` repeated over the remaining digits.
+                    let rest = len - 4;
+                    let filler = fill * (10u64.pow(rest) - 1) / 9;
+                    national.push(head * 10u64.pow(rest) + filler);
+                }
+            }
+        }
+        let mut checked = 0;
+        for n in national {
+            let number = PhoneNumber {
+                country_code: 1,
+                national_number: n,
+                ..PhoneNumber::default()
+            };
+            if is_nanp_unassignable(&number) {
+                assert_eq!(number.get_type(), PhoneNumberType::Unknown, "+1 {n}");
+                checked += 1;
+            }
+            assert_eq!(number_type(&number), number.get_type(), "+1 {n}");
+        }
+        assert!(checked > 300_000, "{checked} numbers the shortcut answers");
+    }
+
+    /// Every area code, every exchange, four subscriber numbers each: the tables are exactly
+    /// the area codes whose numbers libphonenumber types and places as `nanp_geographic` does.
+    #[test]
+    fn north_american_area_code_tables_equal_libphonenumber() {
+        let mut us = [0u64; 13];
+        let mut ca = [0u64; 13];
+        for code in 200..=999u64 {
+            let mut region = None;
+            let uniform = (0..1_000u64).all(|exchange| {
+                [0u64, 1_234, 5_555, 9_999].iter().all(|line| {
+                    let number = PhoneNumber {
+                        country_code: 1,
+                        national_number: code * 10_000_000 + exchange * 10_000 + line,
+                        ..PhoneNumber::default()
+                    };
+                    let kind = number.get_type();
+                    if exchange < 200 {
+                        return kind == PhoneNumberType::Unknown;
+                    }
+                    let here = number.get_region_code();
+                    kind == PhoneNumberType::FixedLineOrMobile
+                        && matches!(here, Some(Region::US | Region::CA))
+                        && *region.get_or_insert(here) == here
+                })
+            });
+            let bit = (code - 200) as usize;
+            match (uniform, region.flatten()) {
+                (true, Some(Region::US)) => us[bit / 64] |= 1 << (bit % 64),
+                (true, Some(Region::CA)) => ca[bit / 64] |= 1 << (bit % 64),
+                _ => {}
+            }
+        }
+        assert_eq!(us, US_AREA_CODES, "US: {us:#018x?}");
+        assert_eq!(ca, CA_AREA_CODES, "CA: {ca:#018x?}");
+        // And the shortcut answers as the tables say, for numbers in and out of them.
+        for n in [
+            2_125_550_142u64,
+            2_121_550_142,
+            4_165_550_142,
+            6_495_550_142,
+            9_835_550_142,
+        ] {
+            let number = PhoneNumber {
+                country_code: 1,
+                national_number: n,
+                ..PhoneNumber::default()
+            };
+            assert_eq!(number_type(&number), number.get_type(), "+1{n}");
+            if let Some((_, Some(region))) = nanp_geographic(&number) {
+                assert_eq!(Some(region), number.get_region_code(), "+1{n}");
+            }
+        }
     }
 
     #[test]
@@ -2557,6 +2836,20 @@ mod tests {
         assert_eq!(e164s("Hotline 0800 FIXMYPC", "DE"), ["+498003496972"]);
     }
 
+    /// Random texts of digits, O's, l's, I's, letters, separators and a few non-ASCII
+    /// characters: the digit-driven reading changes exactly what the byte-by-byte one does.
+    #[test]
+    fn letters_as_digits_equals_the_bytewise_reading() {
+        let alphabet: Vec<char> = "0123456789OoOolIlI1 -.aZé\u{ff10}x".chars().collect();
+        for text in random_texts(&alphabet, 0x9e37_79b9_7f4a_7c15, 20_000, 40) {
+            let text: String = text.into_iter().collect();
+            let (mut fast, mut plain) = (text.clone().into_bytes(), text.clone().into_bytes());
+            letters_as_digits(&mut fast);
+            letters_as_digits_bytewise(&mut plain);
+            assert_eq!(fast, plain, "{text:?}");
+        }
+    }
+
     #[test]
     fn letters_for_digits_stay_letters_in_words() {
         let norm = |s: &str| Normalized::new(s).text.into_owned();
@@ -2662,6 +2955,91 @@ mod tests {
 
     /// Each decoy is paired with a control: the same digits after a phone cue are found, so
     /// the decoy is rejected for its context, not because libphonenumber refused the digits.
+    /// Random contexts (words, then a label, then glue of every length around the limit,
+    /// sometimes a word after): searching from `label_search_start` accepts exactly what
+    /// searching all of the context does.
+    #[test]
+    fn label_search_from_the_end_equals_the_whole_search() {
+        let words = [
+            "call",
+            "zip",
+            "x",
+            "é",
+            "電話",
+            "caller id",
+            "the",
+            "ref",
+            "(",
+            "\n",
+            "12",
+            "order",
+        ];
+        let labels = [
+            "order",
+            "ordernummer",
+            "bestellnummer",
+            "customer number",
+            "ref",
+            "account",
+            "accounts",
+            "注文番号",
+            "お問い合わせ番号",
+            "número de tarjeta",
+            "caller id",
+            "case",
+            "ticket",
+        ];
+        let glue = [
+            " ",
+            "  ",
+            ": ",
+            "#",
+            "-",
+            ".",
+            "no",
+            "number",
+            "is",
+            " no. ",
+            "    ",
+            ": # ",
+            "は",
+            "番号は",
+            "(",
+            "=",
+        ];
+        let whole = |before: &str| {
+            LABEL_WORDS.hits(before).any(|hit| {
+                let head = &before[..hit.end];
+                !LABEL_EXCEPTIONS.iter().any(|e| head.ends_with(e)) && is_glue(&before[hit.end..])
+            })
+        };
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let mut accepted = 0;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..next(6) {
+                text.push_str(words[next(words.len())]);
+            }
+            text.push_str(labels[next(labels.len())]);
+            for _ in 0..next(12) {
+                text.push_str(glue[next(glue.len())]);
+            }
+            if next(4) == 0 {
+                text.push_str(words[next(words.len())]);
+            }
+            let expected = whole(&context_before(&text, text.len()));
+            accepted += usize::from(expected);
+            assert_eq!(label_attached(&text, text.len()), expected, "{text:?}");
+        }
+        assert!(accepted > 2_000, "{accepted} labelled contexts");
+    }
+
     #[test]
     fn labelled_numbers_are_not_phones() {
         let cases: &[(&str, &str, &str)] = &[

@@ -210,30 +210,67 @@ pub fn normalize(original: &str) -> Mapped<'_> {
 pub(crate) fn next_ascii_digit(b: &[u8], from: usize) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut i = from;
-    while i + 8 <= b.len() {
-        let chunk: [u8; 8] = b[i..i + 8].try_into().unwrap_or_default();
-        let w = u64::from_le_bytes(chunk);
-        // Per byte, without carries between bytes (each is at most 0x7F + 0x50): the high bit
-        // says ">= '0'" in the first sum and ">= ':'" in the second.
-        let low = w & !HIGH;
-        let at_least_zero = low + ONES * (0x80 - u64::from(b'0'));
-        let past_nine = low + ONES * (0x80 - u64::from(b':'));
-        let digits = at_least_zero & !past_nine & !w & HIGH;
+    let mut chunks = b.get(from..)?.chunks_exact(8);
+    let mut at = from;
+    for chunk in &mut chunks {
+        let Ok(chunk) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        // A digit is a byte whose xor with '0' is below 10. Subtracting 10 from every byte
+        // borrows across bytes only above the first such byte, so the lowest flag is exact.
+        let t = u64::from_le_bytes(chunk) ^ (ONES * u64::from(b'0'));
+        let digits = t.wrapping_sub(ONES * 10) & !t & HIGH;
         if digits != 0 {
-            return Some(i + (digits.trailing_zeros() / 8) as usize);
+            return Some(at + (digits.trailing_zeros() / 8) as usize);
         }
-        i += 8;
+        at += 8;
     }
-    b.get(i..)?
+    chunks
+        .remainder()
         .iter()
         .position(u8::is_ascii_digit)
-        .map(|at| i + at)
+        .map(|k| at + k)
+}
+
+/// Random texts for the tests that check a fast path against a plain one: `count` texts of
+/// fewer than `max_len` picks from `alphabet`, the same ones for the same `seed`.
+#[cfg(test)]
+pub(crate) fn random_texts<T: Copy>(
+    alphabet: &[T],
+    seed: u64,
+    count: usize,
+    max_len: u64,
+) -> impl Iterator<Item = Vec<T>> + '_ {
+    let mut state = seed;
+    (0..count).map(move |_| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (0..(state % max_len) as usize)
+            .map(|k| alphabet[((state >> (k % 50)) as usize + k * 7) % alphabet.len()])
+            .collect()
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every offset of random bytes (digits, their neighbours '/' and ':', and bytes that
+    /// borrow or carry, most of them not digits): the first digit, as a plain search finds it.
+    #[test]
+    fn next_ascii_digit_is_the_first_digit() {
+        let alphabet = b"0123456789/:a \x00\x09\x0a\x7f\x80\xb9\xff/:a \x00\x7f\x80\xb9\xff/:a ";
+        for b in random_texts(alphabet, 0x2545_f491_4f6c_dd1d, 5_000, 40) {
+            for from in 0..=b.len() + 1 {
+                let plain = b
+                    .get(from..)
+                    .and_then(|rest| rest.iter().position(u8::is_ascii_digit))
+                    .map(|k| from + k);
+                assert_eq!(next_ascii_digit(&b, from), plain, "{b:?} from {from}");
+            }
+        }
+    }
 
     #[test]
     fn defanged_forms_are_made_whole_and_spans_map_back() {
