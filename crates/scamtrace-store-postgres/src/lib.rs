@@ -263,7 +263,7 @@ async fn add_taxii_objects(
     let mut ids: Vec<&str> = objects.iter().map(|o| o.id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
-    for chunk in ids.chunks(500) {
+    for chunk in ids.chunks(32) {
         let rows = bind_all(&sql::taxii_existing_versions(
             Dialect::Postgres,
             collection,

@@ -149,6 +149,8 @@ fn the_oasis_taxii_client_reads_and_adds_as_a_partner() {
     ] {
         assert!(seen["types"].as_array().unwrap().contains(&json!(t)), "{t}");
     }
+    // What the server publishes passes the OASIS validator.
+    assert_eq!(seen["validator_errors"], json!([]));
     // Filters.
     assert_eq!(seen["campaigns"], campaigns);
     assert_eq!(seen["by_id"], true);

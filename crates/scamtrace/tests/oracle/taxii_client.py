@@ -14,6 +14,7 @@ import uuid
 import requests
 from taxii2client.exceptions import AccessError
 from taxii2client.v21 import Collection, Server, as_pages
+from stix2validator import ValidationOptions, validate_instance
 
 TAXII = "application/taxii+json;version=2.1"
 OPERATIONS = "5ca37ace-7a11-4c01-8000-000000000001"
@@ -51,6 +52,13 @@ out["tlp_red_seen"] = sum(
     1 for o in objects
     if "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1" in o.get("object_marking_refs", [])
 )
+
+# Everything served, as one bundle, through the OASIS validator.
+result = validate_instance(
+    {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": objects},
+    ValidationOptions(version="2.1", strict=False),
+)
+out["validator_errors"] = [str(e) for e in result.errors][:10]
 
 # Filters: by type, by id, by added_after (from the headers), by spec_version.
 campaigns = ops.get_objects(type="campaign")["objects"]
