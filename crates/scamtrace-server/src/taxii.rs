@@ -782,7 +782,8 @@ pub async fn add_objects(
     let partner = (!is_local(&p)).then(|| organization(&p));
     let mut failures = Vec::new();
     let mut accepted = Vec::new();
-    let mut accepted_values = Vec::new();
+    // Which objects were accepted, to import them when a partner added them.
+    let mut accepted_at = Vec::new();
     for (i, object) in objects.iter().enumerate() {
         let facts = scamtrace_stix::check_object(object).and_then(|f| {
             let body = object.to_string();
@@ -812,7 +813,7 @@ pub async fn add_objects(
                     added_by: partner.clone(),
                     body,
                 });
-                accepted_values.push(object.clone());
+                accepted_at.push(i);
             }
             Err(problem) => {
                 let id = object
@@ -824,23 +825,24 @@ pub async fn add_objects(
             }
         }
     }
+    let keys: Vec<(String, i64)> = accepted.iter().map(|o| (o.id.clone(), o.version)).collect();
     let outcomes = state
         .intake
         .store()
-        .add_taxii_objects(&c.id, accepted.clone())
+        .add_taxii_objects(&c.id, accepted)
         .await?;
-    let successes: Vec<Value> = accepted
-        .iter()
+    let successes: Vec<Value> = keys
+        .into_iter()
         .zip(&outcomes)
-        .map(|(o, added)| {
-            let version = match (o.version, added) {
+        .map(|((id, version), added)| {
+            let version = match (version, added) {
                 (0, Added::New(at)) => format_timestamp(*at),
                 (v, _) => format_timestamp(v),
             };
             match added {
-                Added::New(_) => json!({ "id": o.id, "version": version }),
+                Added::New(_) => json!({ "id": id, "version": version }),
                 Added::Duplicate => {
-                    json!({ "id": o.id, "version": version, "message": "already in the collection" })
+                    json!({ "id": id, "version": version, "message": "already in the collection" })
                 }
             }
         })
@@ -854,28 +856,22 @@ pub async fn add_objects(
         successes,
         failures,
     };
-    state
-        .intake
-        .store()
-        .insert_taxii_status(status.clone())
-        .await?;
+    let answer = status_json(&status).to_string();
+    state.intake.store().insert_taxii_status(status).await?;
     // What a partner adds joins correlation as that partner's observations.
     if let Some(partner) = &partner
-        && !accepted_values.is_empty()
+        && !accepted_at.is_empty()
     {
-        let summary =
-            crate::sharing::import_objects(&state.intake, partner, &accepted_values).await?;
+        let added: Vec<Value> = accepted_at.iter().map(|i| objects[*i].clone()).collect();
+        let summary = crate::sharing::import_objects(&state.intake, partner, &added).await?;
         tracing::info!(
             partner = %partner,
-            objects = accepted_values.len(),
+            objects = added.len(),
             new_observations = summary.new,
             "partner objects added over TAXII"
         );
     }
-    Ok(taxii_response(
-        StatusCode::ACCEPTED,
-        status_json(&status).to_string(),
-    ))
+    Ok(taxii_response(StatusCode::ACCEPTED, answer))
 }
 
 pub async fn delete_object(
