@@ -121,7 +121,8 @@ enum PartnerCommand {
     #[command(
         after_help = "The credentials are sealed with this instance's key in the database. \
 Instead of --password or --token on the command line (visible to other users of the machine), \
-set SCAMTRACE_PARTNER_PASSWORD or SCAMTRACE_PARTNER_TOKEN.
+set SCAMTRACE_PARTNER_PASSWORD or SCAMTRACE_PARTNER_TOKEN and pass --password-from-env or \
+--token-from-env.
 
 Examples:
   scamtrace partner add \"Partner Bank\" --taxii-url https://taxii.partner.example/taxii2/api/ \\

@@ -335,3 +335,87 @@ fn cluster_prints_the_largest_operations_and_checks_rebuild_against_incremental(
         "{sizes:?}"
     );
 }
+
+#[test]
+fn partner_commands_name_what_is_wrong_and_store_nothing_then() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = scamtrace(dir.path(), args);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let (code, out, _) = run(&["partner", "list"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("No partners yet"), "{out}");
+    let (code, _, err) = run(&["partner", "sync"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("no partners yet"), "{err}");
+    for (args, expected) in [
+        (
+            vec![
+                "--taxii-url",
+                "ftp://taxii.example/api/",
+                "--collection",
+                "c1",
+            ],
+            "http:// or https://",
+        ),
+        (
+            vec![
+                "--taxii-url",
+                "https://user:pw@taxii.example/api/",
+                "--collection",
+                "c1",
+            ],
+            "not in the URL",
+        ),
+        (
+            vec![
+                "--taxii-url",
+                "https://taxii.example/api/",
+                "--collection",
+                "a/b",
+            ],
+            "not a collection id",
+        ),
+        (
+            vec![
+                "--taxii-url",
+                "https://taxii.example/api/",
+                "--collection",
+                "c1",
+                "--password",
+                "x",
+            ],
+            "--password needs --user",
+        ),
+    ] {
+        let mut full = vec!["partner", "add", "Partner Bank"];
+        full.extend(args);
+        let (code, _, err) = run(&full);
+        assert_eq!(code, Some(2), "{full:?}: {err}");
+        assert!(err.contains(expected), "{full:?}: {err}");
+        assert!(!err.contains("pw@"), "no secret echoed: {err}");
+    }
+    let (_, out, _) = run(&["partner", "list"]);
+    assert!(out.contains("No partners yet"), "nothing stored: {out}");
+    let (code, _, err) = run(&[
+        "partner",
+        "add",
+        "Partner Bank",
+        "--taxii-url",
+        "https://taxii.example/api",
+        "--collection",
+        "c1",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let (_, out, _) = run(&["partner", "list", "--json"]);
+    let listed: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(listed["taxii_url"], "https://taxii.example/api/");
+    let (code, _, err) = run(&["partner", "sync", "Nobody"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("no partner named \"Nobody\""), "{err}");
+}
