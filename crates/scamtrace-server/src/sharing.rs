@@ -350,6 +350,14 @@ fn revocable(object_type: &str) -> bool {
     )
 }
 
+/// An object's `created`, which every later version keeps.
+fn created_of(object: &serde_json::Value) -> Option<String> {
+    object
+        .get("created")
+        .and_then(|c| c.as_str())
+        .map(str::to_string)
+}
+
 fn fingerprint(object: &serde_json::Value) -> Vec<u8> {
     use sha2::Digest;
     let mut o = object.clone();
@@ -438,10 +446,7 @@ pub async fn publish(
                 }
                 object["modified"] = serde_json::json!(scamtrace_stix::format_timestamp(version));
             }
-            let created = object
-                .get("created")
-                .and_then(|c| c.as_str())
-                .map(str::to_string);
+            let created = created_of(&object);
             remembered.push((
                 key,
                 PublishedObject {
@@ -499,10 +504,7 @@ pub async fn publish(
                     PublishedObject {
                         print: fingerprint(&object),
                         version,
-                        created: object
-                            .get("created")
-                            .and_then(|c| c.as_str())
-                            .map(str::to_string),
+                        created: created_of(&object),
                         revocable: true,
                         revoked: true,
                     },
@@ -555,10 +557,7 @@ async fn remember_collection(
             let Ok(value) = serde_json::from_str::<serde_json::Value>(&o.body) else {
                 continue;
             };
-            let created = value
-                .get("created")
-                .and_then(|c| c.as_str())
-                .map(str::to_string);
+            let created = created_of(&value);
             let revoked = value.get("revoked").and_then(|r| r.as_bool()) == Some(true);
             memory.objects.insert(
                 (collection.to_string(), o.id),

@@ -457,47 +457,17 @@ fn parse_params(query: Option<&str>) -> Result<Params, TaxiiError> {
     Ok(p)
 }
 
-/// A page of objects for the request: at most `limit`, and whether more follow.
-async fn page(
-    state: &AppState,
+/// The store query a request asks for: its filters, one object's id when the path names one,
+/// the versions (the request's unless given), and at most `limit` objects.
+fn query_of(
     p: &Principal,
     collection: &str,
     params: &Params,
     only_id: Option<&str>,
     versions: Option<VersionFilter>,
-) -> Result<(Vec<TaxiiObject>, bool), TaxiiError> {
-    let mut ids = params.ids.clone();
-    if let Some(id) = only_id {
-        ids = vec![id.to_string()];
-    }
-    let query = TaxiiQuery {
-        collection: collection.to_string(),
-        reader: reader(p),
-        added_after: match (params.added_after, params.next) {
-            (Some(a), Some(n)) => Some(a.max(n)),
-            (a, n) => a.or(n),
-        },
-        ids,
-        types: params.types.clone(),
-        versions: versions.unwrap_or_else(|| params.versions.clone()),
-        spec_versions: params.spec_versions.clone(),
-        limit: params.limit + 1,
-    };
-    let mut objects = state.intake.store().taxii_objects(&query).await?;
-    let more = objects.len() > params.limit as usize;
-    objects.truncate(params.limit as usize);
-    Ok((objects, more))
-}
-
-/// A page of objects as one piece of JSON text (the store joins them).
-async fn joined_page(
-    state: &AppState,
-    p: &Principal,
-    collection: &str,
-    params: &Params,
-    only_id: Option<&str>,
-) -> Result<Response, TaxiiError> {
-    let query = TaxiiQuery {
+    limit: u32,
+) -> TaxiiQuery {
+    TaxiiQuery {
         collection: collection.to_string(),
         reader: reader(p),
         added_after: match (params.added_after, params.next) {
@@ -509,41 +479,55 @@ async fn joined_page(
             None => params.ids.clone(),
         },
         types: params.types.clone(),
-        versions: params.versions.clone(),
+        versions: versions.unwrap_or_else(|| params.versions.clone()),
         spec_versions: params.spec_versions.clone(),
-        limit: params.limit,
-    };
-    let page = state.intake.store().taxii_page(&query).await?;
-    if page.count == 0 {
-        return Ok(taxii_response(StatusCode::OK, "{}".into()));
+        limit,
     }
-    let mut body = String::with_capacity(page.joined.len() + 64);
-    body.push_str("{\"more\":");
-    body.push_str(if page.more { "true" } else { "false" });
-    if let (true, Some(last)) = (page.more, page.last_added) {
-        body.push_str(&format!(",\"next\":\"{last}\""));
-    }
-    body.push_str(",\"objects\":[");
-    body.push_str(&page.joined);
-    body.push_str("]}");
-    let mut response = taxii_response(StatusCode::OK, body);
-    for (name, at) in [
-        ("x-taxii-date-added-first", page.first_added),
-        ("x-taxii-date-added-last", page.last_added),
-    ] {
-        if let Some(v) = at.and_then(|at| HeaderValue::from_str(&format_timestamp(at)).ok()) {
-            response.headers_mut().insert(name, v);
-        }
-    }
-    Ok(response)
 }
 
-/// Adds `X-TAXII-Date-Added-First` and `-Last` for a page.
-fn with_date_headers(mut response: Response, objects: &[TaxiiObject]) -> Response {
-    if let (Some(first), Some(last)) = (objects.first(), objects.last()) {
+/// A page of objects as rows (for manifests and versions): at most `limit`, and whether more
+/// follow.
+async fn page(
+    state: &AppState,
+    p: &Principal,
+    collection: &str,
+    params: &Params,
+    only_id: Option<&str>,
+    versions: Option<VersionFilter>,
+) -> Result<(Vec<TaxiiObject>, bool), TaxiiError> {
+    let query = query_of(p, collection, params, only_id, versions, params.limit + 1);
+    let mut objects = state.intake.store().taxii_objects(&query).await?;
+    let more = objects.len() > params.limit as usize;
+    objects.truncate(params.limit as usize);
+    Ok((objects, more))
+}
+
+/// `{"more", "next", "<key>": [joined]}`, or `{}` when there is nothing (no `next`).
+fn paged_body(key: &str, joined: &str, more: bool, next: Option<i64>) -> String {
+    if joined.is_empty() && !more {
+        return "{}".into();
+    }
+    let mut body = String::with_capacity(joined.len() + 64);
+    body.push_str("{\"more\":");
+    body.push_str(if more { "true" } else { "false" });
+    if let (true, Some(next)) = (more, next) {
+        body.push_str(&format!(",\"next\":\"{next}\""));
+    }
+    body.push_str(&format!(",\"{key}\":["));
+    body.push_str(joined);
+    body.push_str("]}");
+    body
+}
+
+/// A paged TAXII answer, with `X-TAXII-Date-Added-First` and `-Last` for the page's first and
+/// last objects.
+fn paged_response(key: &str, joined: &str, more: bool, added: Option<(i64, i64)>) -> Response {
+    let body = paged_body(key, joined, more, added.map(|(_, last)| last));
+    let mut response = taxii_response(StatusCode::OK, body);
+    if let Some((first, last)) = added {
         for (name, at) in [
-            ("x-taxii-date-added-first", first.date_added),
-            ("x-taxii-date-added-last", last.date_added),
+            ("x-taxii-date-added-first", first),
+            ("x-taxii-date-added-last", last),
         ] {
             if let Ok(v) = HeaderValue::from_str(&format_timestamp(at)) {
                 response.headers_mut().insert(name, v);
@@ -553,41 +537,52 @@ fn with_date_headers(mut response: Response, objects: &[TaxiiObject]) -> Respons
     response
 }
 
-/// `{"more": .., "next": .., "<key>": [items]}`, or `{}` when there is nothing.
-fn paged_body(key: &str, items: &[String], more: bool, next: Option<i64>) -> String {
-    if items.is_empty() && !more {
-        return "{}".into();
-    }
-    let size: usize = items.iter().map(|i| i.len() + 1).sum();
-    let mut body = String::with_capacity(size + 64);
-    body.push_str("{\"more\":");
-    body.push_str(if more { "true" } else { "false" });
-    if let (true, Some(next)) = (more, next) {
-        body.push_str(&format!(",\"next\":\"{next}\""));
-    }
-    body.push_str(&format!(",\"{key}\":["));
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            body.push(',');
-        }
-        body.push_str(item);
-    }
-    body.push_str("]}");
-    body
+/// The first and last `date_added` of a page of rows.
+fn added_range(objects: &[TaxiiObject]) -> Option<(i64, i64)> {
+    Some((objects.first()?.date_added, objects.last()?.date_added))
 }
 
-async fn readable(
+/// What every read starts with: the caller, a media type it accepts, a collection it may read,
+/// and the request's filters.
+async fn read_request(
     state: &AppState,
-    p: &Principal,
+    p: Option<Principal>,
     id: &str,
-) -> Result<TaxiiCollection, TaxiiError> {
-    let (c, read, _) = collection(state, p, id).await?;
+    query: Option<&str>,
+    headers: &HeaderMap,
+) -> Result<(Principal, TaxiiCollection, Params), TaxiiError> {
+    let p = principal(p)?;
+    check_accept(headers)?;
+    let (c, read, _) = collection(state, &p, id).await?;
     if !read {
         return Err(TaxiiError::forbidden(format!(
             "your organization may add to collection {id} but not read it"
         )));
     }
-    Ok(c)
+    Ok((p, c, parse_params(query)?))
+}
+
+fn no_such_object(collection: &str, object_id: &str) -> TaxiiError {
+    TaxiiError::not_found(format!(
+        "collection {collection} holds no object {object_id} you may read"
+    ))
+}
+
+/// A page of objects as one piece of JSON text (the store joins them), and whether it is empty.
+async fn envelope(
+    state: &AppState,
+    p: &Principal,
+    collection: &str,
+    params: &Params,
+    only_id: Option<&str>,
+) -> Result<(Response, bool), TaxiiError> {
+    let query = query_of(p, collection, params, only_id, None, params.limit);
+    let page = state.intake.store().taxii_page(&query).await?;
+    let added = page.first_added.zip(page.last_added);
+    Ok((
+        paged_response("objects", &page.joined, page.more, added),
+        page.count == 0,
+    ))
 }
 
 pub async fn get_objects(
@@ -597,11 +592,8 @@ pub async fn get_objects(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, TaxiiError> {
-    let p = principal(p)?;
-    check_accept(&headers)?;
-    let c = readable(&state, &p, &id).await?;
-    let params = parse_params(query.as_deref())?;
-    joined_page(&state, &p, &c.id, &params, None).await
+    let (p, c, params) = read_request(&state, p, &id, query.as_deref(), &headers).await?;
+    Ok(envelope(&state, &p, &c.id, &params, None).await?.0)
 }
 
 pub async fn get_object(
@@ -611,15 +603,10 @@ pub async fn get_object(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, TaxiiError> {
-    let p = principal(p)?;
-    check_accept(&headers)?;
-    let c = readable(&state, &p, &id).await?;
-    let params = parse_params(query.as_deref())?;
-    let response = joined_page(&state, &p, &c.id, &params, Some(&object_id)).await?;
-    if params.next.is_none() && response.headers().get("x-taxii-date-added-first").is_none() {
-        return Err(TaxiiError::not_found(format!(
-            "collection {id} holds no object {object_id} you may read"
-        )));
+    let (p, c, params) = read_request(&state, p, &id, query.as_deref(), &headers).await?;
+    let (response, empty) = envelope(&state, &p, &c.id, &params, Some(&object_id)).await?;
+    if empty && params.next.is_none() {
+        return Err(no_such_object(&id, &object_id));
     }
     Ok(response)
 }
@@ -631,10 +618,7 @@ pub async fn object_versions(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, TaxiiError> {
-    let p = principal(p)?;
-    check_accept(&headers)?;
-    let c = readable(&state, &p, &id).await?;
-    let params = parse_params(query.as_deref())?;
+    let (p, c, params) = read_request(&state, p, &id, query.as_deref(), &headers).await?;
     let (objects, more) = page(
         &state,
         &p,
@@ -645,21 +629,17 @@ pub async fn object_versions(
     )
     .await?;
     if objects.is_empty() && params.next.is_none() && params.added_after.is_none() {
-        return Err(TaxiiError::not_found(format!(
-            "collection {id} holds no object {object_id} you may read"
-        )));
+        return Err(no_such_object(&id, &object_id));
     }
     let versions: Vec<String> = objects
         .iter()
         .map(|o| format!("\"{}\"", version_text(o)))
         .collect();
-    let next = objects.last().map(|o| o.date_added);
-    Ok(with_date_headers(
-        taxii_response(
-            StatusCode::OK,
-            paged_body("versions", &versions, more, next),
-        ),
-        &objects,
+    Ok(paged_response(
+        "versions",
+        &versions.join(","),
+        more,
+        added_range(&objects),
     ))
 }
 
@@ -680,10 +660,7 @@ pub async fn manifest(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, TaxiiError> {
-    let p = principal(p)?;
-    check_accept(&headers)?;
-    let c = readable(&state, &p, &id).await?;
-    let params = parse_params(query.as_deref())?;
+    let (p, c, params) = read_request(&state, p, &id, query.as_deref(), &headers).await?;
     let (objects, more) = page(&state, &p, &c.id, &params, None, None).await?;
     let records: Vec<String> = objects
         .iter()
@@ -697,10 +674,11 @@ pub async fn manifest(
             .to_string()
         })
         .collect();
-    let next = objects.last().map(|o| o.date_added);
-    Ok(with_date_headers(
-        taxii_response(StatusCode::OK, paged_body("objects", &records, more, next)),
-        &objects,
+    Ok(paged_response(
+        "objects",
+        &records.join(","),
+        more,
+        added_range(&objects),
     ))
 }
 
@@ -894,9 +872,7 @@ pub async fn delete_object(
     all.limit = MAX_PAGE;
     let (objects, _) = page(&state, &p, &c.id, &all, Some(&object_id), None).await?;
     if objects.is_empty() {
-        return Err(TaxiiError::not_found(format!(
-            "collection {id} holds no object {object_id} you may read"
-        )));
+        return Err(no_such_object(&id, &object_id));
     }
     // A partner deletes only what its organization added.
     if !is_local(&p) {
@@ -1000,13 +976,8 @@ mod tests {
 
     #[test]
     fn pages_are_written_without_reparsing() {
-        assert_eq!(paged_body("objects", &[], false, None), "{}");
-        let body = paged_body(
-            "objects",
-            &["{\"a\":1}".into(), "{\"b\":2}".into()],
-            true,
-            Some(7),
-        );
+        assert_eq!(paged_body("objects", "", false, None), "{}");
+        let body = paged_body("objects", "{\"a\":1},{\"b\":2}", true, Some(7));
         let v: Value = serde_json::from_str(&body).unwrap();
         assert_eq!(v["more"], true);
         assert_eq!(v["next"], "7");
