@@ -381,6 +381,11 @@ impl<A> Engine<A> {
         self.lookup(kind, value).map(|v| self.info(v))
     }
 
+    /// Every value the engine knows, in no particular order.
+    pub fn values(&self) -> impl Iterator<Item = (IndicatorKind, &str)> + '_ {
+        self.values.iter().map(|v| (v.kind, &*v.text))
+    }
+
     /// Keys of the reports holding a value, ascending.
     pub fn value_reports(&self, kind: IndicatorKind, value: &str) -> Vec<ReportKey> {
         let Some(v) = self.lookup(kind, value) else {

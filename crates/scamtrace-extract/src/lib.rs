@@ -75,6 +75,11 @@ impl Extractor {
         }
     }
 
+    /// The reference list of legitimate values this extractor marks `benign`.
+    pub fn reference(&self) -> &ReferenceList {
+        &self.reference
+    }
+
     /// Every indicator of a report: its structured fields first, then its narrative. Each
     /// `(kind, value)` appears once, at its first and most certain occurrence.
     pub fn extract_report(&self, report: &ReportText) -> Vec<Indicator> {

@@ -4,6 +4,8 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::IndicatorKind;
+
 use serde::Deserialize;
 
 #[derive(Debug, thiserror::Error)]
@@ -119,6 +121,44 @@ impl ReferenceList {
         self.emails.get(email).map(String::as_str)
     }
 
+    /// What a canonical value is on the list as, if it is: a phone number, a domain or a name
+    /// under one, an email, or a URL by its host.
+    pub fn legitimate(&self, kind: IndicatorKind, value: &str) -> Option<&str> {
+        match kind {
+            IndicatorKind::Phone => self.phone(value),
+            IndicatorKind::Domain => self.domain(value),
+            IndicatorKind::Email => self.email(value),
+            IndicatorKind::Url => {
+                let rest = value.split_once("://")?.1;
+                let host = rest.split(['/', '?', '#']).next()?;
+                let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+                // An IPv6 literal has no name to look up; a port follows the last colon.
+                if host.starts_with('[') {
+                    return None;
+                }
+                self.domain(host.split(':').next()?)
+            }
+            _ => None,
+        }
+    }
+
+    /// Every listed value with its kind.
+    pub fn entries(&self) -> impl Iterator<Item = (IndicatorKind, &str)> + '_ {
+        self.phones
+            .keys()
+            .map(|v| (IndicatorKind::Phone, v.as_str()))
+            .chain(
+                self.domains
+                    .keys()
+                    .map(|v| (IndicatorKind::Domain, v.as_str())),
+            )
+            .chain(
+                self.emails
+                    .keys()
+                    .map(|v| (IndicatorKind::Email, v.as_str())),
+            )
+    }
+
     pub fn len(&self) -> usize {
         self.phones.len() + self.domains.len() + self.emails.len()
     }
@@ -140,6 +180,50 @@ mod tests {
         assert!(list.domain("support.microsoft.com").is_some());
         assert!(list.domain("microsoft.com.evil.example").is_none());
         assert!(list.domain("evil.azurewebsites.net").is_none());
+    }
+
+    #[test]
+    fn values_are_looked_up_by_kind() {
+        let list = ReferenceList::builtin();
+        assert!(
+            list.legitimate(IndicatorKind::Phone, "+18006427676")
+                .is_some()
+        );
+        assert!(
+            list.legitimate(IndicatorKind::Domain, "support.microsoft.com")
+                .is_some()
+        );
+        assert!(
+            list.legitimate(
+                IndicatorKind::Url,
+                "https://support.microsoft.com/contactus"
+            )
+            .is_some()
+        );
+        assert!(
+            list.legitimate(
+                IndicatorKind::Url,
+                "https://user@support.microsoft.com:8443/x"
+            )
+            .is_some()
+        );
+        assert!(
+            list.legitimate(IndicatorKind::Url, "https://microsoft.com.evil.example/")
+                .is_none()
+        );
+        assert!(
+            list.legitimate(IndicatorKind::Url, "https://[2001:db8::1]/")
+                .is_none()
+        );
+        assert!(
+            list.legitimate(IndicatorKind::Phone, "+18885550142")
+                .is_none()
+        );
+        assert!(
+            list.legitimate(IndicatorKind::RemoteAccess, "anydesk:123456789")
+                .is_none()
+        );
+        assert_eq!(list.entries().count(), list.len());
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! # }
 //! ```
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use scamtrace_extract::{Extractor, Indicator, ReferenceList, ReportText};
@@ -45,6 +46,10 @@ pub struct Intake {
     store: Arc<dyn Store>,
     vault: Arc<Vault>,
     extractor: Arc<Extractor>,
+    /// Keys the hashes that tell reporters and client addresses apart (see
+    /// [`Intake::reporter_keys`] and [`Intake::client_key`]).
+    identity_key: [u8; 32],
+    client_key: [u8; 32],
 }
 
 impl Intake {
@@ -61,6 +66,8 @@ impl Intake {
         let extractor =
             Extractor::with_reference(reference, vault.derive_key("scamtrace/gift-card/v1"));
         Intake {
+            identity_key: vault.derive_key("scamtrace/reporter-identity/v1"),
+            client_key: vault.derive_key("scamtrace/client-address/v1"),
             store,
             vault,
             extractor: Arc::new(extractor),
@@ -108,20 +115,23 @@ impl Intake {
         input: &serde_json::Value,
         source: Source,
     ) -> Result<Submitted, IntakeError> {
-        self.submit_for(input, source, None).await
+        self.submit_for(input, source, None, None).await
     }
 
     /// [`Intake::submit`] on behalf of an organization (a partner's or agency's token or
-    /// account), which the report then names as whose data it is.
+    /// account), which the report then names as whose data it is, or from a public client
+    /// whose address the verdict rules use to tell reports apart (kept only as a keyed hash).
     pub async fn submit_for(
         &self,
         input: &serde_json::Value,
         source: Source,
         organization: Option<&str>,
+        client: Option<IpAddr>,
     ) -> Result<Submitted, IntakeError> {
         let report = parse_report(input).map_err(IntakeError::Invalid)?;
         let mut row = self.row(report, source);
         row.organization = organization.map(str::to_string);
+        row.client_key = client.map(|ip| self.client_key(ip));
         let indicators = row.indicators.clone();
         let stored = self.store.insert_report(row).await?;
         Ok(Submitted {
@@ -159,6 +169,10 @@ impl Intake {
             payment: report.payment.as_ref(),
             narrative: &report.narrative,
         });
+        let reporter_keys = report
+            .reporter
+            .as_ref()
+            .and_then(|r| self.reporter_keys(r, report.country.as_str()));
         let reporter_sealed = report.reporter.take().map(|r| {
             let plain = serde_json::to_vec(&r).unwrap_or_default();
             self.vault.seal(&plain, seal_context(&id).as_bytes())
@@ -171,7 +185,51 @@ impl Intake {
             reporter_sealed,
             indicators,
             organization: None,
+            reporter_keys,
+            client_key: None,
         }
+    }
+
+    /// The reporter's identities (email lowercased, phone in E.164 read in the report's
+    /// country) as keyed hashes, comma-separated hex; `None` when the reporter gave neither.
+    /// Two reports with a key in common come from one reporter; the keys tell nobody who.
+    pub fn reporter_keys(&self, reporter: &Reporter, country: &str) -> Option<String> {
+        let mut keys = Vec::new();
+        if let Some(email) = reporter.email.as_deref().map(str::trim)
+            && !email.is_empty()
+        {
+            keys.push(self.identity_hash("email", &email.to_lowercase()));
+        }
+        if let Some(phone) = reporter.phone.as_deref().map(str::trim)
+            && !phone.is_empty()
+        {
+            let canonical = scamtrace_extract::phone::parse_phone(phone, country)
+                .map(|m| m.e164)
+                .unwrap_or_else(|| phone.chars().filter(char::is_ascii_digit).collect());
+            keys.push(self.identity_hash("phone", &canonical));
+        }
+        (!keys.is_empty()).then(|| keys.join(","))
+    }
+
+    fn identity_hash(&self, what: &str, value: &str) -> String {
+        let data = format!("{what}:{value}");
+        hex::encode(&scamtrace_vault::keyed_hash(&self.identity_key, data.as_bytes())[..16])
+    }
+
+    /// A client address as a keyed hash (hex): an IPv4 address whole, an IPv6 address by its
+    /// /64, which one subscriber usually owns whole.
+    pub fn client_key(&self, ip: IpAddr) -> String {
+        let text = match ip {
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => format!("v4:{v4}"),
+                None => {
+                    let s = v6.segments();
+                    format!("v6:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+                }
+            },
+            IpAddr::V4(v4) => format!("v4:{v4}"),
+        };
+        hex::encode(&scamtrace_vault::keyed_hash(&self.client_key, text.as_bytes())[..16])
     }
 
     /// Opens a stored report's reporter block. Callers audit the read first.
@@ -393,6 +451,77 @@ mod tests {
             Intake::new(Arc::new(store), Arc::new(Vault::from_bytes([4; 32]))),
             dir,
         )
+    }
+
+    #[tokio::test]
+    async fn reporters_and_client_addresses_are_told_apart_by_keyed_hashes_only() {
+        let (intake, _dir) = intake().await;
+        let reporter = |email: Option<&str>, phone: Option<&str>| Reporter {
+            name: None,
+            email: email.map(str::to_string),
+            phone: phone.map(str::to_string),
+            may_contact: false,
+        };
+        let a = intake
+            .reporter_keys(&reporter(Some(" Pat@Example.com "), None), "US")
+            .unwrap();
+        let b = intake
+            .reporter_keys(
+                &reporter(Some("pat@example.com"), Some("(202) 555-0142")),
+                "US",
+            )
+            .unwrap();
+        let c = intake
+            .reporter_keys(&reporter(None, Some("+1 202 555 0142")), "DE")
+            .unwrap();
+        // The same email in any case, the same phone in any format: the same key.
+        assert_eq!(b.split(',').next(), Some(a.as_str()));
+        assert_eq!(b.split(',').nth(1), Some(c.as_str()));
+        assert_eq!(a.len(), 32);
+        assert!(!a.contains("pat") && !c.contains("202"));
+        assert_eq!(
+            intake.reporter_keys(&reporter(None, Some("  ")), "US"),
+            None
+        );
+        // Another instance (another key) gives other hashes.
+        let other = Intake::new(intake.store().clone(), Arc::new(Vault::from_bytes([5; 32])));
+        assert_ne!(
+            other
+                .reporter_keys(&reporter(Some("pat@example.com"), None), "US")
+                .unwrap(),
+            a
+        );
+
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert_eq!(
+            intake.client_key(ip("192.0.2.7")),
+            intake.client_key(ip("::ffff:192.0.2.7"))
+        );
+        assert_ne!(
+            intake.client_key(ip("192.0.2.7")),
+            intake.client_key(ip("192.0.2.8"))
+        );
+        assert_eq!(
+            intake.client_key(ip("2001:db8:1:2::1")),
+            intake.client_key(ip("2001:db8:1:2:ffff::9")),
+            "one IPv6 /64 is one client"
+        );
+        assert_ne!(
+            intake.client_key(ip("2001:db8:1:2::1")),
+            intake.client_key(ip("2001:db8:1:3::1"))
+        );
+
+        // Stored with the report, read back with its facts.
+        let input = json!({"country": "US", "contact_method": "popup", "narrative": "x",
+            "reporter": {"email": "pat@example.com"}});
+        let stored = intake
+            .submit_for(&input, Source::Api, None, Some(ip("192.0.2.7")))
+            .await
+            .unwrap();
+        let facts = intake.store().report_facts(0, 10).await.unwrap();
+        let f = facts.iter().find(|f| f.id == stored.id).unwrap();
+        assert_eq!(f.reporter_keys.as_deref(), Some(a.as_str()));
+        assert_eq!(f.client_key, Some(intake.client_key(ip("192.0.2.7"))));
     }
 
     #[tokio::test]

@@ -1,6 +1,7 @@
 //! The JSON API: report intake for everyone, report reading for analysts, and operations routes.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
@@ -27,12 +28,14 @@ pub async fn read_body(state: &AppState, body: Body) -> Result<axum::body::Bytes
 }
 
 /// Takes one token from the caller's public-POST bucket.
-pub fn rate_limit(state: &AppState, request: &Request) -> Result<(), ApiError> {
+/// Takes a token of the client's bucket; the client's address when one was left.
+pub fn rate_limit(state: &AppState, request: &Request) -> Result<IpAddr, ApiError> {
     let ip = client_ip(state, request.headers(), peer_of(request));
     state.limiter.check(ip).map_err(|retry_after_secs| {
         state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
         ApiError::RateLimited { retry_after_secs }
-    })
+    })?;
+    Ok(ip)
 }
 
 pub fn is_json(headers: &HeaderMap) -> bool {
@@ -54,7 +57,7 @@ pub async fn create_report(
     Extension(principal): Extension<Option<Principal>>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    rate_limit(&state, &request)?;
+    let client = rate_limit(&state, &request)?;
     if !is_json(request.headers()) {
         return Err(ApiError::UnsupportedMediaType);
     }
@@ -62,11 +65,16 @@ pub async fn create_report(
     let input: serde_json::Value =
         serde_json::from_slice(&bytes).map_err(|_| ApiError::MalformedJson)?;
     // A partner's or agency's token names whose data the report is; anonymous reports are the
-    // victims' own.
+    // victims' own, and their client address (as a keyed hash) tells them apart for verdicts.
     let organization = principal.as_ref().and_then(|p| p.organization.as_deref());
+    let client = if principal.is_none() {
+        Some(client)
+    } else {
+        None
+    };
     match state
         .intake
-        .submit_for(&input, Source::Api, organization)
+        .submit_for(&input, Source::Api, organization, client)
         .await
     {
         Ok(stored) => {

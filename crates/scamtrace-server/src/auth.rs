@@ -110,6 +110,7 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("GET", "/report", Access::Public, false),
     route!("POST", "/report", Access::Public, false),
     route!("GET", "/report/thanks", Access::Public, false),
+    route!("GET", "/check", Access::Public, false),
     route!("GET", "/login", Access::Public, false),
     route!("POST", "/login", Access::Public, false),
     route!("POST", "/logout", Access::Public, false),
@@ -134,6 +135,12 @@ pub const ROUTES: &[RouteSpec] = &[
     route!(
         "POST",
         "/indicators/{kind}/{value}/decision",
+        Access::Roles(ANALYSTS),
+        false
+    ),
+    route!(
+        "POST",
+        "/indicators/{kind}/{value}/verdict",
         Access::Roles(ANALYSTS),
         false
     ),
@@ -170,6 +177,29 @@ pub const ROUTES: &[RouteSpec] = &[
     route!(
         "PUT",
         "/api/v1/over-linked/{kind}/{value}",
+        Access::Roles(ANALYSTS),
+        true
+    ),
+    route!("GET", "/api/v1/lookup", Access::Public, true),
+    route!("POST", "/api/v1/lookup", Access::Public, true),
+    route!("GET", "/api/v1/hashes", Access::Public, true),
+    route!("GET", "/api/v1/hashes/{prefix}", Access::Public, true),
+    route!("GET", "/api/v1/feeds/{name}", Access::Public, true),
+    route!(
+        "GET",
+        "/api/v1/verdicts/spoofing",
+        Access::Roles(ANALYSTS),
+        true
+    ),
+    route!(
+        "GET",
+        "/api/v1/verdicts/{kind}/{value}",
+        Access::Roles(ANALYSTS),
+        true
+    ),
+    route!(
+        "PUT",
+        "/api/v1/verdicts/{kind}/{value}",
         Access::Roles(ANALYSTS),
         true
     ),

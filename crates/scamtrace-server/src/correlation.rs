@@ -51,6 +51,11 @@ pub struct PartnerNode {
     pub sightings: u32,
     /// The partner's campaign (STIX id), empty for a loose indicator.
     pub campaign: String,
+    /// When the partner first and last saw its values (or received them, when it did not say).
+    pub first_seen: OffsetDateTime,
+    pub last_seen: OffsetDateTime,
+    /// Shared under TLP:CLEAR: may count in what the public is told (verdicts, feeds).
+    pub public: bool,
 }
 
 /// What a cluster summary needs of each report (or partner node).
@@ -72,6 +77,18 @@ pub struct Facts {
     pub organization: Option<String>,
     /// Set for a partner's node, which is not a report of this instance.
     pub partner: Option<PartnerNode>,
+    /// The reporter's identities and the public client's address, as keyed hashes (see
+    /// `scamtrace_intake::Intake::reporter_keys`), which tell reports apart for verdicts.
+    pub reporter_keys: Vec<u128>,
+    pub client_key: Option<u128>,
+}
+
+/// Keyed hashes as stored (hex, comma-separated); what does not parse is left out.
+fn keys(text: Option<&str>) -> Vec<u128> {
+    text.unwrap_or("")
+        .split(',')
+        .filter_map(|k| u128::from_str_radix(k.trim(), 16).ok())
+        .collect()
 }
 
 impl Facts {
@@ -100,6 +117,8 @@ impl Facts {
             source: r.source.as_str(),
             organization: r.organization.clone(),
             partner: None,
+            reporter_keys: keys(r.reporter_keys.as_deref()),
+            client_key: keys(r.client_key.as_deref()).first().copied(),
         }
     }
 
@@ -127,7 +146,23 @@ impl Facts {
             remote_tool: None,
             source: "partner",
             organization: Some(first.partner.clone()),
+            reporter_keys: Vec::new(),
+            client_key: None,
             partner: Some(PartnerNode {
+                first_seen: rows
+                    .iter()
+                    .map(|r| r.first_seen.or(r.last_seen).unwrap_or(r.received_at))
+                    .min()
+                    .unwrap_or(first.received_at),
+                last_seen: rows
+                    .iter()
+                    .map(|r| r.last_seen.or(r.first_seen).unwrap_or(r.received_at))
+                    .max()
+                    .unwrap_or(first.received_at),
+                public: rows.iter().all(|r| {
+                    r.tlp.as_deref().and_then(scamtrace_stix::Tlp::parse)
+                        == Some(scamtrace_stix::Tlp::Clear)
+                }),
                 partner: first.partner.clone(),
                 sightings: rows
                     .iter()
@@ -307,6 +342,9 @@ pub struct Correlator {
     ids: RwLock<HashMap<String, u64>>,
     feed: Mutex<Feed>,
     wake: Notify,
+    /// Counts changes to the engine, so that what is derived from it (feeds) knows when to be
+    /// derived again.
+    generation: std::sync::atomic::AtomicU64,
 }
 
 impl Correlator {
@@ -316,6 +354,7 @@ impl Correlator {
             ids: RwLock::new(HashMap::new()),
             feed: Mutex::new(Feed::default()),
             wake: Notify::new(),
+            generation: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -354,6 +393,7 @@ impl Correlator {
             bulk.decide(*kind, value, *decision);
         }
         *engine = bulk.finish();
+        self.bump();
         tracing::info!(
             reports = count,
             clusters = engine.clusters(2).count(),
@@ -438,6 +478,7 @@ impl Correlator {
             engine.add_report(key, facts, &Occurrence::lent(&values));
         }
         let events = recorded(engine.drain_events());
+        self.bump();
         drop((engine, ids));
         store.append_cluster_events(events).await?;
         Ok(added)
@@ -489,9 +530,20 @@ impl Correlator {
         let events = {
             let mut engine = self.engine.write().await;
             engine.decide(kind, value, decision);
+            self.bump();
             recorded(engine.drain_events())
         };
         store.append_cluster_events(events).await
+    }
+
+    fn bump(&self) {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::Release);
+    }
+
+    /// Changes whenever the engine does.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
     }
 
     pub async fn engine(&self) -> RwLockReadGuard<'_, Engine<Facts>> {

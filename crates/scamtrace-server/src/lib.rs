@@ -17,6 +17,9 @@
 //! # }
 //! ```
 
+// The OpenAPI document is one `json!` literal, deeper than the default limit allows.
+#![recursion_limit = "512"]
+
 mod api;
 pub mod auth;
 pub mod clusters;
@@ -29,6 +32,7 @@ mod metrics;
 mod middleware;
 pub mod openapi;
 mod pages;
+pub mod protect;
 mod ratelimit;
 pub mod sharing;
 pub mod taxii;
@@ -70,6 +74,8 @@ pub struct ServerConfig {
     pub publish_interval_seconds: u64,
     /// How often (seconds) partners' TAXII servers are synced with; 0: only on command.
     pub sync_interval_seconds: u64,
+    /// Verdicts, lookups and feeds (`[server.protect]`).
+    pub protect: protect::ProtectConfig,
     /// This instance's organization (the top-level `organization` setting).
     #[serde(skip)]
     pub organization: String,
@@ -87,6 +93,7 @@ impl Default for ServerConfig {
             taxii_max_content_length: 10 * 1024 * 1024,
             publish_interval_seconds: 60,
             sync_interval_seconds: 300,
+            protect: protect::ProtectConfig::default(),
             organization: "Unnamed ScamTrace instance".into(),
         }
     }
@@ -102,6 +109,7 @@ pub struct AppState {
     metrics: metrics::Metrics,
     pub correlator: Arc<correlation::Correlator>,
     pub taxii: taxii::TaxiiState,
+    pub protector: protect::Protector,
 }
 
 /// The ScamTrace web application, ready to serve.
@@ -115,6 +123,7 @@ impl App {
         let csrf = csrf::Csrf::new(intake.vault().derive_key("scamtrace/csrf/v1"));
         let limiter =
             ratelimit::RateLimiter::new(config.rate_limit_per_minute, config.rate_limit_burst);
+        let protector = protect::Protector::new(&config.protect);
         let state = AppState {
             intake,
             config,
@@ -126,6 +135,7 @@ impl App {
                 scamtrace_correlate::Config::default(),
             )),
             taxii: taxii::TaxiiState::default(),
+            protector,
         };
         App {
             state: Arc::new(state),
@@ -195,6 +205,7 @@ impl App {
                 get(pages::report_form).post(pages::report_submit),
             )
             .route("/report/thanks", get(pages::report_thanks))
+            .route("/check", get(protect::check_page))
             .route("/login", get(pages::login_form).post(pages::login_submit))
             .route("/logout", post(pages::logout))
             .route("/reports", get(pages::reports_list))
@@ -208,6 +219,10 @@ impl App {
             .route(
                 "/indicators/{kind}/{value}/decision",
                 post(workbench::decide_form),
+            )
+            .route(
+                "/indicators/{kind}/{value}/verdict",
+                post(workbench::verdict_form),
             )
             .route("/over-linked", get(workbench::over_linked_page))
             .route("/static/style.css", get(pages::stylesheet))
@@ -232,6 +247,18 @@ impl App {
             .route(
                 "/api/v1/over-linked/{kind}/{value}",
                 axum::routing::put(clusters::decide),
+            )
+            .route(
+                "/api/v1/lookup",
+                get(protect::lookup).post(protect::lookup_batch),
+            )
+            .route("/api/v1/hashes", get(protect::hash_scheme))
+            .route("/api/v1/hashes/{prefix}", get(protect::hash_bucket))
+            .route("/api/v1/feeds/{name}", get(protect::feed))
+            .route("/api/v1/verdicts/spoofing", get(protect::spoofing))
+            .route(
+                "/api/v1/verdicts/{kind}/{value}",
+                get(protect::verdict).put(protect::decide),
             )
             .route("/taxii2/", get(taxii::discovery))
             .route("/taxii2/api/", get(taxii::api_root))

@@ -250,6 +250,119 @@ pub fn document() -> Value {
                     }), analyst_errors())
                 }
             },
+            "/api/v1/lookup": {
+                "get": {
+                    "operationId": "lookup", "summary": "A value's verdict (`scam`, `suspicious`, `unknown`, `legitimate`) with its evidence and advice in the caller's language (public, rate-limited; staff see every sighting)",
+                    "security": [{}, {"bearer": []}],
+                    "parameters": [
+                        query("value", "A phone number in any format, a URL (defanged or not), a domain, an email, a wallet, a remote-access id", json!({"type": "string", "maxLength": 2000})),
+                        query("kind", "Force the kind instead of detecting it", json!({"type": "string"})),
+                        query("region", "Region for phone numbers written without a country code (default US)", json!({"type": "string"}))
+                    ],
+                    "responses": {
+                        "200": {"description": "`{input, kind, value (canonical), verdict, basis, evidence: {reports, independent_reports, organizations, first_seen, last_seen, brands}, expires_at, advice, report_url}`; for a URL judged by its domain, `domain`. Staff also get `possible_spoofing`, `scam_since`, `decision` and `watch`. Carries an `ETag`.", "content": {"application/json": {}}},
+                        "304": {"description": "`If-None-Match` matched the ETag."},
+                        "400": error_response("No value, a value holding nothing to look up, a bad kind or region."),
+                        "429": error_response("Too many lookups from this address: see `Retry-After`.")
+                    }
+                },
+                "post": {
+                    "operationId": "lookupBatch", "summary": "Up to 500 values' verdicts at once (public, rate-limited by values)",
+                    "security": [{}, {"bearer": []}],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["values"],
+                        "properties": {
+                            "values": {"type": "array", "maxItems": 500, "items": {"type": "string"}},
+                            "kind": {"type": "string"}, "region": {"type": "string"}
+                        }
+                    }}}},
+                    "responses": {
+                        "200": {"description": "`{items}` in the order asked: each the single lookup's answer, or `{input, error}`.", "content": {"application/json": {}}},
+                        "400": error_response("Malformed JSON, no values, or more than 500."),
+                        "415": error_response("Not JSON."),
+                        "429": error_response("Too many lookups from this address.")
+                    }
+                }
+            },
+            "/api/v1/hashes": {
+                "get": {
+                    "operationId": "hashScheme", "summary": "How to compute a privacy-lookup hash (public)", "security": [{}],
+                    "responses": {"200": {"description": "`{scheme, hash, prefix_hex_digits, bucket_url, kinds}`.", "content": {"application/json": {}}}}
+                }
+            },
+            "/api/v1/hashes/{prefix}": {
+                "get": {
+                    "operationId": "hashBucket", "summary": "Privacy lookup: every full hash whose first 16 bits are `prefix`, with its verdict; the server never sees the value (public, rate-limited)",
+                    "security": [{}, {"bearer": []}],
+                    "parameters": [{"name": "prefix", "in": "path", "required": true, "description": "Four hex digits", "schema": {"type": "string", "pattern": "^[0-9a-fA-F]{4}$"}}],
+                    "responses": {
+                        "200": {"description": "`{scheme, prefix, generated_at, items: [{hash, verdict, expires_at}]}`.", "content": {"application/json": {}}},
+                        "304": {"description": "`If-None-Match` matched the ETag."},
+                        "400": error_response("Not four hex digits."),
+                        "429": error_response("Too many requests from this address.")
+                    }
+                }
+            },
+            "/api/v1/feeds/{name}": {
+                "get": {
+                    "operationId": "feed", "summary": "Blocklist feed of the values judged `scam`: `{kind}.{format}`, format one of csv, json, txt, hosts (domains), rpz (domains), stix (public)",
+                    "security": [{}, {"bearer": []}],
+                    "parameters": [
+                        {"name": "name", "in": "path", "required": true, "description": "`phone.csv`, `domain.rpz`, `url.txt`, ...", "schema": {"type": "string"}},
+                        query("since", "Only values listed after this time (RFC 3339)", json!({"type": "string", "format": "date-time"}))
+                    ],
+                    "responses": {
+                        "200": {"description": "The feed, with `ETag` and `Last-Modified`.", "content": {"text/csv": {}, "application/json": {}, "text/plain": {}, "application/stix+json;version=2.1": {}}},
+                        "304": {"description": "Nothing changed since `If-None-Match` / `If-Modified-Since`."},
+                        "400": error_response("A bad `since`."),
+                        "404": error_response("No such kind or format, or a format the kind has no feed in."),
+                        "429": error_response("Too many requests from this address.")
+                    }
+                }
+            },
+            "/api/v1/verdicts/spoofing": {
+                "get": {
+                    "operationId": "possibleSpoofing", "summary": "Values on the legitimate reference list that reports name: possible spoofing or attempts to get them blocked (analyst, admin)",
+                    "security": [{"bearer": []}, {"session": []}],
+                    "responses": merge(json!({
+                        "200": {"description": "`{items: [{kind, value, listed_as, reports, independent_reports, last_seen}]}`.", "content": {"application/json": {}}}
+                    }), analyst_errors())
+                }
+            },
+            "/api/v1/verdicts/{kind}/{value}": {
+                "get": {
+                    "operationId": "getVerdict", "summary": "A value's verdict as staff see it (analyst, admin)",
+                    "security": [{"bearer": []}, {"session": []}],
+                    "parameters": [
+                        {"name": "kind", "in": "path", "required": true, "schema": {"type": "string"}},
+                        {"name": "value", "in": "path", "required": true, "description": "Written any way; canonicalized.", "schema": {"type": "string"}}
+                    ],
+                    "responses": merge(json!({
+                        "200": {"description": "The lookup answer with `possible_spoofing`, `scam_since`, `decision` and `watch`.", "content": {"application/json": {}}},
+                        "400": error_response("A bad kind or value.")
+                    }), analyst_errors())
+                },
+                "put": {
+                    "operationId": "decideVerdict", "summary": "Confirm a value as a scam, clear it as a false positive, or expire its evidence (analyst, admin; audited)",
+                    "security": [{"bearer": []}, {"session": []}],
+                    "parameters": [
+                        {"name": "kind", "in": "path", "required": true, "schema": {"type": "string"}},
+                        {"name": "value", "in": "path", "required": true, "description": "Written any way; canonicalized.", "schema": {"type": "string"}}
+                    ],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["decision", "reason"],
+                        "properties": {
+                            "decision": {"enum": ["confirmed", "cleared", "expired"]},
+                            "reason": {"type": "string", "minLength": 1, "maxLength": 1000, "description": "Why (written to the audit log)."}
+                        }
+                    }}}},
+                    "responses": merge(json!({
+                        "200": {"description": "The value's verdict after the decision, as staff see it.", "content": {"application/json": {}}},
+                        "400": error_response("A bad kind, value, decision or reason."),
+                        "415": error_response("Not JSON.")
+                    }), analyst_errors())
+                }
+            },
             "/healthz": {"get": {"operationId": "health", "summary": "Liveness and database reachability", "security": [],
                 "responses": {"200": {"description": "Up."}, "503": {"description": "The database is unreachable."}}}},
             "/metrics": {"get": {"operationId": "metrics", "summary": "Prometheus metrics (text format)", "security": [],

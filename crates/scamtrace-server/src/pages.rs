@@ -321,11 +321,12 @@ pub async fn report_submit(
     Extension(principal): Extension<Option<Principal>>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    rate_limit(&state, &request)?;
+    let client = rate_limit(&state, &request)?;
     let headers = request.headers().clone();
     let uri = request.uri().clone();
     let bytes = read_body(&state, request.into_body()).await?;
     let fields = parse_form(&bytes);
+    let principal_is_none = principal.is_none();
     let page = Page::new(&state, lang, principal, &headers, &uri);
     // Redisplayed values: what the victim typed, so nothing has to be typed twice.
     let values = v(&fields);
@@ -345,7 +346,13 @@ pub async fn report_submit(
         ));
     }
     let input = scamtrace_intake::report_from_fields(&fields, &['\n']);
-    match state.intake.submit(&input, Source::Form).await {
+    // Signed-in staff file on behalf of victims; public submissions are told apart by address.
+    let client = principal_is_none.then_some(client);
+    match state
+        .intake
+        .submit_for(&input, Source::Form, None, client)
+        .await
+    {
         Ok(stored) => {
             state.correlator.wake();
             state

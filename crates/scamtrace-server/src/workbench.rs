@@ -839,7 +839,28 @@ pub async fn indicator_page(
                             "cluster": engine.cluster_of(*k).map(|c| c.to_string())}))
             })
             .collect();
+        let verdict = crate::protect::staff_assessment(&state, &engine, kind, &value).await;
+        let decision = state.protector.decision(kind, &value).await.map(|d| {
+            json!({"decision": d.decision.as_str(), "reason": d.reason, "by": d.by,
+                   "at": rfc3339(d.at)})
+        });
+        let watch = if kind == IndicatorKind::Domain {
+            state.protector.watch_hit(&value).await.map(|w| {
+                json!({"score": w.sighting.score, "brand": w.sighting.brand, "family": w.family,
+                       "reasons": w.reasons})
+            })
+        } else {
+            None
+        };
         json!({
+            "verdict": {
+                "verdict": verdict.verdict.as_str(), "basis": verdict.basis.as_str(),
+                "independent_reports": verdict.independent_reports,
+                "organizations": verdict.organizations,
+                "expires_at": verdict.expires_at.map(rfc3339),
+                "possible_spoofing": verdict.possible_spoofing,
+                "decision": decision, "watch": watch,
+            },
             "kind": kind.as_str(), "value": value, "reports_total": keys.len(),
             "status": info.as_ref().map(|i| i.status.as_str()),
             "links": info.as_ref().map(|i| i.status.links()),
@@ -910,6 +931,34 @@ pub async fn decide_form(
         _ => indicator_href(kind.as_str(), &value),
     };
     Ok(Redirect::to(&back).into_response())
+}
+
+/// `POST /indicators/{kind}/{value}/verdict`: an analyst confirms, clears or expires a value's
+/// verdict from its page (audited).
+pub async fn verdict_form(
+    State(state): State<Arc<AppState>>,
+    Extension(principal): Extension<Option<Principal>>,
+    Path((kind, raw)): Path<(String, String)>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let principal = principal.ok_or(ApiError::Unauthorized)?;
+    let headers = request.headers().clone();
+    let fields = parse_form(&crate::api::read_body(&state, request.into_body()).await?);
+    if !state.csrf.verify(
+        cookie(&headers, csrf::COOKIE).as_deref(),
+        fields.get("csrf_token").map(String::as_str),
+    ) {
+        return Err(ApiError::Forbidden);
+    }
+    let kind = IndicatorKind::parse(&kind).ok_or_else(|| ApiError::BadRequest {
+        field: "kind".into(),
+        code: "invalid_value",
+    })?;
+    let decision = fields.get("decision").map(String::as_str).unwrap_or("");
+    let reason = fields.get("reason").map(String::as_str).unwrap_or("");
+    let resolved =
+        crate::protect::apply_decision(&state, &principal, kind, &raw, decision, reason).await?;
+    Ok(Redirect::to(&indicator_href(resolved.kind.as_str(), &resolved.value)).into_response())
 }
 
 // ---------------------------------------------------------------------------------------------

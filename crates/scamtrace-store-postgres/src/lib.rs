@@ -59,6 +59,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0008_partner_observations.sql"),
     ),
     (9, "taxii", include_str!("../migrations/0009_taxii.sql")),
+    (
+        10,
+        "protect",
+        include_str!("../migrations/0010_protect.sql"),
+    ),
 ];
 
 pub struct PostgresStore {
@@ -961,6 +966,74 @@ impl Store for PostgresStore {
             .await
             .map_err(db_error)?;
         Ok(())
+    }
+
+    async fn set_verdict_decision(
+        &self,
+        d: VerdictDecision,
+        e: AuditEvent,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        sqlx::query(sql::UPSERT_VERDICT_DECISION)
+            .bind(&d.kind)
+            .bind(&d.value)
+            .bind(&d.decision)
+            .bind(&d.reason)
+            .bind(&d.decided_by)
+            .bind(to_micros(d.decided_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        sqlx::query(sql::INSERT_AUDIT)
+            .bind(to_micros(e.at))
+            .bind(&e.actor)
+            .bind(&e.action)
+            .bind(&e.subject)
+            .bind(&e.reason)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn list_verdict_decisions(&self) -> Result<Vec<VerdictDecision>, StoreError> {
+        let rows = sqlx::query(sql::LIST_VERDICT_DECISIONS)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter()
+            .map(|r| decode::verdict_decision(&Columns(r)))
+            .collect()
+    }
+
+    async fn record_watch_hits(&self, hits: Vec<WatchHit>) -> Result<u64, StoreError> {
+        let n = hits.len() as u64;
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        for h in &hits {
+            sqlx::query(sql::UPSERT_WATCH_HIT)
+                .bind(&h.domain)
+                .bind(i64::from(h.score))
+                .bind(&h.brand)
+                .bind(&h.family)
+                .bind(&h.reasons)
+                .bind(to_micros(h.first_seen))
+                .bind(to_micros(h.last_seen))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(n)
+    }
+
+    async fn watch_hits(&self) -> Result<Vec<WatchHit>, StoreError> {
+        let rows = sqlx::query(sql::LIST_WATCH_HITS)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter()
+            .map(|r| decode::watch_hit(&Columns(r)))
+            .collect()
     }
 
     async fn append_audit(&self, e: AuditEvent) -> Result<(), StoreError> {

@@ -66,6 +66,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0008_partner_observations.sql"),
     ),
     (9, "taxii", include_str!("../migrations/0009_taxii.sql")),
+    (
+        10,
+        "protect",
+        include_str!("../migrations/0010_protect.sql"),
+    ),
 ];
 
 /// Writes waiting beyond this many are taken in the next transaction.
@@ -103,6 +108,8 @@ enum Op {
     TaxiiStatus(TaxiiStatus),
     Partner(PartnerRecord),
     PartnerState(String, PartnerState),
+    VerdictDecision(VerdictDecision, AuditEvent),
+    WatchHits(Vec<WatchHit>),
 }
 
 enum Done {
@@ -555,6 +562,45 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError>
                 .map_err(db_error)?;
             Ok(Done::Unit)
         }
+        Op::VerdictDecision(d, e) => {
+            sqlx::query(sql::UPSERT_VERDICT_DECISION)
+                .bind(&d.kind)
+                .bind(&d.value)
+                .bind(&d.decision)
+                .bind(&d.reason)
+                .bind(&d.decided_by)
+                .bind(to_micros(d.decided_at))
+                .execute(&mut *conn)
+                .await
+                .map_err(db_error)?;
+            sqlx::query(sql::INSERT_AUDIT)
+                .bind(to_micros(e.at))
+                .bind(&e.actor)
+                .bind(&e.action)
+                .bind(&e.subject)
+                .bind(&e.reason)
+                .execute(&mut *conn)
+                .await
+                .map_err(db_error)?;
+            Ok(Done::Unit)
+        }
+        Op::WatchHits(hits) => {
+            let n = hits.len() as u64;
+            for h in hits {
+                sqlx::query(sql::UPSERT_WATCH_HIT)
+                    .bind(&h.domain)
+                    .bind(i64::from(h.score))
+                    .bind(&h.brand)
+                    .bind(&h.family)
+                    .bind(&h.reasons)
+                    .bind(to_micros(h.first_seen))
+                    .bind(to_micros(h.last_seen))
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+            }
+            Ok(Done::Count(n))
+        }
         Op::Audit(e) => {
             sqlx::query(sql::INSERT_AUDIT)
                 .bind(to_micros(e.at))
@@ -984,6 +1030,46 @@ impl Store for SqliteStore {
             .map_err(db_error)?;
         rows.iter()
             .map(|r| decode::value_decision(&Columns(r)))
+            .collect()
+    }
+
+    async fn set_verdict_decision(
+        &self,
+        decision: VerdictDecision,
+        audit: AuditEvent,
+    ) -> Result<(), StoreError> {
+        self.write(Op::VerdictDecision(decision, audit))
+            .await
+            .map(|_| ())
+    }
+
+    async fn list_verdict_decisions(&self) -> Result<Vec<VerdictDecision>, StoreError> {
+        let rows = sqlx::query(sql::LIST_VERDICT_DECISIONS)
+            .fetch_all(&self.reads)
+            .await
+            .map_err(db_error)?;
+        rows.iter()
+            .map(|r| decode::verdict_decision(&Columns(r)))
+            .collect()
+    }
+
+    async fn record_watch_hits(&self, hits: Vec<WatchHit>) -> Result<u64, StoreError> {
+        if hits.is_empty() {
+            return Ok(0);
+        }
+        match self.write(Op::WatchHits(hits)).await? {
+            Done::Count(n) => Ok(n),
+            _ => Err(StoreError::Corrupt("unexpected writer answer".into())),
+        }
+    }
+
+    async fn watch_hits(&self) -> Result<Vec<WatchHit>, StoreError> {
+        let rows = sqlx::query(sql::LIST_WATCH_HITS)
+            .fetch_all(&self.reads)
+            .await
+            .map_err(db_error)?;
+        rows.iter()
+            .map(|r| decode::watch_hit(&Columns(r)))
             .collect()
     }
 

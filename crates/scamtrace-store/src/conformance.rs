@@ -18,6 +18,8 @@ pub fn row(input: serde_json::Value, age: Duration) -> NewReportRow {
         reporter_sealed: None,
         indicators: Vec::new(),
         organization: None,
+        reporter_keys: None,
+        client_key: None,
     }
 }
 
@@ -34,6 +36,8 @@ pub async fn run_all(store: &dyn Store) {
     users_and_their_sessions(store).await;
     indicators_are_stored_and_found(store).await;
     value_decisions(store).await;
+    verdict_decisions_and_watch_hits(store).await;
+    independence_keys(store).await;
     cluster_events(store).await;
     partner_observations(store).await;
     taxii_collections_and_objects(store).await;
@@ -556,6 +560,124 @@ async fn value_decisions(store: &dyn Store) {
             .is_err()
     );
     assert_eq!(store.list_value_decisions().await.unwrap().len(), 1);
+}
+
+async fn verdict_decisions_and_watch_hits(store: &dyn Store) {
+    assert!(store.list_verdict_decisions().await.unwrap().is_empty());
+    assert!(store.watch_hits().await.unwrap().is_empty());
+    let at = time::macros::datetime!(2026-11-28 12:00:00 UTC);
+    let decision = |value: &str, decision: &str| VerdictDecision {
+        kind: "phone".into(),
+        value: value.into(),
+        decision: decision.into(),
+        reason: "the bank's real fraud line".into(),
+        decided_by: "token-1".into(),
+        decided_at: at,
+    };
+    let audit = |subject: &str| AuditEvent {
+        at,
+        actor: "token-1".into(),
+        action: "verdict.decide".into(),
+        subject: subject.into(),
+        reason: Some("the bank's real fraud line".into()),
+    };
+    let before = store.list_audit(1000).await.unwrap().len();
+    store
+        .set_verdict_decision(
+            decision("+18005550100", "cleared"),
+            audit("phone:+18005550100"),
+        )
+        .await
+        .unwrap();
+    store
+        .set_verdict_decision(
+            decision("+18885550142", "confirmed"),
+            audit("phone:+18885550142"),
+        )
+        .await
+        .unwrap();
+    // Deciding again replaces; each decision is audited.
+    store
+        .set_verdict_decision(
+            decision("+18005550100", "expired"),
+            audit("phone:+18005550100"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.list_verdict_decisions().await.unwrap(),
+        vec![
+            decision("+18005550100", "expired"),
+            decision("+18885550142", "confirmed")
+        ]
+    );
+    assert_eq!(store.list_audit(1000).await.unwrap().len(), before + 3);
+    // A decision the database refuses leaves the decisions and the audit log as they were.
+    assert!(
+        store
+            .set_verdict_decision(
+                decision("+18885550199", "blocked"),
+                audit("phone:+18885550199")
+            )
+            .await
+            .is_err()
+    );
+    assert_eq!(store.list_verdict_decisions().await.unwrap().len(), 2);
+    assert_eq!(store.list_audit(1000).await.unwrap().len(), before + 3);
+
+    let hit = |domain: &str, score: u8, first: i64, last: i64| WatchHit {
+        domain: domain.into(),
+        score,
+        brand: Some("microsoft".into()),
+        family: "lookalike".into(),
+        reasons: r#"[{"code":"confusable"}]"#.into(),
+        first_seen: at + Duration::days(first),
+        last_seen: at + Duration::days(last),
+    };
+    assert_eq!(
+        store
+            .record_watch_hits(vec![
+                hit("rnicrosoft.com", 90, 0, 0),
+                hit("carehelp.live", 70, 0, 0)
+            ])
+            .await
+            .unwrap(),
+        2
+    );
+    // Seen again later (and, from an older log, earlier): the span widens, the score is new.
+    store
+        .record_watch_hits(vec![hit("rnicrosoft.com", 95, 3, 3)])
+        .await
+        .unwrap();
+    store
+        .record_watch_hits(vec![hit("rnicrosoft.com", 95, -2, -2)])
+        .await
+        .unwrap();
+    let hits = store.watch_hits().await.unwrap();
+    assert_eq!(hits.len(), 2);
+    assert_eq!(hits[0], hit("carehelp.live", 70, 0, 0));
+    assert_eq!(hits[1], hit("rnicrosoft.com", 95, -2, 3));
+}
+
+async fn independence_keys(store: &dyn Store) {
+    let mut r = row(
+        json!({"country": "US", "contact_method": "phone_call", "narrative": "They called me."}),
+        Duration::hours(1),
+    );
+    r.reporter_keys = Some("00112233445566778899aabbccddeeff".into());
+    r.client_key = Some("ffeeddccbbaa99887766554433221100".into());
+    let id = r.id.clone();
+    store.insert_report(r).await.unwrap();
+    let facts = store.report_facts(0, 100_000).await.unwrap();
+    let f = facts.iter().find(|f| f.id == id).unwrap();
+    assert_eq!(
+        f.reporter_keys.as_deref(),
+        Some("00112233445566778899aabbccddeeff")
+    );
+    assert_eq!(
+        f.client_key.as_deref(),
+        Some("ffeeddccbbaa99887766554433221100")
+    );
 }
 
 async fn empty_store(store: &dyn Store) {

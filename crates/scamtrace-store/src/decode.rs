@@ -5,7 +5,7 @@ use crate::sql::ReportRowFields;
 use crate::{
     AuditEvent, ClusterEvent, PartnerObservation, PartnerRecord, ReportFacts, SessionRecord,
     Source, StoreError, StoredReport, TaxiiCollection, TaxiiObject, TaxiiStatus, TokenRecord,
-    UserRecord, ValueDecision, from_micros,
+    UserRecord, ValueDecision, VerdictDecision, WatchHit, from_micros,
 };
 
 /// Typed column access, which each backend provides for its row type (a thin wrapper over
@@ -63,6 +63,8 @@ pub fn facts(row: &impl StoreRow) -> Result<ReportFacts, StoreError> {
         indicators: serde_json::from_str(&row.text("indicators")?)
             .map_err(|e| corrupt("indicators", &e))?,
         organization: row.opt_text("organization")?,
+        reporter_keys: row.opt_text("reporter_keys")?,
+        client_key: row.opt_text("client_key")?,
         id: id.clone(),
     })
 }
@@ -180,6 +182,32 @@ pub fn value_decision(r: &impl StoreRow) -> Result<ValueDecision, StoreError> {
         reason: r.text("reason")?,
         decided_by: r.text("decided_by")?,
         decided_at: from_micros(r.int("decided_at")?),
+    })
+}
+
+pub fn verdict_decision(r: &impl StoreRow) -> Result<VerdictDecision, StoreError> {
+    Ok(VerdictDecision {
+        kind: r.text("kind")?,
+        value: r.text("value")?,
+        decision: r.text("decision")?,
+        reason: r.text("reason")?,
+        decided_by: r.text("decided_by")?,
+        decided_at: from_micros(r.int("decided_at")?),
+    })
+}
+
+pub fn watch_hit(r: &impl StoreRow) -> Result<WatchHit, StoreError> {
+    let domain = r.text("domain")?;
+    let score = r.int("score")?;
+    Ok(WatchHit {
+        score: u8::try_from(score)
+            .map_err(|_| StoreError::Corrupt(format!("watch hit {domain} score {score}")))?,
+        brand: r.opt_text("brand")?,
+        family: r.text("family")?,
+        reasons: r.text("reasons")?,
+        first_seen: from_micros(r.int("first_seen")?),
+        last_seen: from_micros(r.int("last_seen")?),
+        domain,
     })
 }
 

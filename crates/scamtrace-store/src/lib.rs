@@ -109,6 +109,23 @@ pub trait Store: Send + Sync + 'static {
     /// Every decision, by kind and value.
     async fn list_value_decisions(&self) -> Result<Vec<ValueDecision>, StoreError>;
 
+    /// Records an analyst's decision on a value's verdict, replacing the one before, and its
+    /// audit event, in one transaction.
+    async fn set_verdict_decision(
+        &self,
+        decision: VerdictDecision,
+        audit: AuditEvent,
+    ) -> Result<(), StoreError>;
+
+    /// Every verdict decision, by kind and value.
+    async fn list_verdict_decisions(&self) -> Result<Vec<VerdictDecision>, StoreError>;
+
+    /// Records domain-watch hits (in one transaction); returns how many were given.
+    async fn record_watch_hits(&self, hits: Vec<WatchHit>) -> Result<u64, StoreError>;
+
+    /// Every recorded watch hit, by domain.
+    async fn watch_hits(&self) -> Result<Vec<WatchHit>, StoreError>;
+
     /// Records changes of cluster identity; an event already recorded (by another process) is
     /// kept once.
     async fn append_cluster_events(&self, events: Vec<ClusterEvent>) -> Result<(), StoreError>;

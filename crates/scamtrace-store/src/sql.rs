@@ -13,7 +13,7 @@ use crate::{
 /// The columns of a report row, in the order [`ReportRowFields`] reads them.
 pub const REPORT_COLUMNS: &str = "id, reference, received_at, source, occurred_on, country, language, \
      contact_method, brand_text, brand_slug, brand_name, details, narrative, reporter_sealed, indicators, \
-     organization";
+     organization, reporter_keys, client_key";
 
 // Statements both backends run as they are. SQLite reads `$1`, `$2` ... as parameters numbered
 // in order of appearance, so one text serves both.
@@ -39,6 +39,16 @@ pub const UPSERT_VALUE_DECISION: &str = "INSERT INTO value_decisions (kind, valu
 pub const DELETE_VALUE_DECISION: &str =
     "DELETE FROM value_decisions WHERE kind = $1 AND value = $2";
 pub const LIST_VALUE_DECISIONS: &str = "SELECT kind, value, decision, reason, decided_by, decided_at FROM value_decisions ORDER BY kind, value";
+
+pub const UPSERT_VERDICT_DECISION: &str = "INSERT INTO verdict_decisions (kind, value, decision, reason, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6) \
+     ON CONFLICT (kind, value) DO UPDATE SET decision = excluded.decision, reason = excluded.reason, decided_by = excluded.decided_by, decided_at = excluded.decided_at";
+pub const LIST_VERDICT_DECISIONS: &str = "SELECT kind, value, decision, reason, decided_by, decided_at FROM verdict_decisions ORDER BY kind, value";
+/// Records a watch hit: the first sighting stays, the rest is the latest scoring.
+pub const UPSERT_WATCH_HIT: &str = "INSERT INTO watch_hits (domain, score, brand, family, reasons, first_seen, last_seen) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+     ON CONFLICT (domain) DO UPDATE SET score = excluded.score, brand = excluded.brand, family = excluded.family, reasons = excluded.reasons, \
+     first_seen = CASE WHEN watch_hits.first_seen < excluded.first_seen THEN watch_hits.first_seen ELSE excluded.first_seen END, \
+     last_seen = CASE WHEN watch_hits.last_seen > excluded.last_seen THEN watch_hits.last_seen ELSE excluded.last_seen END";
+pub const LIST_WATCH_HITS: &str = "SELECT domain, score, brand, family, reasons, first_seen, last_seen FROM watch_hits ORDER BY domain";
 
 pub const INSERT_OBSERVATION: &str = "INSERT INTO partner_observations (partner, partner_identity, stix_id, version, campaign, kind, value, sightings, first_seen, last_seen, tlp, received_at, node) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (stix_id, version, campaign) DO NOTHING";
@@ -297,7 +307,7 @@ pub const SET_REPORT_INDICATORS: &str = "UPDATE reports SET indicators = $2 WHER
 
 /// The columns of [`crate::ReportFacts`]: what correlation reads of every report.
 pub const FACT_COLUMNS: &str = "seq, id, reference, received_at, source, occurred_on, country, \
-     contact_method, brand_slug, details, indicators, organization";
+     contact_method, brand_slug, details, indicators, organization, reporter_keys, client_key";
 
 /// Reports after a sequence number, in sequence order, as facts.
 pub fn report_facts_after(dialect: Dialect, after_seq: i64, limit: u32) -> Query {
@@ -349,6 +359,8 @@ fn report_values(row: &NewReportRow, reference: &str) -> Vec<Bind> {
                 .unwrap_or_else(|_| "[]".into()),
         ),
         Bind::OptText(row.organization.clone()),
+        Bind::OptText(row.reporter_keys.clone()),
+        Bind::OptText(row.client_key.clone()),
     ]
 }
 

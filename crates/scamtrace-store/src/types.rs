@@ -57,6 +57,11 @@ pub struct NewReportRow {
     /// The organization whose data this is (the partner or agency that submitted or imported
     /// it); `None` for reports victims filed themselves.
     pub organization: Option<String>,
+    /// The reporter's identities (email, phone) as keyed hashes, comma-separated hex, so that
+    /// verdicts can tell reporters apart without the store knowing who they are.
+    pub reporter_keys: Option<String>,
+    /// The client address a public submission came from, as a keyed hash (hex).
+    pub client_key: Option<String>,
 }
 
 /// One indicator of one report, as stored (in the report's row, as JSON).
@@ -112,6 +117,10 @@ pub struct ReportFacts {
     pub indicators: Vec<IndicatorRow>,
     /// See [`NewReportRow::organization`].
     pub organization: Option<String>,
+    /// See [`NewReportRow::reporter_keys`].
+    pub reporter_keys: Option<String>,
+    /// See [`NewReportRow::client_key`].
+    pub client_key: Option<String>,
 }
 
 /// A report as stored. Personal data is still sealed.
@@ -284,6 +293,33 @@ pub struct ValueDecision {
     /// The token or user id that decided.
     pub decided_by: String,
     pub decided_at: OffsetDateTime,
+}
+
+/// An analyst's decision on a value's verdict: `confirmed`, `cleared` or `expired`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerdictDecision {
+    pub kind: String,
+    pub value: String,
+    pub decision: String,
+    pub reason: String,
+    /// The token or user id that decided.
+    pub decided_by: String,
+    pub decided_at: OffsetDateTime,
+}
+
+/// A domain the domain watch flagged, ingested by an operator. Recording it again keeps its
+/// first sighting and takes the new score and reasons.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WatchHit {
+    pub domain: String,
+    pub score: u8,
+    pub brand: Option<String>,
+    /// `lookalike` or `fake_support`.
+    pub family: String,
+    /// The scorer's reasons, a JSON array.
+    pub reasons: String,
+    pub first_seen: OffsetDateTime,
+    pub last_seen: OffsetDateTime,
 }
 
 /// A change of cluster identity: `merged` (`cluster` absorbed `other`, one id) or `split`

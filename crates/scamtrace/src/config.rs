@@ -84,6 +84,16 @@ impl Settings {
                 .parse()
                 .context("SCAMTRACE_SYNC_INTERVAL_SECONDS must be a whole number")?;
         }
+        if let Some(rate) = env("SCAMTRACE_LOOKUP_RATE_PER_MINUTE") {
+            settings.server.protect.lookup_rate_per_minute = rate
+                .parse()
+                .context("SCAMTRACE_LOOKUP_RATE_PER_MINUTE must be a whole number")?;
+        }
+        settings
+            .server
+            .protect
+            .policy()
+            .map_err(|e| anyhow::anyhow!("invalid configuration: server.{e}"))?;
         // The flag and SCAMTRACE_DATABASE_URL arrive together through clap.
         if let Some(database) = database_flag {
             settings.database = database;
@@ -176,5 +186,44 @@ mod tests {
             (s.listen.as_str(), s.server.rate_limit_per_minute),
             ("127.0.0.1:9000", 5)
         );
+    }
+
+    #[test]
+    fn verdict_lifetimes_are_configurable_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(
+            &path,
+            "[server.protect]\nlifetime_days = { phone = 365, url = 7 }\nreports_for_scam = 4\n",
+        )
+        .unwrap();
+        let s = Settings::load(Some(&path), None).unwrap();
+        let policy = s.server.protect.policy().unwrap();
+        assert_eq!(
+            policy
+                .lifetimes
+                .days(scamtrace_extract::IndicatorKind::Phone),
+            365
+        );
+        assert_eq!(
+            policy.lifetimes.days(scamtrace_extract::IndicatorKind::Url),
+            7
+        );
+        assert_eq!(
+            policy
+                .lifetimes
+                .days(scamtrace_extract::IndicatorKind::Domain),
+            90
+        );
+        assert_eq!(policy.reports_for_scam, 4);
+        for (bad, named) in [
+            ("lifetime_days = { fax = 3 }", "fax"),
+            ("lifetime_days = { phone = 0 }", "phone"),
+            ("reports_for_scam = 0", "reports_for_scam"),
+        ] {
+            std::fs::write(&path, format!("[server.protect]\n{bad}\n")).unwrap();
+            let err = format!("{:#}", Settings::load(Some(&path), None).unwrap_err());
+            assert!(err.contains(named), "{err}");
+        }
     }
 }

@@ -509,6 +509,7 @@ fn every_route_admits_exactly_the_roles_it_declares() {
         .expect("a CSRF token")
         .to_string();
     let decision_form = format!("decision=automatic&reason=route+walk&csrf_token={csrf_token}");
+    let verdict_form = format!("decision=expired&reason=route+walk&csrf_token={csrf_token}");
     for route in ROUTES {
         // Each route with parameters that exist, and a body where it takes one.
         let (path, body): (String, &[u8]) = match route.path {
@@ -519,7 +520,21 @@ fn every_route_admits_exactly_the_roles_it_declares() {
                 "/indicators/phone/+18885550142/decision".into(),
                 decision_form.as_bytes(),
             ),
+            "/indicators/{kind}/{value}/verdict" => (
+                "/indicators/phone/+18885550142/verdict".into(),
+                verdict_form.as_bytes(),
+            ),
             "/static/vendor/{file}" => ("/static/vendor/cytoscape-LICENSE.txt".into(), b""),
+            "/api/v1/lookup" if route.method == "POST" => {
+                ("/api/v1/lookup".into(), br#"{"values": ["+18885550142"]}"#)
+            }
+            "/api/v1/lookup" => ("/api/v1/lookup?value=%2B18885550142".into(), b""),
+            "/api/v1/hashes/{prefix}" => ("/api/v1/hashes/00ff".into(), b""),
+            "/api/v1/feeds/{name}" => ("/api/v1/feeds/phone.csv".into(), b""),
+            "/api/v1/verdicts/{kind}/{value}" => (
+                "/api/v1/verdicts/phone/8885550142".into(),
+                br#"{"decision": "expired", "reason": "route walk"}"#,
+            ),
             "/api/v1/clusters/{id}" => ("/api/v1/clusters/1".into(), b""),
             "/api/v1/clusters/{id}/explain" => {
                 (format!("/api/v1/clusters/1/explain?a={id}&b={id}"), b"")
