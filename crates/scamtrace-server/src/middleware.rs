@@ -89,6 +89,8 @@ pub async fn frame(
                 .and_then(Lang::from_accept_language)
         })
         .unwrap_or(Lang::EN);
+    // The access log names the path only: query strings carry what people look up and search.
+    let path = request.uri().path().to_string();
     let is_page = !is_machine_path(request.uri().path());
     let is_taxii = request.uri().path().starts_with("/taxii2/");
     request.extensions_mut().insert(lang);
@@ -151,6 +153,16 @@ pub async fn frame(
     state
         .metrics
         .observe(method, route, response.status().as_u16(), started.elapsed());
+    // Off by default (busy servers answer tens of thousands of requests a second); turn it on
+    // with SCAMTRACE_LOG=info,access=debug.
+    tracing::debug!(
+        target: "access",
+        method,
+        path = %path,
+        status = response.status().as_u16(),
+        micros = started.elapsed().as_micros() as u64,
+        "request"
+    );
     response
 }
 

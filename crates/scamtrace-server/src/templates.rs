@@ -14,6 +14,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     ("macros.html", include_str!("../templates/macros.html")),
     ("home.html", include_str!("../templates/home.html")),
+    ("check.html", include_str!("../templates/check.html")),
     (
         "report_form.html",
         include_str!("../templates/report_form.html"),

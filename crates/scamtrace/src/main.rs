@@ -1,6 +1,7 @@
 //! `scamtrace`: the command-line program. It only wires the crates together: configuration,
 //! storage, intake, the server, imports and demo data.
 
+mod check;
 mod config;
 mod import;
 
@@ -101,6 +102,14 @@ CSV columns are the API's field paths (country, contact_method, narrative, scamm
     /// Demo data.
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// Ask a ScamTrace server what it knows about a phone number, website, email, wallet or
+    /// remote-access ID. With --private, the server never sees the value.
+    #[command(
+        after_help = "Examples:\n  scamtrace check 1-888-555-0142 --server https://scamtrace.example\n  scamtrace check --private 'hxxps://support-help[.]example/fix' --server http://127.0.0.1:8080\n  scamtrace check --private 123456789 --kind remote_access --json\n\n\
+With --private the value is canonicalized and hashed here (SHA-256 behind the published prefix\n\
+scamtrace-lookup-v1), and only the first 16 bits of the hash are sent: see docs/privacy-lookup.md."
+    )]
+    Check(check::CheckArgs),
 }
 
 #[derive(Args)]
@@ -264,6 +273,17 @@ enum AdminCommand {
         #[arg(long)]
         username: String,
     },
+    /// Print the audit log, newest first: who did what, to what, when, and why.
+    #[command(
+        after_help = "Examples:\n  scamtrace admin audit --limit 20\n  scamtrace admin audit --json | grep verdict."
+    )]
+    Audit {
+        /// How many events to print.
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
     /// List this instance's TAXII collections: id, TLP, who may read and add by default.
     Collections {
         #[arg(long)]
@@ -393,6 +413,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             serve(settings, args).await?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Check(args) => check::check(args).await,
         Command::Extract { region, lang } => extract(&settings, &region, lang.as_deref()),
         Command::Cluster { top, rebuild } => {
             let intake = open(&settings).await?;
@@ -547,6 +568,30 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Admin(AdminCommand::EnableUser { username }) => {
             let intake = open(&settings).await?;
             set_disabled(intake.store().as_ref(), &username, false).await
+        }
+        Command::Admin(AdminCommand::Audit { limit, json }) => {
+            let intake = open(&settings).await?;
+            for e in intake.store().list_audit(limit.clamp(1, 100_000)).await? {
+                let at =
+                    e.at.format(&time::format_description::well_known::Rfc3339)
+                        .unwrap_or_default();
+                if json {
+                    println!(
+                        "{}",
+                        serde_json::json!({"at": at, "actor": e.actor, "action": e.action,
+                                           "subject": e.subject, "reason": e.reason})
+                    );
+                } else {
+                    println!(
+                        "{at}  {:<28} {:<32} {}  {}",
+                        e.actor,
+                        e.action,
+                        e.subject,
+                        e.reason.as_deref().unwrap_or("")
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Admin(AdminCommand::Collections { json }) => {
             let intake = open(&settings).await?;
