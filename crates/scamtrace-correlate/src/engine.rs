@@ -386,6 +386,12 @@ impl<A> Engine<A> {
         self.values.iter().map(|v| (v.kind, &*v.text))
     }
 
+    /// How many reports (and partner nodes) hold a value: cheap, whatever the number.
+    pub fn value_report_count(&self, kind: IndicatorKind, value: &str) -> u32 {
+        self.lookup(kind, value)
+            .map_or(0, |v| self.values[v as usize].postings.len() as u32)
+    }
+
     /// Keys of the reports holding a value, ascending.
     pub fn value_reports(&self, kind: IndicatorKind, value: &str) -> Vec<ReportKey> {
         let Some(v) = self.lookup(kind, value) else {

@@ -15,11 +15,14 @@
 //!
 //! let now = datetime!(2026-11-01 12:00 UTC);
 //! // Three reports from different reporters and addresses.
-//! let reports: Vec<ReportSighting> = (0..3u128)
-//!     .map(|i| ReportSighting {
+//! let keys = [[1u128], [2], [3]];
+//! let reports: Vec<ReportSighting> = keys
+//!     .iter()
+//!     .enumerate()
+//!     .map(|(i, key)| ReportSighting {
 //!         at: Some(now - time::Duration::days(1)),
-//!         reporter: vec![i],
-//!         client: Some(100 + i),
+//!         reporter: key,
+//!         client: Some(100 + i as u128),
 //!         ..ReportSighting::default()
 //!     })
 //!     .collect();

@@ -162,18 +162,18 @@ impl Default for Policy {
 /// One report holding the value. The keys are keyed hashes computed at intake: they let reports
 /// be told apart without the store holding who sent them.
 #[derive(Clone, Debug, Default)]
-pub struct ReportSighting {
+pub struct ReportSighting<'a> {
     pub at: Option<OffsetDateTime>,
     /// The reporter's identities (email, phone), as keyed hashes; empty when the reporter gave
     /// none.
-    pub reporter: Vec<u128>,
+    pub reporter: &'a [u128],
     /// The client address a public submission came from (IPv4, or an IPv6 /64), as a keyed
     /// hash; `None` for authenticated submissions and imports.
     pub client: Option<u128>,
     /// The organization that submitted it (a partner's or agency's token); `None` for victims.
-    pub organization: Option<String>,
+    pub organization: Option<&'a str>,
     /// The brand the scammer claimed (its slug), if known.
-    pub brand: Option<String>,
+    pub brand: Option<&'a str>,
 }
 
 /// A partner organization's sighting of the value.
@@ -227,7 +227,7 @@ pub struct Evidence<'a> {
     pub kind: IndicatorKind,
     /// On the reference list of legitimate values.
     pub legitimate: bool,
-    pub reports: &'a [ReportSighting],
+    pub reports: &'a [ReportSighting<'a>],
     pub partners: &'a [PartnerSighting],
     pub watch: Option<&'a WatchSighting>,
     /// The latest analyst decision and when it was taken.
@@ -308,16 +308,18 @@ pub fn assess(policy: &Policy, now: OffsetDateTime, evidence: &Evidence) -> Asse
     out.reports = reports.len() as u32;
     let (independent, third) = independent_reports(policy, &reports);
     out.independent_reports = independent;
-    let mut organizations: BTreeSet<String> =
-        partners.iter().map(|p| p.organization.clone()).collect();
-    organizations.extend(reports.iter().filter_map(|r| r.organization.clone()));
-    out.organizations = organizations.into_iter().collect();
-    let brands: BTreeSet<String> = reports
+    let organizations: BTreeSet<&str> = partners
         .iter()
-        .filter_map(|r| r.brand.clone())
-        .chain(watch.and_then(|w| w.brand.clone()))
+        .map(|p| p.organization.as_str())
+        .chain(reports.iter().filter_map(|r| r.organization))
         .collect();
-    out.brands = brands.into_iter().collect();
+    out.organizations = organizations.into_iter().map(str::to_string).collect();
+    let brands: BTreeSet<&str> = reports
+        .iter()
+        .filter_map(|r| r.brand)
+        .chain(watch.and_then(|w| w.brand.as_deref()))
+        .collect();
+    out.brands = brands.into_iter().map(str::to_string).collect();
     let times = reports
         .iter()
         .filter_map(|r| r.at)
@@ -457,13 +459,14 @@ mod tests {
 
     const NOW: OffsetDateTime = datetime!(2026-11-01 12:00 UTC);
 
-    fn report(hours_ago: i64, reporter: u128, client: Option<u128>) -> ReportSighting {
+    /// Reporter keys live as long as the test: one leaked slice per report is fine here.
+    fn report(hours_ago: i64, reporter: u128, client: Option<u128>) -> ReportSighting<'static> {
         ReportSighting {
             at: Some(NOW - Duration::hours(hours_ago)),
-            reporter: vec![reporter],
+            reporter: Box::leak(vec![reporter].into_boxed_slice()),
             client,
             organization: None,
-            brand: Some("microsoft".into()),
+            brand: Some("microsoft"),
         }
     }
 
@@ -556,7 +559,7 @@ mod tests {
         assert_eq!((a.verdict, a.independent_reports), (Verdict::Suspicious, 1));
         // A reporter known by two identities (email and phone) is one reporter.
         let mut a1 = report(10, 1, None);
-        a1.reporter.push(2);
+        a1.reporter = &[1, 2];
         let reports = [a1, report(5, 2, None), report(3, 3, None)];
         assert_eq!(verdict(&phone(&reports)).independent_reports, 2);
     }
@@ -580,7 +583,7 @@ mod tests {
         assert_eq!(a.organizations, vec!["Partner CERT".to_string()]);
         // A report submitted with a partner's token is that partner's sighting.
         let mut r = report(5, 1, None);
-        r.organization = Some("Telecom Trust".into());
+        r.organization = Some("Telecom Trust");
         let reports = [r];
         let a = verdict(&phone(&reports));
         assert_eq!(
@@ -721,7 +724,7 @@ mod tests {
     fn reports_without_identities_are_told_apart_by_address_only() {
         let anonymous = |h: i64, client: u128| ReportSighting {
             at: Some(NOW - Duration::hours(h)),
-            reporter: Vec::new(),
+            reporter: &[],
             client: Some(client),
             organization: None,
             brand: None,

@@ -56,6 +56,12 @@ const VALUES_PER_TOKEN: usize = 25;
 /// servers on the same PostgreSQL database, `watch-domains --ingest`).
 const REREAD_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// A value in at least this many reports has its assessment kept (see `Protector::heavy`).
+const HEAVY: u32 = 64;
+
+/// Kept assessments of heavy values beyond this many are dropped all at once.
+const HEAVY_KEPT: usize = 10_000;
+
 /// Feeds and hash buckets are derived again at least this often, so that verdicts lapse on time
 /// even when nothing else changes.
 const SNAPSHOT_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(60);
@@ -113,7 +119,7 @@ impl ProtectConfig {
 }
 
 /// Who is asking: what a verdict may rest on and show.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Audience {
     Public,
     Staff,
@@ -177,6 +183,19 @@ pub struct Protector {
     read_at: Mutex<Option<Instant>>,
     snapshot: Mutex<Option<Arc<Snapshot>>>,
     limiter: RateLimiter,
+    /// Assessments of values held by many reports, which take time proportional to their
+    /// reports: kept while the value's report count and the decisions and hits are unchanged,
+    /// for at most a minute (verdicts lapse with time). Reports never change once stored, so
+    /// the same count means the same evidence. Without this, looking up a hub value (a large
+    /// platform's domain in thousands of reports) again and again would cost the server dearly.
+    heavy: std::sync::Mutex<HashMap<(IndicatorKind, String, Audience), HeavyEntry>>,
+}
+
+struct HeavyEntry {
+    reports: u32,
+    known_generation: u64,
+    at: Instant,
+    assessment: Assessment,
 }
 
 impl Protector {
@@ -188,6 +207,7 @@ impl Protector {
             read_at: Mutex::new(None),
             snapshot: Mutex::new(None),
             limiter: RateLimiter::new(config.lookup_rate_per_minute, config.lookup_burst),
+            heavy: std::sync::Mutex::new(HashMap::new()),
         }
     }
 
@@ -309,8 +329,20 @@ impl Protector {
         audience: Audience,
         now: OffsetDateTime,
     ) -> Assessment {
+        let reports = engine.value_report_count(kind, value);
+        let known_generation = self.known_generation.load(Ordering::Acquire);
+        let key = (kind, value.to_string(), audience);
+        if reports >= HEAVY
+            && let Ok(kept) = self.heavy.lock()
+            && let Some(e) = kept.get(&key)
+            && e.reports == reports
+            && e.known_generation == known_generation
+            && e.at.elapsed() < SNAPSHOT_MAX_AGE
+        {
+            return e.assessment.clone();
+        }
         let known = self.known.read().await;
-        assess_with(
+        let assessment = assess_with(
             &self.policy,
             engine,
             extractor,
@@ -319,7 +351,25 @@ impl Protector {
             value,
             audience,
             now,
-        )
+        );
+        drop(known);
+        if reports >= HEAVY
+            && let Ok(mut kept) = self.heavy.lock()
+        {
+            if kept.len() >= HEAVY_KEPT {
+                kept.clear();
+            }
+            kept.insert(
+                key,
+                HeavyEntry {
+                    reports,
+                    known_generation,
+                    at: Instant::now(),
+                    assessment: assessment.clone(),
+                },
+            );
+        }
+        assessment
     }
 
     /// The feeds and hash buckets, derived again when the engine, the decisions or the watch
@@ -366,12 +416,12 @@ fn watch_record(h: &WatchHit) -> WatchRecord {
 }
 
 /// The evidence of one value in the engine, for `audience`.
-fn sightings(
-    engine: &Engine<Facts>,
+fn sightings<'e>(
+    engine: &'e Engine<Facts>,
     kind: IndicatorKind,
     value: &str,
     audience: Audience,
-) -> (Vec<ReportSighting>, Vec<PartnerSighting>) {
+) -> (Vec<ReportSighting<'e>>, Vec<PartnerSighting>) {
     let mut reports = Vec::new();
     let mut partners = Vec::new();
     for key in engine.value_reports(kind, value) {
@@ -390,10 +440,10 @@ fn sightings(
             }
             None => reports.push(ReportSighting {
                 at: Some(facts.received_at),
-                reporter: facts.reporter_keys.clone(),
+                reporter: &facts.reporter_keys,
                 client: facts.client_key,
-                organization: facts.organization.clone(),
-                brand: facts.brand.clone(),
+                organization: facts.organization.as_deref(),
+                brand: facts.brand.as_deref(),
             }),
         }
     }
