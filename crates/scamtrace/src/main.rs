@@ -3,6 +3,7 @@
 
 mod config;
 mod import;
+mod watch;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -101,6 +102,10 @@ CSV columns are the API's field paths (country, contact_method, narrative, scamm
     /// Demo data.
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// Read domain names on standard input (one a line) and print the brand lookalikes and
+    /// fake-support domains among them, one JSON object per line, each with its reasons.
+    #[command(after_help = watch::AFTER_HELP)]
+    WatchDomains(watch::WatchArgs),
 }
 
 #[derive(Args)]
@@ -394,6 +399,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Extract { region, lang } => extract(&settings, &region, lang.as_deref()),
+        Command::WatchDomains(args) => watch::run(args),
         Command::Cluster { top, rebuild } => {
             let intake = open(&settings).await?;
             cluster(&intake, top, rebuild).await
