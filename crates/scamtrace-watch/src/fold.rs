@@ -7,9 +7,9 @@
 use unicode_script::{Script, UnicodeScript};
 use unicode_security::MixedScript;
 
-/// The longest label folded: DNS labels have at most 63 bytes, readings of Unicode labels may be
-/// longer; anything past this is not folded.
-pub(crate) const MAX_FOLD: usize = 255;
+/// The longest label read: DNS labels have at most 63 bytes; readings of Unicode labels, which
+/// can be longer, are cut here.
+pub(crate) const MAX_LABEL: usize = 64;
 
 /// ASCII lookalike sequences and what they read as.
 const PAIRS: &[(&[u8], u8)] = &[
@@ -23,8 +23,8 @@ const PAIRS: &[(&[u8], u8)] = &[
 
 /// A folded label: `text[k]` came from the raw bytes `from[k]..from[k + 1]`.
 pub(crate) struct Folded {
-    pub text: [u8; MAX_FOLD],
-    pub from: [u8; MAX_FOLD + 1],
+    pub text: [u8; MAX_LABEL],
+    pub from: [u8; MAX_LABEL + 1],
     pub len: usize,
 }
 
@@ -39,14 +39,14 @@ impl Folded {
     }
 }
 
-/// Folds ASCII lookalikes. Input past `MAX_FOLD` bytes is ignored.
+/// Folds ASCII lookalikes. Input past `MAX_LABEL` bytes is ignored.
 pub(crate) fn fold_ascii(raw: &[u8]) -> Folded {
     let mut f = Folded {
-        text: [0; MAX_FOLD],
-        from: [0; MAX_FOLD + 1],
+        text: [0; MAX_LABEL],
+        from: [0; MAX_LABEL + 1],
         len: 0,
     };
-    let raw = &raw[..raw.len().min(MAX_FOLD)];
+    let raw = &raw[..raw.len().min(MAX_LABEL)];
     let mut i = 0;
     while i < raw.len() {
         let (step, out) = PAIRS
@@ -100,18 +100,18 @@ pub(crate) fn describe(raw: &[u8], name: &[u8]) -> String {
 
 /// How a Unicode label reads: each non-ASCII character replaced by its UTS #39 skeleton,
 /// lowercased, combining marks removed; ASCII characters stay as written (the skeleton would
-/// turn `m` into `rn`, which the ASCII fold handles). At most `MAX_FOLD` bytes.
+/// turn `m` into `rn`, which the ASCII fold handles). At most `MAX_LABEL` bytes.
 pub(crate) fn reading(label: &str) -> String {
     let mut out = String::with_capacity(label.len());
     for (i, ch) in label.char_indices() {
         if ch.is_ascii() {
-            if out.len() < MAX_FOLD {
+            if out.len() < MAX_LABEL {
                 out.push(ch.to_ascii_lowercase());
             }
             continue;
         }
         if let Some(&(_, latin)) = LATIN_VARIANTS.iter().find(|(v, _)| *v == ch) {
-            if out.len() < MAX_FOLD {
+            if out.len() < MAX_LABEL {
                 out.push(latin);
             }
             continue;
@@ -121,7 +121,7 @@ pub(crate) fn reading(label: &str) -> String {
                 continue;
             }
             for l in c.to_lowercase() {
-                if out.len() + l.len_utf8() > MAX_FOLD {
+                if out.len() + l.len_utf8() > MAX_LABEL {
                     return out;
                 }
                 out.push(l);
@@ -279,6 +279,6 @@ mod tests {
             Scripts::Mixed("Latin and Cyrillic".into())
         );
         assert_eq!(scripts("àpple"), Scripts::Latin);
-        assert!(reading(&"ꙮ".repeat(400)).len() <= MAX_FOLD);
+        assert!(reading(&"ꙮ".repeat(400)).len() <= MAX_LABEL);
     }
 }

@@ -18,9 +18,9 @@ pub(crate) struct Normalized {
 }
 
 /// What the fast path made of a name.
-pub(crate) enum Fast<'b> {
-    /// Lowercase ASCII without IDN labels, in the caller's buffer.
-    Ascii(&'b str),
+pub(crate) enum Fast<'a> {
+    /// Lowercase ASCII without IDN labels: the input itself, or the caller's buffer.
+    Ascii(&'a str),
     /// Needs IDNA: non-ASCII characters or an `xn--` label.
     Idn,
     /// Not a domain name.
@@ -43,34 +43,44 @@ fn trim(input: &str) -> Option<&str> {
 /// Checks the shape of a lowercase ASCII name: at least two labels, none empty or longer than 63
 /// bytes, at most 253 bytes, letters, digits, hyphens and underscores only.
 fn valid_ascii(name: &[u8]) -> bool {
+    shape(name).is_some()
+}
+
+/// The shape check, and whether a label starts with `xn--` (an IDN).
+fn shape(name: &[u8]) -> Option<bool> {
     if name.len() > 253 || name.is_empty() {
-        return false;
+        return None;
     }
     let mut label = 0usize;
     let mut dots = 0usize;
-    for &b in name {
+    let mut idn = false;
+    for (i, &b) in name.iter().enumerate() {
         match b {
             b'.' => {
                 if label == 0 {
-                    return false;
+                    return None;
                 }
                 dots += 1;
                 label = 0;
             }
             b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => {
+                if label == 0 && b == b'x' && name[i..].starts_with(b"xn--") {
+                    idn = true;
+                }
                 label += 1;
                 if label > 63 {
-                    return false;
+                    return None;
                 }
             }
-            _ => return false,
+            _ => return None,
         }
     }
-    label > 0 && dots > 0
+    (label > 0 && dots > 0).then_some(idn)
 }
 
-/// The allocation-free path: lowercases an ASCII name into `buf`.
-pub(crate) fn fast<'b>(input: &str, buf: &'b mut [u8; 256]) -> Fast<'b> {
+/// The allocation-free path: an ASCII name as it is when it is already lowercase (nearly always
+/// in certificate-transparency logs), else lowercased into `buf`.
+pub(crate) fn fast<'a>(input: &'a str, buf: &'a mut [u8; 256]) -> Fast<'a> {
     let Some(s) = trim(input) else {
         return Fast::Invalid;
     };
@@ -80,26 +90,23 @@ pub(crate) fn fast<'b>(input: &str, buf: &'b mut [u8; 256]) -> Fast<'b> {
     if s.len() > 253 {
         return Fast::Invalid;
     }
-    let out = &mut buf[..s.len()];
-    for (o, b) in out.iter_mut().zip(s.bytes()) {
-        *o = b.to_ascii_lowercase();
+    let name: &'a str = if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        let out = &mut buf[..s.len()];
+        for (o, b) in out.iter_mut().zip(s.bytes()) {
+            *o = b.to_ascii_lowercase();
+        }
+        match std::str::from_utf8(out) {
+            Ok(lower) => lower,
+            Err(_) => return Fast::Invalid,
+        }
+    } else {
+        s
+    };
+    match shape(name.as_bytes()) {
+        None => Fast::Invalid,
+        Some(true) => Fast::Idn,
+        Some(false) => Fast::Ascii(name),
     }
-    if !valid_ascii(out) {
-        return Fast::Invalid;
-    }
-    if out.starts_with(b"xn--") || memchr_xn(out) {
-        return Fast::Idn;
-    }
-    // Checked above: only ASCII bytes.
-    match std::str::from_utf8(out) {
-        Ok(ascii) => Fast::Ascii(ascii),
-        Err(_) => Fast::Invalid,
-    }
-}
-
-/// Whether some label after the first starts with `xn--`.
-fn memchr_xn(name: &[u8]) -> bool {
-    name.windows(5).any(|w| w == b".xn--")
 }
 
 /// The full path: IDNA (UTS #46) to ASCII, and the Unicode form of IDN labels.
@@ -114,7 +121,7 @@ pub(crate) fn normalize(input: &str) -> Option<Normalized> {
     if !valid_ascii(ascii.as_bytes()) {
         return None;
     }
-    let unicode = if ascii.starts_with("xn--") || memchr_xn(ascii.as_bytes()) {
+    let unicode = if shape(ascii.as_bytes()) == Some(true) {
         let (unicode, result) = idna::domain_to_unicode(&ascii);
         // Broken punycode: keep the ASCII form only.
         result.ok().map(|()| unicode).filter(|u| *u != ascii)

@@ -6,7 +6,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 
-use crate::fold::MAX_FOLD;
+use crate::fold::MAX_LABEL;
 use crate::vocab;
 
 /// What a vocabulary word is.
@@ -114,7 +114,7 @@ pub(crate) struct Seg {
 
 /// A label read as words.
 pub(crate) struct Segmentation {
-    segs: [Seg; MAX_FOLD],
+    segs: [Seg; MAX_LABEL],
     n: usize,
     /// Letters (characters, for Unicode) not explained by the vocabulary.
     pub unknown: usize,
@@ -156,16 +156,16 @@ fn char_cost(b: u8) -> (u32, Piece) {
     }
 }
 
-/// Splits a label (at most `MAX_FOLD` bytes are read) into words, unknown letters, digits and
+/// Splits a label (at most `MAX_LABEL` bytes are read) into words, unknown letters, digits and
 /// separators.
 pub(crate) fn segment(vocab: &Vocabulary, label: &[u8]) -> Segmentation {
-    let label = &label[..label.len().min(MAX_FOLD)];
+    let label = &label[..label.len().min(MAX_LABEL)];
     let n = label.len();
     // cost[i]: (unknown letters << 16) + words, for the best split of label[..i].
     const NONE: u32 = u32::MAX;
-    let mut cost = [NONE; MAX_FOLD + 1];
+    let mut cost = [NONE; MAX_LABEL + 1];
     // How the best split reaches i: (start, piece).
-    let mut back = [(0u8, Piece::Unknown); MAX_FOLD + 1];
+    let mut back = [(0u8, Piece::Unknown); MAX_LABEL + 1];
     cost[0] = 0;
     let mut done = 0usize;
     let advance = |to: usize, done: &mut usize, cost: &mut [u32], back: &mut [(u8, Piece)]| {
@@ -195,7 +195,7 @@ pub(crate) fn segment(vocab: &Vocabulary, label: &[u8]) -> Segmentation {
             start: 0,
             end: 0,
             piece: Piece::Unknown,
-        }; MAX_FOLD],
+        }; MAX_LABEL],
         n: 0,
         unknown: (cost[n] >> 16) as usize,
     };

@@ -174,52 +174,91 @@ pub(crate) fn slip(edit: Edit) -> Slip {
 /// transposition, an omission, a doubled letter, an extra key beside the right one), other edits
 /// cost 2. Strings longer than 63 bytes are not compared.
 pub(crate) fn weighted_distance(candidate: &[u8], name: &[u8], limit: u8) -> Option<u8> {
+    alignment(candidate, name, limit, true)
+}
+
+/// The plain optimal-string-alignment distance (every edit costs 1), if at most `limit`.
+pub(crate) fn distance(candidate: &[u8], name: &[u8], limit: u8) -> Option<u8> {
+    alignment(candidate, name, limit, false)
+}
+
+fn alignment(candidate: &[u8], name: &[u8], limit: u8, weighted: bool) -> Option<u8> {
     const MAX: usize = 64;
     let (n, m) = (candidate.len(), name.len());
     if n >= MAX || m >= MAX || n.abs_diff(m) > limit as usize {
         return None;
     }
-    // d[i][j]: cost of turning name[..j] into candidate[..i].
-    let mut d = [[u8::MAX; MAX]; MAX];
-    d[0][0] = 0;
-    for j in 1..=m {
-        d[0][j] = d[0][j - 1].saturating_add(1);
+    // Three rolling rows of the table: d[i][j] is the cost of turning name[..j] into
+    // candidate[..i]; the transposition step looks two rows back.
+    let mut rows = [[u8::MAX; MAX]; 3];
+    for (j, cell) in rows[0].iter_mut().enumerate().take(m + 1) {
+        *cell = j as u8;
     }
     for i in 1..=n {
+        let (cur, prev, prev2) = (i % 3, (i + 2) % 3, (i + 1) % 3);
         let c = candidate[i - 1];
         let prev_c = if i > 1 { candidate[i - 2] } else { 0 };
         let next_c = candidate.get(i).copied().unwrap_or(0);
-        let extra_cost = if c == prev_c || c == next_c || adjacent(prev_c, c) || adjacent(next_c, c)
+        let extra_cost = if !weighted
+            || c == prev_c
+            || c == next_c
+            || adjacent(prev_c, c)
+            || adjacent(next_c, c)
         {
             1
         } else {
             2
         };
-        d[i][0] = d[i - 1][0].saturating_add(extra_cost);
-        let mut row_min = d[i][0];
+        rows[cur][0] = rows[prev][0].saturating_add(extra_cost);
+        let mut row_min = rows[cur][0];
         for j in 1..=m {
             let t = name[j - 1];
             let sub = if c == t {
                 0
-            } else if adjacent(t, c) || (vowel(t) && vowel(c)) {
+            } else if !weighted || adjacent(t, c) || (vowel(t) && vowel(c)) {
                 1
             } else {
                 2
             };
-            let mut best = d[i - 1][j - 1].saturating_add(sub);
-            best = best.min(d[i - 1][j].saturating_add(extra_cost));
-            best = best.min(d[i][j - 1].saturating_add(1));
+            let mut best = rows[prev][j - 1].saturating_add(sub);
+            best = best.min(rows[prev][j].saturating_add(extra_cost));
+            best = best.min(rows[cur][j - 1].saturating_add(1));
             if i > 1 && j > 1 && c == name[j - 2] && prev_c == t {
-                best = best.min(d[i - 2][j - 2].saturating_add(1));
+                best = best.min(rows[prev2][j - 2].saturating_add(1));
             }
-            d[i][j] = best;
+            rows[cur][j] = best;
             row_min = row_min.min(best);
         }
         if row_min > limit {
             return None;
         }
     }
-    (d[n][m] <= limit).then_some(d[n][m])
+    let d = rows[n % 3][m];
+    (d <= limit).then_some(d)
+}
+
+/// Whether at most `allowed` bits are set (a popcount that stops early: most candidates are
+/// far from every name).
+pub(crate) fn few_missing(mut bits: u64, allowed: u32) -> bool {
+    for _ in 0..allowed {
+        if bits == 0 {
+            return true;
+        }
+        bits &= bits - 1;
+    }
+    bits == 0
+}
+
+/// The set of characters in a string (letters, digits, hyphen), as bits. An edit removes at most
+/// one character from the set and adds at most one.
+pub(crate) fn char_set(s: &[u8]) -> u64 {
+    s.iter().fold(0u64, |m, &b| {
+        m | match b {
+            b'a'..=b'z' => 1 << (b - b'a'),
+            b'0'..=b'9' => 1 << (26 + b - b'0'),
+            _ => 1 << 36,
+        }
+    })
 }
 
 /// A 64-bit set of the string's bigrams, for a quick filter before comparing: `k` edits destroy
@@ -264,9 +303,19 @@ mod tests {
         // Two neighbouring keys: cost 2; two far keys: cost 4.
         assert_eq!(weighted_distance(b"nicrosift", b"microsoft", 4), Some(2));
         assert_eq!(weighted_distance(b"xicrosqft", b"microsoft", 4), Some(4));
+        assert_eq!(weighted_distance(b"xicrosqft", b"microsoft", 3), None);
+        assert_eq!(distance(b"xicrosqft", b"microsoft", 3), Some(2));
+        assert_eq!(distance(b"ensagra", b"instagram", 2), None);
         assert_eq!(weighted_distance(b"netfilx", b"netflix", 4), Some(1));
         assert_eq!(weighted_distance(b"facebook", b"microsoft", 4), None);
         assert_eq!(weighted_distance(&[b'a'; 70], b"microsoft", 4), None);
+    }
+
+    #[test]
+    fn few_missing_counts_bits() {
+        assert!(few_missing(0, 0));
+        assert!(few_missing(0b1011, 3));
+        assert!(!few_missing(0b1011, 2));
     }
 
     #[test]
