@@ -673,20 +673,21 @@ impl Watcher {
             let lo = cand.len().saturating_sub(2).max(MIN_TYPO_LEN);
             let hi = (cand.len() + 2).min(self.typo_by_len.len() - 1);
             for len in lo..=hi {
-                // One edit destroys at most two of a name's bigrams, two edits four.
+                // One edit takes at most one character out of a name's set and brings at most
+                // one in, and destroys at most three of its bigrams (a transposition).
                 let edits = if len.abs_diff(cand.len()) <= 1 { 1 } else { 2 };
                 for &token in &self.typo_by_len[len] {
                     let t = &self.tokens[token as usize];
-                    let allowed = if t.text.len() >= MIN_TWO_EDIT_LEN {
-                        4
+                    let edits = if t.text.len() >= MIN_TWO_EDIT_LEN {
+                        2
+                    } else if edits == 1 {
+                        1
                     } else {
-                        2 * edits
+                        continue;
                     };
-                    let edits_allowed = allowed / 2;
-                    if edits > 1 && t.text.len() < MIN_TWO_EDIT_LEN
-                        || !typo::few_missing(t.chars & !chars, edits_allowed)
-                        || !typo::few_missing(chars & !t.chars, edits_allowed)
-                        || !typo::few_missing(t.mask & !mask, allowed)
+                    if !typo::few_missing(t.chars & !chars, edits)
+                        || !typo::few_missing(chars & !t.chars, edits)
+                        || !typo::few_missing(t.mask & !mask, 3 * edits)
                     {
                         continue;
                     }
@@ -1248,6 +1249,7 @@ mod tests {
         lookalike("amazn.com", "Amazon", "omission");
         lookalike("gooogle.com", "Google", "repetition");
         lookalike("micorsoft.com", "Microsoft", "transposition");
+        lookalike("netlfix.info", "Netflix", "transposition");
         lookalike("pcypal.com", "PayPal", "bitsquat");
         lookalike("paypel.com", "PayPal", "vowel_swap");
         lookalike("mic4osoft.com", "Microsoft", "keyboard_typo");
