@@ -151,18 +151,14 @@ impl Watcher {
                 AhoCorasick::new(Vec::<&str>::new()).expect("an empty automaton builds")
             });
         let vocab = Vocabulary::new(tokens.iter().enumerate().map(|(i, t)| (&*t.text, i as u16)));
+        // A TLD that is a strong support word (`.support`, `.help`, `.care`, `.repair`) counts as
+        // one; weaker ones (`.tech`, `.services`) are common for ordinary businesses and count
+        // only as abused TLDs.
         let tld_words = vocab::SUPPORT
             .iter()
             .enumerate()
+            .filter(|(_, (_, weight, _))| *weight >= 30)
             .map(|(i, &(w, weight, _))| (w, (weight, i as u16)))
-            .chain(
-                // The plural TLDs (`.services`) carry their singular's weight.
-                vocab::SUPPORT
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, (w, _, _))| *w == "service")
-                    .map(|(i, &(_, weight, _))| ("services", (weight, i as u16))),
-            )
             .collect();
         Watcher {
             brands: entries,
@@ -1329,6 +1325,10 @@ mod tests {
 
     #[test]
     fn fake_support_names_without_a_brand() {
+        // A TLD that is a strong support word counts as one; `.tech` does not.
+        let s = fake_support("247us.support");
+        assert!(s.reasons[0].detail.contains("support (en)"), "{s:?}");
+        not_flagged("cloud.tech");
         let s = fake_support("247helppc.us");
         assert_eq!(
             codes(&s),
