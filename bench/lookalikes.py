@@ -88,6 +88,13 @@ def main():
     print(f"\n## dnstwist permutations of microsoft.com, amazon.com, apple.com, paypal.com (score >= {m})")
     print(f"{c} of {n} caught: {100 * c / n:.1f}%; {o} are the brands' own domains (never flagged); "
           f"of the other {n - o}: {100 * c / (n - o):.1f}%")
+    per_domain = collections.defaultdict(lambda: [0, 0, 0])
+    for (domain, _), r in zip(meta, dt):
+        per_domain[domain][0] += 1
+        per_domain[domain][1] += r["assessment"] == "own"
+        per_domain[domain][2] += flagged(r, m)
+    for domain, (t, ow, h) in per_domain.items():
+        print(f"  {domain:15} {h} of {t - ow} caught ({100 * h / max(t - ow, 1):.1f}%), {ow} own")
     print(f"  {'fuzzer':15} {'names':>6} {'own':>5} {'caught':>7} {'share':>7}  examples missed")
     for fuzzer in sorted(total):
         t, h, ow = total[fuzzer], hit[fuzzer], own_n[fuzzer]
