@@ -1445,6 +1445,12 @@ mod tests {
     }
 
     #[test]
+    fn one_watcher_serves_many_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Watcher>();
+    }
+
+    #[test]
     fn hostile_input_is_refused_quickly() {
         let long = "a".repeat(1 << 20);
         assert_eq!(WATCHER.assess(&long), Assessment::NotADomain);
