@@ -9,6 +9,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod check;
 mod config;
 mod import;
+mod watch;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -115,6 +116,10 @@ With --private the value is canonicalized and hashed here (SHA-256 behind the pu
 scamtrace-lookup-v1), and only the first 16 bits of the hash are sent: see docs/privacy-lookup.md."
     )]
     Check(check::CheckArgs),
+    /// Read domain names on standard input (one a line) and print the brand lookalikes and
+    /// fake-support domains among them, one JSON object per line, each with its reasons.
+    #[command(after_help = watch::AFTER_HELP)]
+    WatchDomains(watch::WatchArgs),
 }
 
 #[derive(Args)]
@@ -420,6 +425,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Check(args) => check::check(args).await,
         Command::Extract { region, lang } => extract(&settings, &region, lang.as_deref()),
+        Command::WatchDomains(args) => watch::run(args),
         Command::Cluster { top, rebuild } => {
             let intake = open(&settings).await?;
             cluster(&intake, top, rebuild).await
