@@ -185,6 +185,7 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("GET", "/api/v1/hashes", Access::Public, true),
     route!("GET", "/api/v1/hashes/{prefix}", Access::Public, true),
     route!("GET", "/api/v1/feeds/{name}", Access::Public, true),
+    route!("POST", "/api/v1/domains/score", Access::Public, true),
     route!(
         "GET",
         "/api/v1/verdicts/spoofing",

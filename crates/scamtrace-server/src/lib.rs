@@ -110,6 +110,9 @@ pub struct AppState {
     pub correlator: Arc<correlation::Correlator>,
     pub taxii: taxii::TaxiiState,
     pub protector: protect::Protector,
+    /// The domain watch's scorer (the shipped brands), for `POST /api/v1/domains/score` and
+    /// domains' indicator pages.
+    pub watcher: scamtrace_watch::Watcher,
 }
 
 /// The ScamTrace web application, ready to serve.
@@ -136,6 +139,7 @@ impl App {
             )),
             taxii: taxii::TaxiiState::default(),
             protector,
+            watcher: scamtrace_watch::Watcher::new(&scamtrace_watch::Brands::builtin()),
         };
         App {
             state: Arc::new(state),
@@ -255,6 +259,7 @@ impl App {
             .route("/api/v1/hashes", get(protect::hash_scheme))
             .route("/api/v1/hashes/{prefix}", get(protect::hash_bucket))
             .route("/api/v1/feeds/{name}", get(protect::feed))
+            .route("/api/v1/domains/score", post(protect::score_domains))
             .route("/api/v1/verdicts/spoofing", get(protect::spoofing))
             .route(
                 "/api/v1/verdicts/{kind}/{value}",

@@ -320,6 +320,22 @@ pub fn document() -> Value {
                     }
                 }
             },
+            "/api/v1/domains/score": {
+                "post": {
+                    "operationId": "scoreDomains", "summary": "Score up to 1,000 domain names with the domain watch: brand lookalikes and fake-support domains, each with its reasons (public, rate-limited)",
+                    "security": [{}, {"bearer": []}],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["domains"],
+                        "properties": {"domains": {"type": "array", "maxItems": 1000, "items": {"type": "string"}}}
+                    }}}},
+                    "responses": {
+                        "200": {"description": "`{items}` in order: `status` `scored` (with `domain`, `unicode`, `score` 0-100, `brand`, `family` `lookalike` or `fake_support`, `reasons` [{code, points, detail}]), `clean`, `own` (a protected brand's own domain) or `not_a_domain`.", "content": {"application/json": {}}},
+                        "400": error_response("Malformed JSON, no domains, or more than 1,000."),
+                        "415": error_response("Not JSON."),
+                        "429": error_response("Too many requests from this address.")
+                    }
+                }
+            },
             "/api/v1/verdicts/spoofing": {
                 "get": {
                     "operationId": "possibleSpoofing", "summary": "Values on the legitimate reference list that reports name: possible spoofing or attempts to get them blocked (analyst, admin)",

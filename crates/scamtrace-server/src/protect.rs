@@ -1148,6 +1148,69 @@ pub async fn feed(
     ))
 }
 
+/// Names per scoring request.
+pub const MAX_SCORED: usize = 1_000;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScoreInput {
+    domains: Vec<Value>,
+}
+
+/// The domain watch's answer for one name, as JSON.
+pub fn watch_json(watcher: &scamtrace_watch::Watcher, name: &str) -> Value {
+    use scamtrace_watch::Assessment as W;
+    match watcher.assess(name) {
+        W::Scored(score) => {
+            let mut v = serde_json::to_value(&score).unwrap_or(Value::Null);
+            v["status"] = json!("scored");
+            v
+        }
+        W::Clean => json!({"input": name, "status": "clean", "score": 0}),
+        W::Own { brand } => json!({"input": name, "status": "own", "brand": brand, "score": 0}),
+        W::NotADomain => json!({"input": name, "status": "not_a_domain"}),
+    }
+}
+
+/// `POST /api/v1/domains/score` with `{"domains": [...]}` (up to 1,000): each name scored by the
+/// domain watch as a brand lookalike or fake-support domain, with its reasons (`status`
+/// `scored`, `clean`, `own` for a protected brand's own domain, or `not_a_domain`).
+pub async fn score_domains(
+    State(state): State<Arc<AppState>>,
+    Extension(principal): Extension<Option<Principal>>,
+    request: Request,
+) -> Result<axum::Json<Value>, ApiError> {
+    if !crate::api::is_json(request.headers()) {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let headers = request.headers().clone();
+    let peer = peer_of(&request);
+    let bytes = read_body(&state, request.into_body()).await?;
+    let input: ScoreInput = serde_json::from_slice(&bytes).map_err(|_| ApiError::MalformedJson)?;
+    if input.domains.is_empty() {
+        return Err(bad("domains", "required"));
+    }
+    if input.domains.len() > MAX_SCORED {
+        return Err(bad("domains", "too_many_values"));
+    }
+    limit(
+        &state,
+        &headers,
+        peer,
+        principal.as_ref(),
+        input.domains.len().div_ceil(VALUES_PER_TOKEN * 4),
+    )?;
+    let items: Vec<Value> = input
+        .domains
+        .iter()
+        .map(|d| match d.as_str() {
+            Some(name) => watch_json(&state.watcher, name),
+            None => json!({"input": d, "status": "not_a_domain"}),
+        })
+        .collect();
+    Ok(axum::Json(json!({"items": items})))
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DecisionInput {

@@ -852,6 +852,10 @@ pub async fn indicator_page(
         } else {
             None
         };
+        // The domain watch's own reading of this name, whether or not a hit was ingested.
+        let scored = (kind == IndicatorKind::Domain)
+            .then(|| crate::protect::watch_json(&state.watcher, &value))
+            .filter(|s| s["status"] == "scored");
         json!({
             "verdict": {
                 "verdict": verdict.verdict.as_str(), "basis": verdict.basis.as_str(),
@@ -859,7 +863,7 @@ pub async fn indicator_page(
                 "organizations": verdict.organizations,
                 "expires_at": verdict.expires_at.map(rfc3339),
                 "possible_spoofing": verdict.possible_spoofing,
-                "decision": decision, "watch": watch,
+                "decision": decision, "watch": watch, "scored": scored,
             },
             "kind": kind.as_str(), "value": value, "reports_total": keys.len(),
             "status": info.as_ref().map(|i| i.status.as_str()),

@@ -425,7 +425,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Check(args) => check::check(args).await,
         Command::Extract { region, lang } => extract(&settings, &region, lang.as_deref()),
-        Command::WatchDomains(args) => watch::run(args),
+        Command::WatchDomains(args) => {
+            let ingest = if args.ingest {
+                let intake = open(&settings).await?;
+                Some(watch::Ingest::new(intake.store().clone()))
+            } else {
+                None
+            };
+            watch::run(args, ingest)
+        }
         Command::Cluster { top, rebuild } => {
             let intake = open(&settings).await?;
             cluster(&intake, top, rebuild).await

@@ -27,6 +27,74 @@ pub struct WatchArgs {
     /// Print the default brands file (a start for one of your own) and exit.
     #[arg(long, conflicts_with_all = ["brands", "min_score"])]
     default_brands: bool,
+    /// Also record the hits in the database (`--database`): each name's registrable domain
+    /// becomes `suspicious` (never `scam`) for lookups, with the hit's score and reasons on its
+    /// indicator page. Recorded in batches as they come, so a stream that never ends works too.
+    #[arg(long, conflicts_with = "default_brands")]
+    pub ingest: bool,
+}
+
+/// Hits recorded per batch, and the longest a hit waits for its batch.
+const INGEST_BATCH: usize = 1_000;
+const INGEST_EVERY: Duration = Duration::from_secs(2);
+
+/// Where `--ingest` puts hits: the store, reached from this synchronous loop through the
+/// runtime it runs on.
+pub struct Ingest {
+    pub store: std::sync::Arc<dyn scamtrace_store::Store>,
+    pending: Vec<scamtrace_store::WatchHit>,
+    flushed_at: Instant,
+    pub recorded: u64,
+}
+
+impl Ingest {
+    pub fn new(store: std::sync::Arc<dyn scamtrace_store::Store>) -> Ingest {
+        Ingest {
+            store,
+            pending: Vec::new(),
+            flushed_at: Instant::now(),
+            recorded: 0,
+        }
+    }
+
+    fn add(&mut self, score: &scamtrace_watch::Score) -> anyhow::Result<()> {
+        // Verdicts are kept by registrable domain; under a private suffix that is the
+        // customer's own name (`evil.azurewebsites.net`), never the shared host.
+        let domain = scamtrace_extract::net::registrable_domain(&score.domain)
+            .unwrap_or_else(|| score.domain.clone());
+        let now = time::OffsetDateTime::now_utc();
+        self.pending.push(scamtrace_store::WatchHit {
+            domain,
+            score: score.score,
+            brand: score.brand.clone(),
+            family: score.family.as_str().to_string(),
+            reasons: serde_json::to_string(&score.reasons)?,
+            first_seen: now,
+            last_seen: now,
+        });
+        if self.pending.len() >= INGEST_BATCH || self.flushed_at.elapsed() >= INGEST_EVERY {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> anyhow::Result<()> {
+        self.flushed_at = Instant::now();
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        // One name may appear twice in a batch; the last scoring wins, as it would one by one.
+        let mut batch: Vec<_> = std::mem::take(&mut self.pending);
+        batch.reverse();
+        let mut seen = std::collections::HashSet::new();
+        batch.retain(|h| seen.insert(h.domain.clone()));
+        let store = self.store.clone();
+        let handle = tokio::runtime::Handle::current();
+        let n = tokio::task::block_in_place(|| handle.block_on(store.record_watch_hits(batch)))
+            .context("recording watch hits")?;
+        self.recorded += n;
+        Ok(())
+    }
 }
 
 pub const AFTER_HELP: &str = "\
@@ -50,7 +118,7 @@ struct Counts {
     reported: u64,
 }
 
-pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: WatchArgs, mut ingest: Option<Ingest>) -> anyhow::Result<ExitCode> {
     if args.default_brands {
         std::io::stdout().write_all(scamtrace_watch::BUILTIN_TOML.as_bytes())?;
         return Ok(ExitCode::SUCCESS);
@@ -76,12 +144,16 @@ pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
     };
     let watcher = Watcher::new(&brands);
     let started = Instant::now();
-    let counts = match watch(&watcher, args.min_score, started) {
+    let counts = match watch(&watcher, args.min_score, started, ingest.as_mut()) {
         Ok(counts) => counts,
         // A reader that stopped early (`| head`) is not a failure.
         Err(e) if is_broken_pipe(&e) => return Ok(ExitCode::SUCCESS),
         Err(e) => return Err(e),
     };
+    if let Some(ingest) = ingest.as_mut() {
+        ingest.flush()?;
+        eprintln!("{} domains recorded as suspicious", ingest.recorded);
+    }
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
         "{} names read, {} reported (score >= {}), {} brands' own, {} not domain names, {} not UTF-8; {:.1} s, {:.0} names/s, {} brands",
@@ -103,7 +175,12 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
         .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
-fn watch(watcher: &Watcher, min_score: u8, started: Instant) -> anyhow::Result<Counts> {
+fn watch(
+    watcher: &Watcher,
+    min_score: u8,
+    started: Instant,
+    mut ingest: Option<&mut Ingest>,
+) -> anyhow::Result<Counts> {
     let stdin = std::io::stdin();
     let mut input = std::io::BufReader::with_capacity(1 << 16, stdin.lock());
     let stdout = std::io::stdout();
@@ -117,7 +194,15 @@ fn watch(watcher: &Watcher, min_score: u8, started: Instant) -> anyhow::Result<C
         let buf = input.fill_buf().context("reading standard input")?;
         if buf.is_empty() {
             if !line.is_empty() || too_long {
-                handle(watcher, min_score, &line, too_long, &mut counts, &mut out)?;
+                handle(
+                    watcher,
+                    min_score,
+                    &line,
+                    too_long,
+                    &mut counts,
+                    &mut out,
+                    ingest.as_deref_mut(),
+                )?;
             }
             break;
         }
@@ -136,7 +221,15 @@ fn watch(watcher: &Watcher, min_score: u8, started: Instant) -> anyhow::Result<C
         let used = end_of_line.unwrap_or(buf.len());
         input.consume(used);
         if end_of_line.is_some() {
-            handle(watcher, min_score, &line, too_long, &mut counts, &mut out)?;
+            handle(
+                watcher,
+                min_score,
+                &line,
+                too_long,
+                &mut counts,
+                &mut out,
+                ingest.as_deref_mut(),
+            )?;
             line.clear();
             too_long = false;
             if progress && counts.names % 65_536 == 0 {
@@ -168,6 +261,7 @@ fn handle(
     too_long: bool,
     counts: &mut Counts,
     out: &mut impl Write,
+    ingest: Option<&mut Ingest>,
 ) -> anyhow::Result<()> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     if line.iter().all(u8::is_ascii_whitespace) && !too_long {
@@ -188,6 +282,9 @@ fn handle(
             let mut json = serde_json::to_vec(&score)?;
             json.push(b'\n');
             out.write_all(&json)?;
+            if let Some(ingest) = ingest {
+                ingest.add(&score)?;
+            }
         }
         Assessment::NotADomain => counts.not_domains += 1,
         Assessment::Own { .. } => counts.own += 1,

@@ -531,6 +531,10 @@ fn every_route_admits_exactly_the_roles_it_declares() {
             "/api/v1/lookup" => ("/api/v1/lookup?value=%2B18885550142".into(), b""),
             "/api/v1/hashes/{prefix}" => ("/api/v1/hashes/00ff".into(), b""),
             "/api/v1/feeds/{name}" => ("/api/v1/feeds/phone.csv".into(), b""),
+            "/api/v1/domains/score" => (
+                "/api/v1/domains/score".into(),
+                br#"{"domains": ["rnicrosoft-support.com"]}"#,
+            ),
             "/api/v1/verdicts/{kind}/{value}" => (
                 "/api/v1/verdicts/phone/8885550142".into(),
                 br#"{"decision": "expired", "reason": "route walk"}"#,

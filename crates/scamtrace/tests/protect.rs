@@ -912,3 +912,110 @@ fn the_check_page_answers_in_the_visitors_language_and_links_to_the_report_form(
     assert!(!html.contains("<script>alert(1)</script>"));
     assert!(html.contains("&lt;script&gt;"));
 }
+
+#[test]
+fn the_domain_watch_scores_over_http_and_its_ingested_hits_are_only_suspicious() {
+    let server = server("", &[]);
+    let analyst = bearer(&server.token("analyst"));
+    let r = server.post_json(
+        "/api/v1/domains/score",
+        &[],
+        &json!({"domains": ["rnicrosoft-support.com", "microsoft.com", "not a domain", 7, "carehelp247.live"]}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let items = r.json()["items"].as_array().unwrap().clone();
+    let statuses: Vec<&str> = items
+        .iter()
+        .map(|i| i["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        vec!["scored", "own", "not_a_domain", "not_a_domain", "scored"],
+        "{items:?}"
+    );
+    assert_eq!(items[0]["brand"], "Microsoft");
+    assert_eq!(items[0]["family"], "lookalike");
+    assert!(
+        items[0]["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["detail"].is_string() && r["code"].is_string())
+    );
+    assert_eq!(items[4]["family"], "fake_support");
+    let too_many: Vec<String> = (0..1001).map(|i| format!("n{i}.example.com")).collect();
+    assert_eq!(
+        server
+            .post_json("/api/v1/domains/score", &[], &json!({"domains": too_many}))
+            .status,
+        400
+    );
+
+    // Ingested hits: a name's registrable domain becomes suspicious, never scam.
+    let mut child = server
+        .cli_command(&["watch-domains", "--ingest"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin
+            .write_all(
+                b"login.secure-microsoft-support-help.live\nwww.wikipedia.org\ncarehelp247.live\n",
+            )
+            .unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2 domains recorded as suspicious"));
+    // The server reads hits again within seconds.
+    let started = std::time::Instant::now();
+    let hit = loop {
+        let a = lookup(
+            &server,
+            "https://secure-microsoft-support-help.live/call",
+            &[("authorization", &analyst)],
+        );
+        if a["verdict"] == "suspicious" || started.elapsed().as_secs() > 15 {
+            break a;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    assert_eq!(hit["verdict"], "suspicious", "{hit}");
+    assert_eq!(hit["domain"]["basis"], "domain_watch");
+    let d = lookup(
+        &server,
+        "secure-microsoft-support-help.live",
+        &[("authorization", &analyst)],
+    );
+    assert_eq!(
+        (d["verdict"].as_str(), d["basis"].as_str()),
+        (Some("suspicious"), Some("domain_watch"))
+    );
+    assert_eq!(d["watch"]["brand"], "Microsoft");
+    assert!(d["watch"]["score"].as_u64().unwrap() >= 50);
+    assert_eq!(
+        server.get("/api/v1/feeds/domain.txt", &[]).text(),
+        "",
+        "a watch hit alone is never in a feed"
+    );
+    // The domain's page shows the watch's reasons.
+    let page = server.get(
+        "/indicators/domain/secure-microsoft-support-help.live",
+        &[("authorization", &analyst)],
+    );
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(
+        html.contains("id=\"watch-score\"") && html.contains("id=\"watch-hit\""),
+        "{html}"
+    );
+}
