@@ -3,7 +3,8 @@
 # wrk on loopback with 16 connections: single lookups (`GET /api/v1/lookup`) of values written
 # as people write them, half known to the demo data (phone numbers in national, international
 # and dotted forms; sites, defanged or not), half unknown; then privacy-lookup buckets
-# (`GET /api/v1/hashes/{prefix}`); then full feeds (`GET /api/v1/feeds/...`).
+# (`GET /api/v1/hashes/{prefix}`); then full feeds (`GET /api/v1/feeds/...`). Between the single
+# lookups and the buckets, batches of 100 of the same values (`POST /api/v1/lookup`).
 #
 #   bench/lookup.sh [SECONDS]        (default 30 for each workload)
 #
@@ -63,6 +64,11 @@ unknown += [f"help-desk-{rng.randint(0, 10**6)}.example.com" for _ in range(len(
 with open(f"{work}/lookups", "w") as f:
     for v in known + unknown:
         f.write("/api/v1/lookup?value=" + urllib.parse.quote(v, safe="") + "\n")
+import json
+values = known + unknown
+with open(f"{work}/batches", "w") as f:
+    for _ in range(200):
+        f.write(json.dumps({"values": rng.sample(values, 100)}) + "\n")
 with open(f"{work}/buckets", "w") as f:
     for _ in range(4096):
         f.write(f"/api/v1/hashes/{rng.randrange(65536):04x}\n")
@@ -78,5 +84,7 @@ run() {
   echo "$name connections=$connections ${line#RESULT }"
 }
 run lookup "$work/lookups"
+line=$(LOOKUP_BODIES="$work/batches" LOOKUP_BATCH=100 wrk -t2 -c"$connections" -d"${seconds}s" --timeout 30s -s bench/lookup_batch.lua "$base" | grep '^RESULT')
+echo "lookup_batch_of_100 connections=$connections ${line#RESULT }"
 run hash_bucket "$work/buckets"
 run feed "$work/feeds"
