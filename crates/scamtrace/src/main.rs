@@ -1,8 +1,8 @@
 //! `scamtrace`: the command-line program. It only wires the crates together: configuration,
 //! storage, intake, the server, imports and demo data.
 
-/// mimalloc: lookups and extraction allocate many small, short-lived values on several threads,
-/// where it costs fewer cycles than glibc's allocator (BENCHMARKS.md).
+/// mimalloc: lookups and extraction allocate many small, short-lived values on several threads
+/// (BENCHMARKS.md has extraction runs with and without it).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
