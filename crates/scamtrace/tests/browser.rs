@@ -46,6 +46,7 @@ async fn victims_report_scams_through_the_web_form() {
     let browser = Browser::open(&driver, &site).await;
 
     a_victim_files_a_complete_report(&browser, &site).await;
+    a_worried_consumer_checks_a_number_before_calling(&browser).await;
     an_empty_form_explains_each_problem_and_stores_nothing(&browser, &site).await;
     a_victim_who_chooses_japanese_is_answered_in_japanese(&browser, &site).await;
     an_analyst_signs_in_finds_the_reports_and_signs_out(&browser, &site).await;
@@ -297,6 +298,38 @@ async fn a_victim_files_a_complete_report(browser: &Browser, site: &Site) {
     assert_eq!(stored["contact_method"], "phone_call");
     assert_eq!(stored["occurred_on"], today.as_str());
     assert_eq!(stored["language"], "en");
+}
+
+/// Someone about to call the number a pop-up showed checks it first: the number the victim above
+/// reported, written another way, is suspicious (one report), with plain advice and the way to the
+/// report form.
+async fn a_worried_consumer_checks_a_number_before_calling(browser: &Browser) {
+    browser.visit("/check").await;
+    assert_eq!(browser.heading().await, "Check a number or website"); // [check] title
+    browser.type_into("value", "1-888-555-0199").await;
+    browser.click("check-submit").await;
+    let verdict = browser.wait_for("#verdict").await;
+    let text = verdict.text().await.expect("verdict text");
+    assert!(
+        text.contains("Suspicious") && text.contains("+18885550199"),
+        "{text}"
+    );
+    assert!(text.contains("not yet enough for us to be sure"), "{text}"); // [check] advice_suspicious
+    assert_eq!(browser.text("independent-reports").await, "1");
+    assert_eq!(
+        browser.value("value").await,
+        "1-888-555-0199",
+        "what was typed is kept"
+    );
+    browser
+        .client
+        .find(Locator::Css("section.aside a.button"))
+        .await
+        .expect("a link to the report form")
+        .click()
+        .await
+        .expect("follow it");
+    browser.wait_for("#f-narrative").await;
 }
 
 async fn an_empty_form_explains_each_problem_and_stores_nothing(browser: &Browser, site: &Site) {
