@@ -8,8 +8,8 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use scamtrace_correlate::{ClusterLookup, Engine, LinkStatus, Step, ValueInfo, link_value};
-use scamtrace_extract::{IndicatorKind, Origin};
+use scamtrace_correlate::{ClusterLookup, Engine, LinkStatus, Step, ValueInfo};
+use scamtrace_extract::IndicatorKind;
 use scamtrace_store::{AuditEvent, ValueDecision};
 use serde_json::{Value, json};
 
@@ -573,21 +573,7 @@ pub fn canonical_value(
     region: Option<&str>,
 ) -> Option<(IndicatorKind, String)> {
     let region = region.unwrap_or("US").to_ascii_uppercase();
-    let found = extractor.extract_text(raw, &region, Origin::Text);
-    let pick = found.iter().find(|i| wanted.is_none_or(|w| i.kind == w));
-    match (pick, wanted) {
-        (Some(i), _) => {
-            let registrable = i.attributes.get("registrable_domain").map(String::as_str);
-            Some((
-                i.kind,
-                link_value(i.kind, &i.value, registrable).to_string(),
-            ))
-        }
-        // What extraction does not find in running text (a bare remote-access id, a gift card
-        // hash): taken as given when the kind is named.
-        (None, Some(kind)) if !raw.trim().is_empty() => Some((kind, raw.trim().to_string())),
-        _ => None,
-    }
+    crate::protect::resolve_value(extractor, raw, wanted, &region, true).map(|r| (r.kind, r.value))
 }
 
 /// What partners shared about a value, one entry per partner: how many of their reports held it

@@ -579,10 +579,22 @@ pub fn resolve(
     kind: Option<IndicatorKind>,
     region: &str,
 ) -> Option<Resolved> {
+    resolve_value(extractor, raw, kind, region, false)
+}
+
+/// [`resolve`], with brand names read as values too when `brands` (the analysts' search and
+/// indicator pages have brand pages; verdicts have no brands).
+pub(crate) fn resolve_value(
+    extractor: &Extractor,
+    raw: &str,
+    kind: Option<IndicatorKind>,
+    region: &str,
+    brands: bool,
+) -> Option<Resolved> {
     let found = extractor.extract_text(raw, region, Origin::Text);
     let pick = found
         .iter()
-        .filter(|i| i.kind != IndicatorKind::Brand)
+        .filter(|i| brands || i.kind != IndicatorKind::Brand)
         .find(|i| kind.is_none_or(|k| i.kind == k));
     match (pick, kind) {
         (Some(i), _) => {
@@ -598,7 +610,9 @@ pub fn resolve(
             })
         }
         // A bare remote-access id or a gift card hash: taken as given when the kind is named.
-        (None, Some(kind)) if !raw.trim().is_empty() && kind != IndicatorKind::Brand => {
+        (None, Some(kind))
+            if !raw.trim().is_empty() && (brands || kind != IndicatorKind::Brand) =>
+        {
             Some(Resolved {
                 kind,
                 value: raw.trim().to_string(),
@@ -961,26 +975,17 @@ pub async fn lookup_batch(
     Extension(lang): Extension<Lang>,
     request: Request,
 ) -> Result<Response, ApiError> {
-    if !crate::api::is_json(request.headers()) {
-        return Err(ApiError::UnsupportedMediaType);
-    }
     let headers = request.headers().clone();
-    let peer = peer_of(&request);
-    let bytes = read_body(&state, request.into_body()).await?;
-    let batch: Batch = serde_json::from_slice(&bytes).map_err(|_| ApiError::MalformedJson)?;
-    if batch.values.is_empty() {
-        return Err(bad("values", "required"));
-    }
-    if batch.values.len() > MAX_BATCH {
-        return Err(bad("values", "too_many_values"));
-    }
-    limit(
+    let batch: Batch = read_batch(
         &state,
-        &headers,
-        peer,
         principal.as_ref(),
-        batch.values.len().div_ceil(VALUES_PER_TOKEN),
-    )?;
+        request,
+        "values",
+        MAX_BATCH,
+        VALUES_PER_TOKEN,
+        |b: &Batch| b.values.len(),
+    )
+    .await?;
     let mut params = HashMap::new();
     if let Some(k) = batch.kind {
         params.insert("kind".to_string(), k);
@@ -1026,6 +1031,36 @@ pub async fn lookup_batch(
         "application/json",
         cache_for(audience),
     ))
+}
+
+/// The preamble of a batch POST: a JSON body read into `T`, its list (`field`, `len` items)
+/// neither empty nor over `max`, and an anonymous caller charged one token per `per_token` items.
+#[allow(clippy::too_many_arguments)]
+async fn read_batch<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    principal: Option<&Principal>,
+    request: Request,
+    field: &str,
+    max: usize,
+    per_token: usize,
+    len: impl Fn(&T) -> usize,
+) -> Result<T, ApiError> {
+    if !crate::api::is_json(request.headers()) {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let headers = request.headers().clone();
+    let peer = peer_of(&request);
+    let bytes = read_body(state, request.into_body()).await?;
+    let input: T = serde_json::from_slice(&bytes).map_err(|_| ApiError::MalformedJson)?;
+    let n = len(&input);
+    if n == 0 {
+        return Err(bad(field, "required"));
+    }
+    if n > max {
+        return Err(bad(field, "too_many_values"));
+    }
+    limit(state, &headers, peer, principal, n.div_ceil(per_token))?;
+    Ok(input)
 }
 
 /// `GET /api/v1/hashes`: how to compute a lookup hash.
@@ -1180,26 +1215,16 @@ pub async fn score_domains(
     Extension(principal): Extension<Option<Principal>>,
     request: Request,
 ) -> Result<axum::Json<Value>, ApiError> {
-    if !crate::api::is_json(request.headers()) {
-        return Err(ApiError::UnsupportedMediaType);
-    }
-    let headers = request.headers().clone();
-    let peer = peer_of(&request);
-    let bytes = read_body(&state, request.into_body()).await?;
-    let input: ScoreInput = serde_json::from_slice(&bytes).map_err(|_| ApiError::MalformedJson)?;
-    if input.domains.is_empty() {
-        return Err(bad("domains", "required"));
-    }
-    if input.domains.len() > MAX_SCORED {
-        return Err(bad("domains", "too_many_values"));
-    }
-    limit(
+    let input: ScoreInput = read_batch(
         &state,
-        &headers,
-        peer,
         principal.as_ref(),
-        input.domains.len().div_ceil(VALUES_PER_TOKEN * 4),
-    )?;
+        request,
+        "domains",
+        MAX_SCORED,
+        VALUES_PER_TOKEN * 4,
+        |i: &ScoreInput| i.domains.len(),
+    )
+    .await?;
     let items: Vec<Value> = input
         .domains
         .iter()
