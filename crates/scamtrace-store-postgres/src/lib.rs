@@ -66,6 +66,23 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
 ];
 
+/// Writes one audit event, alone or in the transaction of the change it records.
+async fn insert_audit<'e>(
+    executor: impl sqlx::PgExecutor<'e>,
+    e: &AuditEvent,
+) -> Result<(), StoreError> {
+    sqlx::query(sql::INSERT_AUDIT)
+        .bind(to_micros(e.at))
+        .bind(&e.actor)
+        .bind(&e.action)
+        .bind(&e.subject)
+        .bind(&e.reason)
+        .execute(executor)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
 pub struct PostgresStore {
     pool: PgPool,
 }
@@ -984,15 +1001,7 @@ impl Store for PostgresStore {
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        sqlx::query(sql::INSERT_AUDIT)
-            .bind(to_micros(e.at))
-            .bind(&e.actor)
-            .bind(&e.action)
-            .bind(&e.subject)
-            .bind(&e.reason)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
+        insert_audit(&mut *tx, &e).await?;
         tx.commit().await.map_err(db_error)
     }
 
@@ -1037,16 +1046,7 @@ impl Store for PostgresStore {
     }
 
     async fn append_audit(&self, e: AuditEvent) -> Result<(), StoreError> {
-        sqlx::query(sql::INSERT_AUDIT)
-            .bind(to_micros(e.at))
-            .bind(&e.actor)
-            .bind(&e.action)
-            .bind(&e.subject)
-            .bind(&e.reason)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
-        Ok(())
+        insert_audit(&self.pool, &e).await
     }
 
     async fn list_audit(&self, limit: u32) -> Result<Vec<AuditEvent>, StoreError> {

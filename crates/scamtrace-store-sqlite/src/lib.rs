@@ -265,6 +265,21 @@ async fn write_loop(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Job>) {
 /// under its own savepoint so one bad write does not sink its neighbours. Every other write is a
 /// single statement, which SQLite rolls back by itself when it fails. If the commit fails, every
 /// job fails, since none of them is durable.
+/// Writes one audit event on the writer's connection (alone, or in the same transaction as the
+/// change it records).
+async fn insert_audit(conn: &mut SqliteConnection, e: &AuditEvent) -> Result<(), StoreError> {
+    sqlx::query(sql::INSERT_AUDIT)
+        .bind(to_micros(e.at))
+        .bind(&e.actor)
+        .bind(&e.action)
+        .bind(&e.subject)
+        .bind(&e.reason)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    Ok(())
+}
+
 async fn apply_batch(
     conn: &mut SqliteConnection,
     rng: &mut rand::rngs::StdRng,
@@ -573,15 +588,7 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError>
                 .execute(&mut *conn)
                 .await
                 .map_err(db_error)?;
-            sqlx::query(sql::INSERT_AUDIT)
-                .bind(to_micros(e.at))
-                .bind(&e.actor)
-                .bind(&e.action)
-                .bind(&e.subject)
-                .bind(&e.reason)
-                .execute(&mut *conn)
-                .await
-                .map_err(db_error)?;
+            insert_audit(conn, e).await?;
             Ok(Done::Unit)
         }
         Op::WatchHits(hits) => {
@@ -602,15 +609,7 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError>
             Ok(Done::Count(n))
         }
         Op::Audit(e) => {
-            sqlx::query(sql::INSERT_AUDIT)
-                .bind(to_micros(e.at))
-                .bind(&e.actor)
-                .bind(&e.action)
-                .bind(&e.subject)
-                .bind(&e.reason)
-                .execute(&mut *conn)
-                .await
-                .map_err(db_error)?;
+            insert_audit(conn, e).await?;
             Ok(Done::Unit)
         }
     }
