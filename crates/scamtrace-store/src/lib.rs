@@ -50,6 +50,11 @@ pub enum StoreError {
     /// A unique value is taken already (a username): the write changed nothing.
     #[error("{0} already exists")]
     AlreadyExists(String),
+    /// Someone else changed the record since it was read: the write changed nothing.
+    #[error("{0} was changed by someone else meanwhile")]
+    Conflict(String),
+    #[error("{0} does not exist")]
+    NotFound(String),
 }
 
 /// Storage for reports, access tokens, user accounts, login sessions and the audit log.
@@ -269,4 +274,68 @@ pub trait Store: Send + Sync + 'static {
 
     /// Cheap round trip for `/healthz`.
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Every account, oldest first (case assignees, agencies' members).
+    async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError> {
+        Err(StoreError::Database("cases are not stored by this backend yet".into()))
+    }
+
+    /// Stores a new case (its `version` is 1) with its first event and audit event, in one
+    /// transaction. A case of that id or reference exists already: `AlreadyExists`, nothing
+    /// written.
+    async fn create_case(
+        &self,
+        _case: CaseRecord,
+        _event: CaseEventRecord,
+        _audit: AuditEvent,
+    ) -> Result<(), StoreError> {
+        Err(StoreError::Database("cases are not stored by this backend yet".into()))
+    }
+
+    /// Replaces a case's state with `case` (whose `version` is the stored one plus one) and
+    /// appends its event and audit event, in one transaction. Another writer got there first
+    /// (the stored version is not `case.version - 1`): `Conflict`, nothing written. No such
+    /// case: `NotFound`.
+    async fn update_case(
+        &self,
+        _case: CaseRecord,
+        _event: CaseEventRecord,
+        _audit: AuditEvent,
+    ) -> Result<(), StoreError> {
+        Err(StoreError::Database("cases are not stored by this backend yet".into()))
+    }
+
+    async fn get_case(&self, _id: &str) -> Result<Option<CaseRecord>, StoreError> {
+        Err(StoreError::Database("cases are not stored by this backend yet".into()))
+    }
+
+    /// Every case, most recently updated first.
+    async fn list_cases(&self) -> Result<Vec<CaseRecord>, StoreError> {
+        Err(StoreError::Database("cases are not stored by this backend yet".into()))
+    }
+
+    /// A case's events, oldest (version 1) first.
+    async fn case_events(&self, _case_id: &str) -> Result<Vec<CaseEventRecord>, StoreError> {
+        Err(StoreError::Database("cases are not stored by this backend yet".into()))
+    }
+
+    /// Stores an exported referral package (its bytes too) with its audit event, in one
+    /// transaction.
+    async fn insert_case_package(
+        &self,
+        _package: CasePackage,
+        _audit: AuditEvent,
+    ) -> Result<(), StoreError> {
+        Err(StoreError::Database("cases are not stored by this backend yet".into()))
+    }
+
+    /// A case's packages without their bytes, newest first.
+    async fn case_packages(&self, _case_id: &str) -> Result<Vec<CasePackageInfo>, StoreError> {
+        Err(StoreError::Database("cases are not stored by this backend yet".into()))
+    }
+
+    /// One package with its bytes.
+    async fn case_package(&self, _id: &str) -> Result<Option<CasePackage>, StoreError> {
+        Err(StoreError::Database("cases are not stored by this backend yet".into()))
+    }
 }

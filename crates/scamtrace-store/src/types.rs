@@ -565,3 +565,70 @@ mod tests {
         assert_eq!(from_micros(to_micros(t)), t);
     }
 }
+
+/// A case: an investigation over one or more clusters. The store keeps its current state as the
+/// case workflow (`scamtrace_refer::case`) serialized it, and knows only what it lists by.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseRecord {
+    /// UUIDv7.
+    pub id: String,
+    /// Human reference, unique (`CASE-2026-7KQ4M`).
+    pub reference: String,
+    /// 1 when created, one more with every change.
+    pub version: i64,
+    /// `open`, `referred`, `actioned` or `closed`.
+    pub status: String,
+    /// The agencies (organizations) the case was referred to, for their members' listing.
+    pub agencies: Vec<String>,
+    /// The whole state, JSON.
+    pub state: String,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+/// One change of a case, append-only: the version it produced, who made it, when, and what
+/// (`action` such as `case.opened`, `case.note`, `case.status`; `data` JSON).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseEventRecord {
+    pub case_id: String,
+    pub version: i64,
+    pub at: OffsetDateTime,
+    /// The token or user id that acted.
+    pub actor: String,
+    pub action: String,
+    pub data: String,
+}
+
+/// An exported referral package, kept as the exact bytes that were signed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CasePackage {
+    pub info: CasePackageInfo,
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for CasePackage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CasePackage")
+            .field("info", &self.info)
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
+}
+
+/// What is listed of a package: for whom, by whom, when, and the zip's SHA-256.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CasePackageInfo {
+    /// UUIDv7.
+    pub id: String,
+    pub case_id: String,
+    /// The agency (organization) it was made for.
+    pub recipient: String,
+    /// Whether it holds victims' personal data.
+    pub personal_data: bool,
+    /// The token or user id that exported it.
+    pub exported_by: String,
+    pub exported_at: OffsetDateTime,
+    /// Hex SHA-256 of the zip.
+    pub sha256: String,
+    pub size: i64,
+}

@@ -1,0 +1,1 @@
+//! The referral package: a zip with a signed `manifest.json` (being written).
