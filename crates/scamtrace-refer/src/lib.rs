@@ -7,8 +7,9 @@
 //! The server and the CLI gather the facts (clusters, reports, personal data where the recipient
 //! may have it) and pass them in; nothing here reads a clock, a file or the network.
 
-pub mod pdf;
+pub mod case;
 pub mod package;
+pub mod pdf;
 pub mod summary;
 
 pub use summary::Summary;

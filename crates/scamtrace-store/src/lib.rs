@@ -277,7 +277,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// Every account, oldest first (case assignees, agencies' members).
     async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError> {
-        Err(StoreError::Database("cases are not stored by this backend yet".into()))
+        Err(StoreError::Database(
+            "cases are not stored by this backend yet".into(),
+        ))
     }
 
     /// Stores a new case (its `version` is 1) with its first event and audit event, in one
@@ -289,7 +291,9 @@ pub trait Store: Send + Sync + 'static {
         _event: CaseEventRecord,
         _audit: AuditEvent,
     ) -> Result<(), StoreError> {
-        Err(StoreError::Database("cases are not stored by this backend yet".into()))
+        Err(StoreError::Database(
+            "cases are not stored by this backend yet".into(),
+        ))
     }
 
     /// Replaces a case's state with `case` (whose `version` is the stored one plus one) and
@@ -302,21 +306,29 @@ pub trait Store: Send + Sync + 'static {
         _event: CaseEventRecord,
         _audit: AuditEvent,
     ) -> Result<(), StoreError> {
-        Err(StoreError::Database("cases are not stored by this backend yet".into()))
+        Err(StoreError::Database(
+            "cases are not stored by this backend yet".into(),
+        ))
     }
 
     async fn get_case(&self, _id: &str) -> Result<Option<CaseRecord>, StoreError> {
-        Err(StoreError::Database("cases are not stored by this backend yet".into()))
+        Err(StoreError::Database(
+            "cases are not stored by this backend yet".into(),
+        ))
     }
 
     /// Every case, most recently updated first.
     async fn list_cases(&self) -> Result<Vec<CaseRecord>, StoreError> {
-        Err(StoreError::Database("cases are not stored by this backend yet".into()))
+        Err(StoreError::Database(
+            "cases are not stored by this backend yet".into(),
+        ))
     }
 
     /// A case's events, oldest (version 1) first.
     async fn case_events(&self, _case_id: &str) -> Result<Vec<CaseEventRecord>, StoreError> {
-        Err(StoreError::Database("cases are not stored by this backend yet".into()))
+        Err(StoreError::Database(
+            "cases are not stored by this backend yet".into(),
+        ))
     }
 
     /// Stores an exported referral package (its bytes too) with its audit event, in one
@@ -326,16 +338,22 @@ pub trait Store: Send + Sync + 'static {
         _package: CasePackage,
         _audit: AuditEvent,
     ) -> Result<(), StoreError> {
-        Err(StoreError::Database("cases are not stored by this backend yet".into()))
+        Err(StoreError::Database(
+            "cases are not stored by this backend yet".into(),
+        ))
     }
 
     /// A case's packages without their bytes, newest first.
     async fn case_packages(&self, _case_id: &str) -> Result<Vec<CasePackageInfo>, StoreError> {
-        Err(StoreError::Database("cases are not stored by this backend yet".into()))
+        Err(StoreError::Database(
+            "cases are not stored by this backend yet".into(),
+        ))
     }
 
     /// One package with its bytes.
     async fn case_package(&self, _id: &str) -> Result<Option<CasePackage>, StoreError> {
-        Err(StoreError::Database("cases are not stored by this backend yet".into()))
+        Err(StoreError::Database(
+            "cases are not stored by this backend yet".into(),
+        ))
     }
 }
