@@ -8,6 +8,7 @@
 //! may have it) and pass them in; nothing here reads a clock, a file or the network.
 
 pub mod case;
+pub mod notices;
 pub mod package;
 pub mod pdf;
 pub mod summary;
