@@ -598,3 +598,45 @@ fn drawing_stays_inside_the_margins() {
         assert!(seen > 10);
     }
 }
+
+/// Both charts with 1 to 61 entries (and counts in the thousands): every page renders, every
+/// word stays inside the margins, and beyond 15 countries the rest are one "Other" bar.
+#[test]
+fn charts_hold_one_to_sixty_entries() {
+    for n in [1_usize, 2, 15, 16, 40, 60, 61] {
+        let mut s = realistic();
+        s.countries = (0..n)
+            .map(|i| counted(&format!("K{i}"), (n - i) as u32 * 97))
+            .collect();
+        s.months = (0..n)
+            .map(|i| {
+                counted(
+                    &format!("{}-{:02}", 2021 + i / 12, i % 12 + 1),
+                    (i as u32 * 7919) % 2_500,
+                )
+            })
+            .collect();
+        let bytes = scamtrace_refer::pdf::render(&s);
+        keep(&format!("charts-{n}.pdf"), &bytes);
+        if !poppler() {
+            return;
+        }
+        let read = read_back(&bytes);
+        let all = flat(&read.plain);
+        assert!(all.contains("Victims by country") && all.contains("Victims by month"));
+        let first = if n > 60 { "2021-02" } else { "2021-01" };
+        assert!(all.contains(first), "first month labelled ({n})");
+        if n > 15 {
+            assert!(
+                all.contains(&format!("Other ({} countries)", n - 14)),
+                "{n}"
+            );
+            assert!(!all.contains(&format!("K{} ", n - 1)), "{n}");
+        } else {
+            assert!(row(&read.layout, &format!("K{}", n - 1), "97"), "{n}");
+        }
+        if n == 61 {
+            assert!(all.contains("The last 60 of 61 months; 1 earlier months hold 0 reports."));
+        }
+    }
+}

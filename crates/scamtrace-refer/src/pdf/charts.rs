@@ -114,10 +114,14 @@ pub(crate) fn by_month(pages: &mut Pages, title: &str, months: &[Counted]) {
     let slot = plot_w / shown.len().max(1) as f32;
     let bar_w = (slot * 0.7).min(28.0);
 
-    // The axis: a baseline, and the top of the scale with its value.
+    // The axis: a baseline, and the top of the scale with its value (none when all are 0).
     pages.hline(x0, x0 + plot_w, base, 0.6, GREY);
-    pages.hline(x0, x0 + plot_w, top, 0.3, RULE);
-    for (value, y) in [(0, base), (max, top)] {
+    let mut ticks = vec![(0, base)];
+    if max > 0 {
+        pages.hline(x0, x0 + plot_w, top, 0.3, RULE);
+        ticks.push((max, top));
+    }
+    for (value, y) in ticks {
         let n = text::encode(&group(value));
         let w = Font::Regular.width(&n, SIZE);
         pages.text(x0 - 4.0 - w, y - SIZE * 0.35, Font::Regular, SIZE, &n, GREY);
