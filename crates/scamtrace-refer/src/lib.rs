@@ -11,6 +11,7 @@ pub mod case;
 pub mod notices;
 pub mod package;
 pub mod pdf;
+pub mod redact;
 pub mod summary;
 
 pub use summary::Summary;
