@@ -86,6 +86,8 @@ impl RouteSpec {
 }
 
 const ANALYSTS: &[Role] = &[Role::Analyst, Role::Admin];
+/// Cases: analysts and admins see all, agencies' members those referred to their agency.
+const CASE_READERS: &[Role] = &[Role::Analyst, Role::Admin, Role::LawEnforcement];
 /// Everyone with an account or token: TAXII decides per collection what each may do.
 const SHARING: &[Role] = &[
     Role::Analyst,
@@ -202,6 +204,70 @@ pub const ROUTES: &[RouteSpec] = &[
         "PUT",
         "/api/v1/verdicts/{kind}/{value}",
         Access::Roles(ANALYSTS),
+        true
+    ),
+    route!("GET", "/api/v1/cases", Access::Roles(CASE_READERS), true),
+    route!("POST", "/api/v1/cases", Access::Roles(ANALYSTS), true),
+    route!(
+        "GET",
+        "/api/v1/cases/{id}",
+        Access::Roles(CASE_READERS),
+        true
+    ),
+    route!("PATCH", "/api/v1/cases/{id}", Access::Roles(ANALYSTS), true),
+    route!(
+        "POST",
+        "/api/v1/cases/{id}/notes",
+        Access::Roles(ANALYSTS),
+        true
+    ),
+    route!(
+        "POST",
+        "/api/v1/cases/{id}/referrals",
+        Access::Roles(ANALYSTS),
+        true
+    ),
+    route!(
+        "POST",
+        "/api/v1/cases/{id}/outcomes",
+        Access::Roles(ANALYSTS),
+        true
+    ),
+    route!(
+        "POST",
+        "/api/v1/cases/{id}/clusters",
+        Access::Roles(ANALYSTS),
+        true
+    ),
+    route!(
+        "GET",
+        "/api/v1/cases/{id}/events",
+        Access::Roles(ANALYSTS),
+        true
+    ),
+    route!(
+        "GET",
+        "/api/v1/cases/{id}/packages",
+        Access::Roles(CASE_READERS),
+        true
+    ),
+    route!(
+        "POST",
+        "/api/v1/cases/{id}/packages",
+        Access::Roles(ANALYSTS),
+        true
+    ),
+    route!(
+        "GET",
+        "/api/v1/packages/{id}",
+        Access::Roles(CASE_READERS),
+        true
+    ),
+    route!("GET", "/api/v1/outcomes", Access::Roles(CASE_READERS), true),
+    route!(
+        "GET",
+        "/.well-known/scamtrace-signing-key",
+        Access::Public,
         true
     ),
     route!("GET", "/taxii2/", Access::Roles(SHARING), false),

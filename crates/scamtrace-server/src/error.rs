@@ -25,6 +25,14 @@ pub enum ApiError {
     Unauthorized,
     Forbidden,
     NotFound,
+    /// A field of a non-report request that is wrong, with a message naming the problem (never
+    /// echoing the value).
+    Invalid {
+        field: String,
+        message: String,
+    },
+    /// The request conflicts with the current state (a case's workflow), with why.
+    Conflict(String),
     Internal,
 }
 
@@ -39,6 +47,8 @@ impl ApiError {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -54,6 +64,8 @@ impl ApiError {
             ApiError::Unauthorized => "unauthorized",
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound => "not_found",
+            ApiError::Invalid { .. } => "invalid",
+            ApiError::Conflict(_) => "conflict",
             ApiError::Internal => "internal",
         }
     }
@@ -70,6 +82,12 @@ impl ApiError {
                 .collect(),
             ApiError::BadRequest { field, code } => {
                 vec![json!({"field": field, "code": code, "message": CATALOGS.get(lang, &format!("errors.{code}"))})]
+            }
+            ApiError::Invalid { field, message } => {
+                vec![json!({"field": field, "code": "invalid", "message": message})]
+            }
+            ApiError::Conflict(message) => {
+                vec![json!({"code": "conflict", "message": message})]
             }
             _ => Vec::new(),
         };

@@ -22,6 +22,8 @@
 
 mod api;
 pub mod auth;
+mod case_api;
+pub mod cases;
 pub mod clusters;
 pub mod correlation;
 mod csrf;
@@ -76,6 +78,8 @@ pub struct ServerConfig {
     pub sync_interval_seconds: u64,
     /// Verdicts, lookups and feeds (`[server.protect]`).
     pub protect: protect::ProtectConfig,
+    /// Cases and referral packages (`[server.refer]`).
+    pub refer: cases::ReferConfig,
     /// This instance's organization (the top-level `organization` setting).
     #[serde(skip)]
     pub organization: String,
@@ -94,6 +98,7 @@ impl Default for ServerConfig {
             publish_interval_seconds: 60,
             sync_interval_seconds: 300,
             protect: protect::ProtectConfig::default(),
+            refer: cases::ReferConfig::default(),
             organization: "Unnamed ScamTrace instance".into(),
         }
     }
@@ -264,6 +269,26 @@ impl App {
             .route(
                 "/api/v1/verdicts/{kind}/{value}",
                 get(protect::verdict).put(protect::decide),
+            )
+            .route("/api/v1/cases", get(case_api::list).post(case_api::create))
+            .route(
+                "/api/v1/cases/{id}",
+                get(case_api::get).patch(case_api::update),
+            )
+            .route("/api/v1/cases/{id}/notes", post(case_api::add_note))
+            .route("/api/v1/cases/{id}/referrals", post(case_api::refer))
+            .route("/api/v1/cases/{id}/outcomes", post(case_api::add_outcome))
+            .route("/api/v1/cases/{id}/clusters", post(case_api::add_clusters))
+            .route("/api/v1/cases/{id}/events", get(case_api::events))
+            .route(
+                "/api/v1/cases/{id}/packages",
+                get(case_api::packages).post(case_api::create_package),
+            )
+            .route("/api/v1/packages/{id}", get(case_api::download))
+            .route("/api/v1/outcomes", get(case_api::outcomes))
+            .route(
+                "/.well-known/scamtrace-signing-key",
+                get(case_api::signing_key),
             )
             .route("/taxii2/", get(taxii::discovery))
             .route("/taxii2/api/", get(taxii::api_root))

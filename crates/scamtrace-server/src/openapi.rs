@@ -31,7 +31,7 @@ pub fn document() -> Value {
     let report_id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}});
     let cluster_id = json!({"name": "id", "in": "path", "required": true, "description": "The sequence number of the cluster's oldest report.", "schema": {"type": "string", "pattern": "^[0-9]+$"}});
     let query = |name: &str, description: &str, schema: Value| json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema});
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "ScamTrace API",
@@ -386,6 +386,116 @@ pub fn document() -> Value {
             "/api/openapi.json": {"get": {"operationId": "openapi", "summary": "This document", "security": [],
                 "responses": {"200": {"description": "OpenAPI 3.1.", "content": {"application/json": {}}}}}}
         }
+    });
+    if let Some(paths) = doc["paths"].as_object_mut()
+        && let Value::Object(cases) = case_paths()
+    {
+        paths.extend(cases);
+    }
+    doc
+}
+
+/// Cases, referral packages and the signing key.
+fn case_paths() -> Value {
+    let id = json!({"name": "id", "in": "path", "required": true, "description": "The case's id or its reference (`CASE-2026-7KQ4M`).", "schema": {"type": "string"}});
+    let security = json!([{"bearer": []}, {"session": []}]);
+    let body = |required: &[&str], properties: Value| {
+        json!({"required": true, "content": {"application/json": {"schema": {
+        "type": "object", "required": required, "additionalProperties": false, "properties": properties}}}})
+    };
+    let case_answer = json!({"description": "The case: `{id, reference, title, status, assignee, clusters, operations (clusters now, merges followed), referrals, notes, outcomes, agencies, packages, created_by, created_at, updated_at}`. Agencies' members see neither notes nor assignee.", "content": {"application/json": {}}});
+    let change_errors = json!({
+        "404": error_response("No such case, or not one the caller may see."),
+        "409": error_response("The workflow does not allow it from the case's status (the details say why)."),
+        "415": error_response("Not JSON."),
+        "422": error_response("A field is wrong (the details name it).")
+    });
+    let change = |op: &str, summary: &str, required: &[&str], properties: Value| {
+        json!({"post": {
+            "operationId": op, "summary": summary, "security": security, "parameters": [id],
+            "requestBody": body(required, properties),
+            "responses": merge(merge(json!({"200": case_answer}), change_errors.clone()), analyst_errors())
+        }})
+    };
+    json!({
+        "/api/v1/cases": {
+            "get": {
+                "operationId": "listCases", "summary": "Cases the caller may see, most recently changed first (analyst, admin; law_enforcement: those referred to its agency)",
+                "security": security,
+                "parameters": [
+                    {"name": "status", "in": "query", "required": false, "schema": {"enum": ["open", "referred", "actioned", "closed"]}},
+                    {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 500}}
+                ],
+                "responses": merge(json!({"200": {"description": "`{items: [case], next_cursor: null}`.", "content": {"application/json": {}}}}), analyst_errors())
+            },
+            "post": {
+                "operationId": "openCase", "summary": "Open a case over one or more clusters (analyst, admin; audited)",
+                "security": security,
+                "requestBody": body(&["title", "clusters"], json!({
+                    "title": {"type": "string", "maxLength": 200},
+                    "clusters": {"type": "array", "minItems": 1, "maxItems": 100, "items": {"type": ["string", "integer"]}},
+                    "assignee": {"type": "string", "description": "An analyst's username."}
+                })),
+                "responses": merge(merge(json!({"201": case_answer}), change_errors.clone()), analyst_errors())
+            }
+        },
+        "/api/v1/cases/{id}": {
+            "get": {
+                "operationId": "getCase", "summary": "One case with its packages (analyst, admin; law_enforcement: referred to its agency)",
+                "security": security, "parameters": [id],
+                "responses": merge(json!({"200": case_answer, "404": error_response("No such case, or not one the caller may see.")}), analyst_errors())
+            },
+            "patch": {
+                "operationId": "updateCase", "summary": "Change the title, the assignee (null unassigns) or the status: actioned, closed, or open to reopen; referred is reached by a referral (analyst, admin; audited)",
+                "security": security, "parameters": [id],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {
+                    "title": {"type": "string"}, "assignee": {"type": ["string", "null"]},
+                    "status": {"enum": ["open", "actioned", "closed"]}, "reason": {"type": "string", "maxLength": 200}}}}}},
+                "responses": merge(merge(json!({"200": case_answer}), change_errors.clone()), analyst_errors())
+            }
+        },
+        "/api/v1/cases/{id}/notes": change("addCaseNote", "Append a note (analyst, admin; notes are never edited)", &["text"], json!({"text": {"type": "string", "maxLength": 10000}})),
+        "/api/v1/cases/{id}/referrals": change("referCase", "Refer the case to an agency; an open case becomes referred (analyst, admin; audited)", &["agency"], json!({"agency": {"type": "string", "maxLength": 200}, "agency_reference": {"type": "string", "maxLength": 200}})),
+        "/api/v1/cases/{id}/outcomes": change("addCaseOutcome", "Record an outcome: raids, arrests, numbers_disconnected, domains_suspended, accounts_frozen (with count) or money_recovered (with amount and currency) (analyst, admin)", &["kind", "date"], json!({
+            "kind": {"enum": ["raids", "arrests", "numbers_disconnected", "domains_suspended", "accounts_frozen", "money_recovered"]},
+            "count": {"type": "integer", "minimum": 1, "maximum": 1000000}, "amount": {"type": "string", "pattern": "^[0-9,]+(\\.[0-9]{1,2})?$"},
+            "currency": {"type": "string", "pattern": "^[A-Z]{3}$"}, "date": {"type": "string", "format": "date"},
+            "agency": {"type": "string"}, "note": {"type": "string", "maxLength": 200}})),
+        "/api/v1/cases/{id}/clusters": change("addCaseClusters", "Add clusters to the case (analyst, admin)", &["clusters"], json!({"clusters": {"type": "array", "minItems": 1, "items": {"type": ["string", "integer"]}}})),
+        "/api/v1/cases/{id}/events": {"get": {
+            "operationId": "caseEvents", "summary": "The case's history, oldest first: every change with who, when and what (analyst, admin)",
+            "security": security, "parameters": [id],
+            "responses": merge(json!({"200": {"description": "`{items: [{version, at, actor, action, data}], next_cursor: null}`.", "content": {"application/json": {}}}, "404": error_response("No such case.")}), analyst_errors())
+        }},
+        "/api/v1/cases/{id}/packages": {
+            "get": {
+                "operationId": "listCasePackages", "summary": "The case's referral packages the caller may download",
+                "security": security, "parameters": [id],
+                "responses": merge(json!({"200": {"description": "`{items: [{id, case_id, recipient, personal_data, exported_by, exported_at, sha256, size, href}]}`.", "content": {"application/json": {}}}, "404": error_response("No such case.")}), analyst_errors())
+            },
+            "post": {
+                "operationId": "exportCasePackage", "summary": "Build, sign and store a referral package for an agency; victims' contact details only for a law-enforcement agency and only where reporters allowed contact (analyst, admin; audited)",
+                "security": security, "parameters": [id],
+                "requestBody": body(&["recipient"], json!({"recipient": {"type": "string", "maxLength": 200, "description": "The agency (an organization)."}})),
+                "responses": merge(merge(json!({"201": {"description": "The package's listing.", "content": {"application/json": {}}}}), change_errors.clone()), analyst_errors())
+            }
+        },
+        "/api/v1/packages/{id}": {"get": {
+            "operationId": "downloadPackage", "summary": "A referral package, the zip exactly as signed (analyst, admin; law_enforcement: packages for its agency; audited)",
+            "security": security,
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": merge(json!({"200": {"description": "The zip.", "content": {"application/zip": {}}}, "404": error_response("No such package, or not one the caller may download.")}), analyst_errors())
+        }},
+        "/api/v1/outcomes": {"get": {
+            "operationId": "caseOutcomes", "summary": "Cases by status, referrals by agency, and totals of raids, arrests, numbers disconnected, domains suspended, accounts frozen and money recovered",
+            "security": security,
+            "responses": merge(json!({"200": {"description": "The figures.", "content": {"application/json": {}}}}), analyst_errors())
+        }},
+        "/.well-known/scamtrace-signing-key": {"get": {
+            "operationId": "signingKey", "summary": "The Ed25519 public key referral packages are signed with: `{algorithm, key_id, public_key, public_key_pem, instance, format}`; `?format=pem` for the PEM alone",
+            "security": [],
+            "responses": {"200": {"description": "The key.", "content": {"application/json": {}, "application/x-pem-file": {}}}}
+        }}
     })
 }
 

@@ -713,7 +713,7 @@ pub async fn cluster_page(
 /// One CSV cell: quoted when needed, and never read as a formula by a spreadsheet (a cell that
 /// starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading apostrophe; a
 /// scammer writes the narratives and values these cells come from).
-fn csv_cell(s: &str) -> String {
+pub(crate) fn csv_cell(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
