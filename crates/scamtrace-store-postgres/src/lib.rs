@@ -64,6 +64,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "protect",
         include_str!("../migrations/0010_protect.sql"),
     ),
+    (11, "cases", include_str!("../migrations/0011_cases.sql")),
 ];
 
 /// Writes one audit event, alone or in the transaction of the change it records.

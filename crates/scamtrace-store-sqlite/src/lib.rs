@@ -71,6 +71,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "protect",
         include_str!("../migrations/0010_protect.sql"),
     ),
+    (11, "cases", include_str!("../migrations/0011_cases.sql")),
 ];
 
 /// Writes waiting beyond this many are taken in the next transaction.
