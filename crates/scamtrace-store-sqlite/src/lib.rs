@@ -264,11 +264,6 @@ async fn write_loop(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Job>) {
     }
 }
 
-/// One transaction for the whole batch. All the batch's reports go in through multi-row
-/// `INSERT`s (few round trips to SQLite's thread); should that fail, each job is retried alone
-/// under its own savepoint so one bad write does not sink its neighbours. Every other write is a
-/// single statement, which SQLite rolls back by itself when it fails. If the commit fails, every
-/// job fails, since none of them is durable.
 /// Writes one audit event on the writer's connection (alone, or in the same transaction as the
 /// change it records).
 async fn insert_audit(conn: &mut SqliteConnection, e: &AuditEvent) -> Result<(), StoreError> {
@@ -284,6 +279,11 @@ async fn insert_audit(conn: &mut SqliteConnection, e: &AuditEvent) -> Result<(),
     Ok(())
 }
 
+/// One transaction for the whole batch. All the batch's reports go in through multi-row
+/// `INSERT`s (few round trips to SQLite's thread); should that fail, each job is retried alone
+/// under its own savepoint so one bad write does not sink its neighbours. Every other write is a
+/// single statement, which SQLite rolls back by itself when it fails. If the commit fails, every
+/// job fails, since none of them is durable.
 async fn apply_batch(
     conn: &mut SqliteConnection,
     rng: &mut rand::rngs::StdRng,
