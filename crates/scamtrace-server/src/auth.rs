@@ -147,6 +147,31 @@ pub const ROUTES: &[RouteSpec] = &[
         false
     ),
     route!("GET", "/over-linked", Access::Roles(ANALYSTS), false),
+    route!(
+        "POST",
+        "/clusters/{id}/case",
+        Access::Roles(ANALYSTS),
+        false
+    ),
+    route!("GET", "/cases", Access::Roles(CASE_READERS), false),
+    route!("GET", "/cases/{id}", Access::Roles(CASE_READERS), false),
+    route!("POST", "/cases/{id}/note", Access::Roles(ANALYSTS), false),
+    route!("POST", "/cases/{id}/refer", Access::Roles(ANALYSTS), false),
+    route!("POST", "/cases/{id}/status", Access::Roles(ANALYSTS), false),
+    route!("POST", "/cases/{id}/assign", Access::Roles(ANALYSTS), false),
+    route!(
+        "POST",
+        "/cases/{id}/outcome",
+        Access::Roles(ANALYSTS),
+        false
+    ),
+    route!(
+        "POST",
+        "/cases/{id}/package",
+        Access::Roles(ANALYSTS),
+        false
+    ),
+    route!("GET", "/packages/{id}", Access::Roles(CASE_READERS), false),
     route!("GET", "/static/style.css", Access::Public, false),
     route!("GET", "/static/graph.js", Access::Public, false),
     route!("GET", "/static/vendor/{file}", Access::Public, false),

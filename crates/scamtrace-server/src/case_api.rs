@@ -74,7 +74,7 @@ fn ids(list: &[Id]) -> Result<Vec<u64>, ApiError> {
 }
 
 /// A case the caller may see, or 404 (an agency's member never learns that other cases exist).
-async fn visible_case(
+pub(crate) async fn visible_case(
     state: &AppState,
     principal: &Principal,
     key: &str,

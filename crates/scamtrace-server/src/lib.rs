@@ -23,6 +23,7 @@
 mod api;
 pub mod auth;
 mod case_api;
+mod case_pages;
 pub mod cases;
 pub mod clusters;
 pub mod correlation;
@@ -234,6 +235,16 @@ impl App {
                 post(workbench::verdict_form),
             )
             .route("/over-linked", get(workbench::over_linked_page))
+            .route("/clusters/{id}/case", post(case_pages::open_from_operation))
+            .route("/cases", get(case_pages::cases_page))
+            .route("/cases/{id}", get(case_pages::case_page))
+            .route("/cases/{id}/note", post(case_pages::note_form))
+            .route("/cases/{id}/refer", post(case_pages::refer_form))
+            .route("/cases/{id}/status", post(case_pages::status_form))
+            .route("/cases/{id}/assign", post(case_pages::assign_form))
+            .route("/cases/{id}/outcome", post(case_pages::outcome_form))
+            .route("/cases/{id}/package", post(case_pages::package_form))
+            .route("/packages/{id}", get(case_pages::download))
             .route("/static/style.css", get(pages::stylesheet))
             .route("/static/graph.js", get(pages::graph_script))
             .route("/static/vendor/{file}", get(pages::vendored))

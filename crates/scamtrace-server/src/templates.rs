@@ -48,6 +48,8 @@ const TEMPLATES: &[(&str, &str)] = &[
         "over_linked.html",
         include_str!("../templates/over_linked.html"),
     ),
+    ("cases.html", include_str!("../templates/cases.html")),
+    ("case.html", include_str!("../templates/case.html")),
 ];
 
 fn lang_of(state: &State) -> Lang {

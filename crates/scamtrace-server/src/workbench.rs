@@ -54,7 +54,7 @@ fn country_label(lang: Lang, code: &str) -> String {
     country_name(code).unwrap_or(code).to_string()
 }
 
-fn brand_label(slug: &str) -> String {
+pub(crate) fn brand_label(slug: &str) -> String {
     KNOWN_BRANDS
         .iter()
         .find(|b| b.slug == slug)
@@ -364,8 +364,9 @@ pub async fn dashboard(
     Extension(principal): Extension<Option<Principal>>,
     headers: HeaderMap,
     uri: Uri,
-) -> Response {
+) -> Result<Response, ApiError> {
     let d = dashboard_data(&state).await;
+    let outcomes = crate::case_pages::outcomes(&state, lang).await?;
     let weeks = bar_chart(&d.weeks, whole);
     let losses = bar_chart(&d.months_usd, |n| format!("${}", whole(n)));
     let extra = context! {
@@ -382,13 +383,14 @@ pub async fn dashboard(
         growing => v(d.growing.iter().map(|s| labelled_summary(lang, s.clone())).collect::<Vec<_>>()),
         growth_from => d.growth_from.clone(),
         growth_to => d.growth_to.clone(),
+        outcomes => v(outcomes),
     };
-    Page::new(&state, lang, principal, &headers, &uri).render(
+    Ok(Page::new(&state, lang, principal, &headers, &uri).render(
         &state,
         StatusCode::OK,
         "dashboard.html",
         extra,
-    )
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -621,23 +623,63 @@ pub async fn cluster_page(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let id = cluster_id(&raw)?;
-    let offset = clusters::offset(&params)?;
+    let page = Page::new(&state, lang, principal, &headers, &uri);
+    render_cluster(
+        &state,
+        &page,
+        lang,
+        id,
+        &params,
+        uri.query(),
+        StatusCode::OK,
+        json!({"title": null, "error": null}),
+    )
+    .await
+}
+
+/// An operation's page. `open_case` is the "Open a case" form's state: the title typed and its
+/// error when opening was refused, else nulls (the title is then suggested).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn render_cluster(
+    state: &AppState,
+    page: &Page,
+    lang: Lang,
+    id: u64,
+    params: &HashMap<String, String>,
+    query: Option<&str>,
+    status: StatusCode,
+    mut open_case: Value,
+) -> Result<Response, ApiError> {
+    let offset = clusters::offset(params)?;
     let per_page = 50;
-    let body = match cluster_detail(&state, id, offset, per_page).await? {
+    let body = match cluster_detail(state, id, offset, per_page).await? {
         Found::Moved(to) => {
-            let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
+            let query = query.map(|q| format!("?{q}")).unwrap_or_default();
             return Ok(Redirect::permanent(&format!("/clusters/{to}{query}")).into_response());
         }
         Found::Current(body) => body,
     };
-    let graph = {
+    let (graph, main) = {
         let engine = state.correlator.engine().await;
-        cluster_graph(&engine, id)
+        (
+            cluster_graph(&engine, id),
+            clusters::main_indicator(&engine, id),
+        )
     };
+    if open_case["title"].is_null() {
+        let brand = body["brands"][0]["value"].as_str().map(brand_label);
+        open_case["title"] = json!(crate::case_pages::suggested_title(
+            lang,
+            id,
+            brand.as_deref(),
+            main["value"].as_str(),
+        ));
+    }
+    let cases = crate::case_pages::cases_with(state, id).await?;
     // The explain tool: two references (or ids) of this cluster.
-    let (a, b) = (param(&params, "a"), param(&params, "b"));
+    let (a, b) = (param(params, "a"), param(params, "b"));
     let (explained, explain_error) = match (a, b) {
-        (Some(a), Some(b)) => match explain_path(&state, id, a, b).await {
+        (Some(a), Some(b)) => match explain_path(state, id, a, b).await {
             Ok(path) => (Some(path), None),
             Err(ApiError::BadRequest { field, .. }) => (None, Some(field)),
             Err(e) => return Err(e),
@@ -697,15 +739,16 @@ pub async fn cluster_page(
     let page_link = |o: usize| format!("/clusters/{id}?offset={o}#members");
     let prev_url = (offset > 0).then(|| page_link(offset.saturating_sub(per_page)));
     let next_url = (offset + per_page < total).then(|| page_link(offset + per_page));
-    Ok(Page::new(&state, lang, principal, &headers, &uri).render(
-        &state,
-        StatusCode::OK,
+    Ok(page.render(
+        state,
+        status,
         "cluster.html",
         context! {
             c => v(body), graph => v(graph), timeline => v(bar_chart(&timeline, whole)),
             explained => v(explained), explain_error => explain_error,
             a => a.unwrap_or(""), b => b.unwrap_or(""),
             prev_url => prev_url, next_url => next_url,
+            cases => v(cases), open_case => v(open_case),
         },
     ))
 }
