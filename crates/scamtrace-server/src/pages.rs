@@ -20,7 +20,7 @@ use serde_json::{Map, json};
 
 use crate::AppState;
 use crate::api::{load_report, rate_limit, read_body, reveal_reporter};
-use crate::auth::{Principal, hash_secret, may_read_personal_data, new_secret, sign_in};
+use crate::auth::{Principal, Role, hash_secret, may_read_personal_data, new_secret, sign_in};
 use crate::csrf;
 use crate::error::{ApiError, field_message};
 use crate::i18n::{CATALOGS, Lang, t};
@@ -407,12 +407,33 @@ pub async fn report_thanks(
 /// Where the sign-in page leads when it was not sent from another page.
 pub const DEFAULT_LANDING: &str = "/dashboard";
 
-/// Only local paths: never redirect a signed-in analyst to another site.
-fn safe_next(next: Option<&String>) -> String {
+/// Where an agency's member lands: the cases referred to their agency are all they may see.
+pub const AGENCY_LANDING: &str = "/cases";
+
+/// Only local paths: never redirect a signed-in user to another site.
+fn safe_next(next: Option<&String>) -> Option<String> {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.clone(),
-        _ => DEFAULT_LANDING.into(),
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => {
+            Some(n.clone())
+        }
+        _ => None,
     }
+}
+
+/// Where a user who just signed in goes: the page that sent them to sign in when their role may
+/// use it, else their role's start page (law enforcement: their cases; others: the dashboard).
+fn landing(role: &str, next: Option<String>) -> String {
+    if role == Role::LawEnforcement.as_str() {
+        return next
+            .filter(|n| {
+                n == "/cases"
+                    || n.starts_with("/cases/")
+                    || n.starts_with("/cases?")
+                    || n.starts_with("/packages/")
+            })
+            .unwrap_or_else(|| AGENCY_LANDING.into());
+    }
+    next.unwrap_or_else(|| DEFAULT_LANDING.into())
 }
 
 pub async fn login_form(
@@ -428,7 +449,7 @@ pub async fn login_form(
         &state,
         StatusCode::OK,
         "login.html",
-        context! { next => safe_next(params.get("next")), username => "", error => None::<&str> },
+        context! { next => safe_next(params.get("next")).unwrap_or_default(), username => "", error => None::<&str> },
     )
 }
 
@@ -442,6 +463,8 @@ pub async fn login_submit(
     let uri = request.uri().clone();
     let fields = parse_form(&read_body(&state, request.into_body()).await?);
     let next = safe_next(fields.get("next"));
+    // Shown again in the form after a failure: what was asked, or nothing.
+    let next_field = next.clone().unwrap_or_default();
     let page = Page::new(&state, lang, None, &headers, &uri);
     // The username is shown again after a failure; the password never is.
     let username = fields.get("username").map(|u| u.trim()).unwrap_or("");
@@ -454,7 +477,7 @@ pub async fn login_submit(
             &state,
             StatusCode::FORBIDDEN,
             "login.html",
-            context! { next => next, username => username, error => "errors.csrf" },
+            context! { next => next_field, username => username, error => "errors.csrf" },
         ));
     }
     let store = state.intake.store();
@@ -465,7 +488,7 @@ pub async fn login_submit(
             &state,
             StatusCode::UNAUTHORIZED,
             "login.html",
-            context! { next => next, username => username, error => "login.failed" },
+            context! { next => next_field, username => username, error => "login.failed" },
         ));
     };
     // A session this browser still had (another account's, perhaps) ends here.
@@ -501,7 +524,7 @@ pub async fn login_submit(
     let cookie = format!(
         "{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
     );
-    let mut response = Redirect::to(&next).into_response();
+    let mut response = Redirect::to(&landing(&user.role, next)).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
