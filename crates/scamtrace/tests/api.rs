@@ -493,6 +493,62 @@ fn every_route_admits_exactly_the_roles_it_declares() {
         assert!(started.elapsed().as_secs() < 10, "cluster 1 never appeared");
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+    // Two more operations (reports that share nothing), for the routes that add one to a case.
+    for (narrative, phone) in [
+        ("A pop-up said call 1-877-555-0161.", "+1 877 555 0161"),
+        (
+            "A caller from 1-866-555-0172 said my bank account was hacked.",
+            "+1 866 555 0172",
+        ),
+    ] {
+        let body = json!({
+            "country": "US", "contact_method": "phone_call", "narrative": narrative,
+            "scammer": {"phone_numbers": [phone]},
+        });
+        assert_eq!(server.post_json("/api/v1/reports", &[], &body).status, 201);
+    }
+    for cluster in ["2", "3"] {
+        let started = std::time::Instant::now();
+        while server
+            .get(
+                &format!("/api/v1/clusters/{cluster}"),
+                &[("authorization", &analyst)],
+            )
+            .status
+            != 200
+        {
+            assert!(
+                started.elapsed().as_secs() < 10,
+                "cluster {cluster} never appeared"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+    // A case over cluster 1, referred to the law-enforcement token's agency, with a package for
+    // it: what every case route (and an agency's member) has to work on.
+    let agency = "law_enforcement organization";
+    let case = server.post_json(
+        "/api/v1/cases",
+        &[("authorization", &analyst)],
+        &json!({"title": "Route walk", "clusters": ["1"]}),
+    );
+    assert_eq!(case.status, 201, "{}", case.text());
+    let case = case.json()["id"].as_str().unwrap().to_string();
+    let referred = server.post_json(
+        &format!("/api/v1/cases/{case}/referrals"),
+        &[("authorization", &analyst)],
+        &json!({"agency": agency}),
+    );
+    assert_eq!(referred.status, 200, "{}", referred.text());
+    let package = server.post_json(
+        &format!("/api/v1/cases/{case}/packages"),
+        &[("authorization", &analyst)],
+        &json!({"recipient": agency}),
+    );
+    assert_eq!(package.status, 201, "{}", package.text());
+    let package = package.json()["id"].as_str().unwrap().to_string();
+    // Someone to assign the case to: an analyst's account.
+    server.user("walk.analyst", "analyst");
     // Forms need a CSRF cookie and the token that goes with it (from any page).
     let login = server.get("/login", &[]);
     let csrf_cookie = login
@@ -510,10 +566,62 @@ fn every_route_admits_exactly_the_roles_it_declares() {
         .to_string();
     let decision_form = format!("decision=automatic&reason=route+walk&csrf_token={csrf_token}");
     let verdict_form = format!("decision=expired&reason=route+walk&csrf_token={csrf_token}");
+    let form = |fields: &str| format!("{fields}&csrf_token={csrf_token}");
+    let (note_form, refer_form, assign_form, outcome_form, package_form, open_form) = (
+        form("text=Route+walk"),
+        form("agency=law_enforcement+organization&agency_reference=RW-1"),
+        form("assignee=walk.analyst"),
+        form("kind=arrests&count=2&date=2026-06-01"),
+        form("recipient=law_enforcement+organization"),
+        form("title=Route+walk"),
+    );
+    // Moving a case to a status it has is refused: the admin (first) closes it, the analyst reopens it.
+    let (close_form, reopen_form) = (form("status=closed"), form("status=open"));
     for route in ROUTES {
         // Each route with parameters that exist, and a body where it takes one.
         let (path, body): (String, &[u8]) = match route.path {
             "/clusters/{id}" => ("/clusters/1".into(), b""),
+            "/clusters/{id}/case" => ("/clusters/1/case".into(), open_form.as_bytes()),
+            "/cases/{id}" => (format!("/cases/{case}"), b""),
+            "/cases/{id}/note" => (format!("/cases/{case}/note"), note_form.as_bytes()),
+            "/cases/{id}/refer" => (format!("/cases/{case}/refer"), refer_form.as_bytes()),
+            "/cases/{id}/status" => (format!("/cases/{case}/status"), close_form.as_bytes()),
+            "/cases/{id}/assign" => (format!("/cases/{case}/assign"), assign_form.as_bytes()),
+            "/cases/{id}/outcome" => (format!("/cases/{case}/outcome"), outcome_form.as_bytes()),
+            "/cases/{id}/package" => (format!("/cases/{case}/package"), package_form.as_bytes()),
+            "/packages/{id}" => (format!("/packages/{package}"), b""),
+            "/api/v1/cases" if route.method == "POST" => (
+                "/api/v1/cases".into(),
+                br#"{"title": "Route walk", "clusters": ["1"]}"#,
+            ),
+            "/api/v1/cases/{id}" if route.method == "PATCH" => (
+                format!("/api/v1/cases/{case}"),
+                br#"{"title": "Route walk, renamed"}"#,
+            ),
+            "/api/v1/cases/{id}/notes" => (
+                format!("/api/v1/cases/{case}/notes"),
+                br#"{"text": "Route walk"}"#,
+            ),
+            "/api/v1/cases/{id}/referrals" => (
+                format!("/api/v1/cases/{case}/referrals"),
+                br#"{"agency": "law_enforcement organization"}"#,
+            ),
+            "/api/v1/cases/{id}/outcomes" => (
+                format!("/api/v1/cases/{case}/outcomes"),
+                br#"{"kind": "money_recovered", "amount": "1250.50", "currency": "EUR", "date": "2026-06-01"}"#,
+            ),
+            "/api/v1/cases/{id}/clusters" => (
+                format!("/api/v1/cases/{case}/clusters"),
+                br#"{"clusters": ["2"]}"#,
+            ),
+            "/api/v1/cases/{id}/packages" if route.method == "POST" => (
+                format!("/api/v1/cases/{case}/packages"),
+                br#"{"recipient": "law_enforcement organization"}"#,
+            ),
+            case_route if case_route.starts_with("/api/v1/cases/{id}") => {
+                (case_route.replace("{id}", &case), b"")
+            }
+            "/api/v1/packages/{id}" => (format!("/api/v1/packages/{package}"), b""),
             "/clusters/{id}/export.csv" => ("/clusters/1/export.csv".into(), b""),
             "/indicators/{kind}/{value}" => ("/indicators/phone/+18885550142".into(), b""),
             "/indicators/{kind}/{value}/decision" => (
@@ -578,6 +686,12 @@ fn every_route_admits_exactly_the_roles_it_declares() {
         // A form answers with a redirect to the page it came from.
         let form = route.method == "POST" && !route.api && !body.is_empty();
         for (role, mut headers) in callers {
+            // What can be done only once: the second role adds another operation, or reopens.
+            let body: &[u8] = match (route.path, role) {
+                ("/api/v1/cases/{id}/clusters", Some(Role::Admin)) => br#"{"clusters": ["3"]}"#,
+                ("/cases/{id}/status", Some(Role::Analyst)) => reopen_form.as_bytes(),
+                _ => body,
+            };
             if route.is_taxii() {
                 headers.push(("accept", "application/taxii+json;version=2.1"));
                 if !body.is_empty() {
@@ -626,9 +740,19 @@ fn every_route_admits_exactly_the_roles_it_declares() {
                     );
                 }
                 (Access::Roles(allowed), Some(role)) if allowed.contains(&role) => {
+                    // What the API creates answers 201.
+                    let created = route.method == "POST"
+                        && route.api
+                        && matches!(route.path, "/api/v1/cases" | "/api/v1/cases/{id}/packages");
                     assert_eq!(
                         r.status,
-                        if form { 303 } else { 200 },
+                        if form {
+                            303
+                        } else if created {
+                            201
+                        } else {
+                            200
+                        },
                         "{} {path} as {who}: {}",
                         route.method,
                         r.text()
