@@ -36,6 +36,13 @@ const JA_THANKS_TITLE: &str = "ありがとうございました。報告を受�
 const EN_SIGN_IN_TITLE: &str = "Sign in"; // [login] title
 const EN_SIGN_IN_FAILED: &str = "The username or password is wrong."; // [login] failed
 const EN_REPORTS_TITLE: &str = "Reports"; // [reports] title
+const EN_CASE_OPEN: &str = "Open"; // [cases] status_open
+const EN_CASE_REFERRED: &str = "Referred"; // [cases] status_referred
+const EN_DOWNLOAD_PACKAGE: &str = "Download package"; // [cases] download_package
+const EN_PERSONAL_DATA_INCLUDED: &str = "Included"; // [cases] personal_data_yes
+const EN_AMOUNT_REQUIRED: &str = "Money recovered needs an amount."; // [cases] err_amount_required
+const EN_AMOUNT_LABEL: &str = "Amount"; // [cases] amount
+const EN_NOT_FOUND: &str = "Not found."; // [errors] not_found
 
 #[tokio::test]
 async fn victims_report_scams_through_the_web_form() {
@@ -196,6 +203,217 @@ async fn analysts_follow_a_phone_number_to_its_operation() {
         !marks.is_empty(),
         "the narrative's indicators are marked and linked"
     );
+
+    browser
+        .client
+        .close()
+        .await
+        .expect("end the browser session");
+}
+
+/// An analyst opens a case from an operation of the demo data, writes a note, refers the case to
+/// an agency and downloads its signed referral package, which verifies with the key the instance
+/// publishes. Then the agency's liaison signs in and finds that case, and no other.
+#[tokio::test]
+async fn analysts_refer_an_operation_and_the_agency_sees_only_its_case() {
+    const AGENCY: &str = "Metropolitan Police Cyber Unit";
+    const OTHER_AGENCY: &str = "Central Bureau of Investigation";
+    let Some(driver) = ChromeDriver::start() else {
+        return;
+    };
+    let site = Site::start();
+    let cluster = site.load_demo_operation(400);
+    // The agency has an account here, so its packages carry the victims' contact details.
+    let liaison = ("cyber.unit.liaison", common::random_password());
+    let created = site
+        .server
+        .cli_command(&[
+            "admin",
+            "create-user",
+            "--username",
+            liaison.0,
+            "--role",
+            "law_enforcement",
+            "--org",
+            AGENCY,
+        ])
+        .env("SCAMTRACE_PASSWORD", &liaison.1)
+        .output()
+        .expect("create the liaison's account");
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let browser = Browser::open(&driver, &site).await;
+
+    // From the operation's page, signed in on the way.
+    browser.visit(&format!("/clusters/{}", cluster.id)).await;
+    browser.wait_for("#f-username").await;
+    site.sign_in(&browser).await;
+    browser.wait_for("#open-title").await;
+    assert!(browser.exists("no-cluster-cases").await, "no case yet");
+    let suggested = browser.value("open-title").await;
+    assert!(!suggested.trim().is_empty(), "a title is suggested");
+    browser.click("open-case").await;
+    browser.wait_for("#case-reference").await;
+    let reference = browser.text("case-reference").await;
+    assert!(reference.starts_with("CASE-"), "{reference}");
+    assert_eq!(browser.text("case-title").await, suggested);
+    assert_eq!(browser.text("case-status").await, EN_CASE_OPEN);
+    assert_eq!(browser.text("case-assignee").await, site.analyst.0);
+    browser
+        .wait_for(&format!(
+            "#operation-table a[href='/clusters/{}']",
+            cluster.id
+        ))
+        .await;
+
+    // A note, kept on the case.
+    let note = "The carrier confirmed both numbers forward to the same call centre.";
+    browser.type_into("note-text", note).await;
+    browser.click("note-submit").await;
+    browser.wait_for("#note-list li").await;
+    assert!(browser.text("note-list").await.contains(note));
+
+    // Referred to the agency: the case says so.
+    browser.type_into("refer-agency", AGENCY).await;
+    browser
+        .type_into("refer-agency_reference", "MPCU-2026-0042")
+        .await;
+    browser.click("refer-submit").await;
+    browser
+        .wait_for("#case-status[data-status='referred']")
+        .await;
+    assert_eq!(browser.text("case-status").await, EN_CASE_REFERRED);
+    assert!(browser.text("referral-table").await.contains(AGENCY));
+
+    // What the agency did. Money without an amount is refused beside the field, in words.
+    browser.choose("outcome-kind", "money_recovered").await;
+    browser.click("outcome-submit").await;
+    browser.wait_for("#err-outcome-amount").await;
+    assert_eq!(browser.text("err-outcome-amount").await, EN_AMOUNT_REQUIRED);
+    assert!(
+        browser
+            .text("error-summary")
+            .await
+            .contains(EN_AMOUNT_LABEL)
+    );
+    browser.type_into("outcome-amount", "1250.50").await;
+    browser.choose("outcome-currency", "GBP").await;
+    browser.click("outcome-submit").await;
+    browser.wait_for("#outcome-table").await;
+    assert!(browser.text("outcome-table").await.contains("1250.50 GBP"));
+
+    // The package for that agency downloads at once.
+    assert_eq!(
+        browser.value("package-recipient").await,
+        AGENCY,
+        "the agency referred to is suggested"
+    );
+    assert_eq!(browser.text("package-submit").await, EN_DOWNLOAD_PACKAGE);
+    browser.click("package-submit").await;
+    let (name, zip) = driver.downloaded(".zip").await;
+    assert!(name.starts_with(&reference), "{name}");
+    let published = site.server.get("/.well-known/scamtrace-signing-key", &[]);
+    assert_eq!(published.status, 200);
+    let key = scamtrace_refer::package::PublicKey::parse(&published.text())
+        .expect("the published signing key");
+    let checked = scamtrace_refer::package::verify(&zip, Some(&key));
+    assert!(
+        checked.is_valid() && checked.trusted_key,
+        "the package verifies with the published key: {:?}",
+        checked.problems
+    );
+    let manifest = checked.manifest.expect("a manifest");
+    assert_eq!(
+        (
+            manifest.case_reference.as_str(),
+            manifest.recipient.as_str()
+        ),
+        (reference.as_str(), AGENCY)
+    );
+    assert!(
+        manifest.personal_data,
+        "an agency with an account here gets the victims' contact details"
+    );
+
+    // Listed on the case, with the digest of what was downloaded.
+    browser.client.refresh().await.expect("reload the case");
+    browser.wait_for("#package-table tbody tr").await;
+    let listed = browser.text("package-table").await;
+    let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&zip));
+    assert!(listed.contains(&digest), "{listed}");
+    assert!(listed.contains(AGENCY) && listed.contains(EN_PERSONAL_DATA_INCLUDED));
+
+    // Another case, referred to another agency.
+    let auth = format!("Bearer {}", site.analyst_token);
+    let other = site.server.post_json(
+        "/api/v1/cases",
+        &[("authorization", &auth)],
+        &json!({"title": "Refund desk callers", "clusters": [cluster.id]}),
+    );
+    assert_eq!(other.status, 201, "{}", other.text());
+    let other = other.json();
+    let referred = site.server.post_json(
+        &format!("/api/v1/cases/{}/referrals", other["id"].as_str().unwrap()),
+        &[("authorization", &auth)],
+        &json!({"agency": OTHER_AGENCY}),
+    );
+    assert_eq!(referred.status, 200, "{}", referred.text());
+
+    // The liaison signs in and lands on the cases referred to their agency: this one only.
+    browser
+        .client
+        .find(Locator::Css("form.signout button"))
+        .await
+        .expect("a sign-out button")
+        .click()
+        .await
+        .expect("sign out");
+    browser.wait_for("main h1").await;
+    browser.visit("/login").await;
+    browser.type_into("f-username", liaison.0).await;
+    browser.type_into("f-password", &liaison.1).await;
+    browser.submit().await;
+    browser.wait_for("#case-table").await;
+    let here = browser.client.current_url().await.expect("the URL");
+    assert_eq!(
+        here.path(),
+        "/cases",
+        "an agency's member lands on the cases"
+    );
+    let rows = browser
+        .client
+        .find_all(Locator::Css("#case-table tbody tr"))
+        .await
+        .expect("rows");
+    assert_eq!(rows.len(), 1, "only the case referred to the agency");
+    assert_eq!(
+        rows[0].attr("data-case").await.expect("attribute"),
+        Some(reference.clone())
+    );
+    let page = browser.client.source().await.expect("the page");
+    assert!(!page.contains(other["reference"].as_str().unwrap()));
+    assert!(!page.contains(OTHER_AGENCY));
+
+    // Its page: the referral and the package, no notes, no history.
+    rows[0]
+        .find(Locator::Css("a"))
+        .await
+        .expect("a link to the case")
+        .click()
+        .await
+        .expect("open the case");
+    browser.wait_for("#package-table").await;
+    assert!(!browser.exists("notes").await && !browser.exists("history").await);
+    assert!(!browser.client.source().await.unwrap().contains(note));
+    assert!(browser.exists("referral-table").await);
+    // The other case does not exist for the agency.
+    browser
+        .visit(&format!("/cases/{}", other["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(browser.text("error-message").await, EN_NOT_FOUND);
 
     browser
         .client
@@ -987,6 +1205,36 @@ impl ChromeDriver {
         std::fs::read_to_string(self.dir.path().join("chromedriver.log")).unwrap_or_default()
     }
 
+    /// Where the browser saves what it downloads.
+    fn downloads(&self) -> std::path::PathBuf {
+        self.dir.path().join("downloads")
+    }
+
+    /// The first file ending in `suffix` that the browser finished downloading: its name and
+    /// bytes.
+    async fn downloaded(&self, suffix: &str) -> (String, Vec<u8>) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let names: Vec<String> = std::fs::read_dir(self.downloads())
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            // Chromium writes to NAME.crdownload and renames it when done.
+            let busy = names.iter().any(|n| n.ends_with(".crdownload"));
+            if let Some(name) = names.iter().find(|n| n.ends_with(suffix)).filter(|_| !busy) {
+                let bytes = std::fs::read(self.downloads().join(name)).expect("read the download");
+                return (name.clone(), bytes);
+            }
+            assert!(
+                Instant::now() < deadline,
+                "nothing ending in {suffix} was downloaded: {names:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     async fn session(&self) -> Client {
         let profile = self.dir.path().join("profile");
         let capabilities = json!({
@@ -1002,6 +1250,10 @@ impl ChromeDriver {
                     format!("--user-data-dir={}", profile.display()),
                     "--window-size=1280,1600",
                 ],
+                "prefs": {
+                    "download.default_directory": self.downloads().display().to_string(),
+                    "download.prompt_for_download": false,
+                },
             },
         });
         let Value::Object(capabilities) = capabilities else {
