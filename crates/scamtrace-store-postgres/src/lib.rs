@@ -64,6 +64,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "protect",
         include_str!("../migrations/0010_protect.sql"),
     ),
+    (11, "cases", include_str!("../migrations/0011_cases.sql")),
 ];
 
 /// Writes one audit event, alone or in the transaction of the change it records.
@@ -367,6 +368,20 @@ async fn update_user(
         .map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     Ok(changed)
+}
+
+/// A package of no stored case is [`StoreError::NotFound`], a package id taken already
+/// [`StoreError::AlreadyExists`]; anything else a database error.
+fn package_error(e: sqlx::Error, package: &CasePackageInfo) -> StoreError {
+    match e.as_database_error().map(|d| d.kind()) {
+        Some(sqlx::error::ErrorKind::ForeignKeyViolation) => {
+            StoreError::NotFound(format!("case {}", package.case_id))
+        }
+        Some(sqlx::error::ErrorKind::UniqueViolation) => {
+            StoreError::AlreadyExists(format!("package {}", package.id))
+        }
+        _ => db_error(e),
+    }
 }
 
 /// sqlx's row as the store's typed columns, for the shared decoders in `scamtrace_store::decode`.
@@ -1066,5 +1081,142 @@ impl Store for PostgresStore {
             .await
             .map_err(db_error)?;
         Ok(())
+    }
+
+    async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError> {
+        let rows = sqlx::query(sql::LIST_USERS)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(|r| decode::user(&Columns(r))).collect()
+    }
+
+    async fn create_case(
+        &self,
+        case: CaseRecord,
+        event: CaseEventRecord,
+        audit: AuditEvent,
+    ) -> Result<(), StoreError> {
+        sql::check_case_write(&case, &event, true)?;
+        let agencies = sql::agencies_json(&case.agencies)?;
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        scamtrace_store::bind_case!(sqlx::query(sql::INSERT_CASE), case, &agencies)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match e.as_database_error() {
+                Some(d) if d.is_unique_violation() => StoreError::AlreadyExists(format!(
+                    "case {} or reference {}",
+                    case.id, case.reference
+                )),
+                _ => db_error(e),
+            })?;
+        scamtrace_store::bind_case_event!(sqlx::query(sql::INSERT_CASE_EVENT), event)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        insert_audit(&mut *tx, &audit).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    /// The `UPDATE`'s row lock makes a second writer of the same version wait, then find the
+    /// version moved on: it updates nothing and gets `Conflict`.
+    async fn update_case(
+        &self,
+        case: CaseRecord,
+        event: CaseEventRecord,
+        audit: AuditEvent,
+    ) -> Result<(), StoreError> {
+        sql::check_case_write(&case, &event, false)?;
+        let agencies = sql::agencies_json(&case.agencies)?;
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let changed =
+            scamtrace_store::bind_case_update!(sqlx::query(sql::UPDATE_CASE), case, &agencies)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?
+                .rows_affected();
+        if changed == 0 {
+            let exists = sqlx::query(sql::CASE_EXISTS)
+                .bind(&case.id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_error)?
+                .is_some();
+            return Err(if exists {
+                StoreError::Conflict(format!("case {}", case.id))
+            } else {
+                StoreError::NotFound(format!("case {}", case.id))
+            });
+        }
+        scamtrace_store::bind_case_event!(sqlx::query(sql::INSERT_CASE_EVENT), event)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        insert_audit(&mut *tx, &audit).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn get_case(&self, id: &str) -> Result<Option<CaseRecord>, StoreError> {
+        let row = sqlx::query(sql::GET_CASE)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(|r| decode::case(&Columns(r))).transpose()
+    }
+
+    async fn list_cases(&self) -> Result<Vec<CaseRecord>, StoreError> {
+        let rows = sqlx::query(sql::LIST_CASES)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(|r| decode::case(&Columns(r))).collect()
+    }
+
+    async fn case_events(&self, case_id: &str) -> Result<Vec<CaseEventRecord>, StoreError> {
+        let rows = sqlx::query(sql::LIST_CASE_EVENTS)
+            .bind(case_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter()
+            .map(|r| decode::case_event(&Columns(r)))
+            .collect()
+    }
+
+    async fn insert_case_package(
+        &self,
+        package: CasePackage,
+        audit: AuditEvent,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        scamtrace_store::bind_case_package!(sqlx::query(sql::INSERT_CASE_PACKAGE), package)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| package_error(e, &package.info))?;
+        insert_audit(&mut *tx, &audit).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn case_packages(&self, case_id: &str) -> Result<Vec<CasePackageInfo>, StoreError> {
+        let rows = sqlx::query(sql::LIST_CASE_PACKAGES)
+            .bind(case_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter()
+            .map(|r| decode::case_package_info(&Columns(r)))
+            .collect()
+    }
+
+    async fn case_package(&self, id: &str) -> Result<Option<CasePackage>, StoreError> {
+        let row = sqlx::query(sql::GET_CASE_PACKAGE)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.as_ref()
+            .map(|r| decode::case_package(&Columns(r)))
+            .transpose()
     }
 }

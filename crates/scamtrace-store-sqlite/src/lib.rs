@@ -71,6 +71,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "protect",
         include_str!("../migrations/0010_protect.sql"),
     ),
+    (11, "cases", include_str!("../migrations/0011_cases.sql")),
 ];
 
 /// Writes waiting beyond this many are taken in the next transaction.
@@ -110,6 +111,9 @@ enum Op {
     PartnerState(String, PartnerState),
     VerdictDecision(VerdictDecision, AuditEvent),
     WatchHits(Vec<WatchHit>),
+    CreateCase(Box<(CaseRecord, CaseEventRecord, AuditEvent)>),
+    UpdateCase(Box<(CaseRecord, CaseEventRecord, AuditEvent)>),
+    CasePackage(Box<(CasePackage, AuditEvent)>),
 }
 
 enum Done {
@@ -260,11 +264,6 @@ async fn write_loop(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Job>) {
     }
 }
 
-/// One transaction for the whole batch. All the batch's reports go in through multi-row
-/// `INSERT`s (few round trips to SQLite's thread); should that fail, each job is retried alone
-/// under its own savepoint so one bad write does not sink its neighbours. Every other write is a
-/// single statement, which SQLite rolls back by itself when it fails. If the commit fails, every
-/// job fails, since none of them is durable.
 /// Writes one audit event on the writer's connection (alone, or in the same transaction as the
 /// change it records).
 async fn insert_audit(conn: &mut SqliteConnection, e: &AuditEvent) -> Result<(), StoreError> {
@@ -280,6 +279,11 @@ async fn insert_audit(conn: &mut SqliteConnection, e: &AuditEvent) -> Result<(),
     Ok(())
 }
 
+/// One transaction for the whole batch. All the batch's reports go in through multi-row
+/// `INSERT`s (few round trips to SQLite's thread); should that fail, each job is retried alone
+/// under its own savepoint so one bad write does not sink its neighbours. Every other write is a
+/// single statement, which SQLite rolls back by itself when it fails. If the commit fails, every
+/// job fails, since none of them is durable.
 async fn apply_batch(
     conn: &mut SqliteConnection,
     rng: &mut rand::rngs::StdRng,
@@ -612,6 +616,116 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError>
             insert_audit(conn, e).await?;
             Ok(Done::Unit)
         }
+        Op::CreateCase(write) => {
+            let (case, event, audit) = &**write;
+            in_savepoint(conn, async |conn| {
+                create_case(conn, case, event, audit)
+                    .await
+                    .map(|_| Done::Unit)
+            })
+            .await
+        }
+        Op::UpdateCase(write) => {
+            let (case, event, audit) = &**write;
+            in_savepoint(conn, async |conn| {
+                update_case(conn, case, event, audit)
+                    .await
+                    .map(|_| Done::Unit)
+            })
+            .await
+        }
+        Op::CasePackage(write) => {
+            let (package, audit) = &**write;
+            in_savepoint(conn, async |conn| {
+                scamtrace_store::bind_case_package!(sqlx::query(sql::INSERT_CASE_PACKAGE), package)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(|e| package_error(e, &package.info))?;
+                insert_audit(conn, audit).await?;
+                Ok(Done::Unit)
+            })
+            .await
+        }
+    }
+}
+
+/// Inserts a new case, its first event and its audit event (inside the caller's savepoint).
+async fn create_case(
+    conn: &mut SqliteConnection,
+    case: &CaseRecord,
+    event: &CaseEventRecord,
+    audit: &AuditEvent,
+) -> Result<(), StoreError> {
+    sql::check_case_write(case, event, true)?;
+    scamtrace_store::bind_case!(
+        sqlx::query(sql::INSERT_CASE),
+        case,
+        sql::agencies_json(&case.agencies)?
+    )
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| match e.as_database_error() {
+        Some(d) if d.is_unique_violation() => {
+            StoreError::AlreadyExists(format!("case {} or reference {}", case.id, case.reference))
+        }
+        _ => db_error(e),
+    })?;
+    scamtrace_store::bind_case_event!(sqlx::query(sql::INSERT_CASE_EVENT), event)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    insert_audit(conn, audit).await
+}
+
+/// Changes a case over the version it was read at, then appends its event and audit event
+/// (inside the caller's savepoint). The single writer makes the check and the change one step.
+async fn update_case(
+    conn: &mut SqliteConnection,
+    case: &CaseRecord,
+    event: &CaseEventRecord,
+    audit: &AuditEvent,
+) -> Result<(), StoreError> {
+    sql::check_case_write(case, event, false)?;
+    let changed = scamtrace_store::bind_case_update!(
+        sqlx::query(sql::UPDATE_CASE),
+        case,
+        sql::agencies_json(&case.agencies)?
+    )
+    .execute(&mut *conn)
+    .await
+    .map_err(db_error)?
+    .rows_affected();
+    if changed == 0 {
+        let exists = sqlx::query(sql::CASE_EXISTS)
+            .bind(&case.id)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db_error)?
+            .is_some();
+        return Err(if exists {
+            StoreError::Conflict(format!("case {}", case.id))
+        } else {
+            StoreError::NotFound(format!("case {}", case.id))
+        });
+    }
+    scamtrace_store::bind_case_event!(sqlx::query(sql::INSERT_CASE_EVENT), event)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_error)?;
+    insert_audit(conn, audit).await
+}
+
+/// A package of no stored case is [`StoreError::NotFound`], a package id taken already
+/// [`StoreError::AlreadyExists`]; anything else a database error.
+fn package_error(e: sqlx::Error, package: &CasePackageInfo) -> StoreError {
+    match e.as_database_error().map(|d| d.kind()) {
+        Some(sqlx::error::ErrorKind::ForeignKeyViolation) => {
+            StoreError::NotFound(format!("case {}", package.case_id))
+        }
+        Some(sqlx::error::ErrorKind::UniqueViolation) => {
+            StoreError::AlreadyExists(format!("package {}", package.id))
+        }
+        _ => db_error(e),
     }
 }
 
@@ -1404,5 +1518,95 @@ impl Store for SqliteStore {
             .await
             .map_err(db_error)?;
         Ok(())
+    }
+
+    async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError> {
+        let rows = sqlx::query(sql::LIST_USERS)
+            .fetch_all(&self.reads)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(|r| decode::user(&Columns(r))).collect()
+    }
+
+    async fn create_case(
+        &self,
+        case: CaseRecord,
+        event: CaseEventRecord,
+        audit: AuditEvent,
+    ) -> Result<(), StoreError> {
+        self.write(Op::CreateCase(Box::new((case, event, audit))))
+            .await
+            .map(|_| ())
+    }
+
+    async fn update_case(
+        &self,
+        case: CaseRecord,
+        event: CaseEventRecord,
+        audit: AuditEvent,
+    ) -> Result<(), StoreError> {
+        self.write(Op::UpdateCase(Box::new((case, event, audit))))
+            .await
+            .map(|_| ())
+    }
+
+    async fn get_case(&self, id: &str) -> Result<Option<CaseRecord>, StoreError> {
+        let row = sqlx::query(sql::GET_CASE)
+            .bind(id)
+            .fetch_optional(&self.reads)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(|r| decode::case(&Columns(r))).transpose()
+    }
+
+    async fn list_cases(&self) -> Result<Vec<CaseRecord>, StoreError> {
+        let rows = sqlx::query(sql::LIST_CASES)
+            .fetch_all(&self.reads)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(|r| decode::case(&Columns(r))).collect()
+    }
+
+    async fn case_events(&self, case_id: &str) -> Result<Vec<CaseEventRecord>, StoreError> {
+        let rows = sqlx::query(sql::LIST_CASE_EVENTS)
+            .bind(case_id)
+            .fetch_all(&self.reads)
+            .await
+            .map_err(db_error)?;
+        rows.iter()
+            .map(|r| decode::case_event(&Columns(r)))
+            .collect()
+    }
+
+    async fn insert_case_package(
+        &self,
+        package: CasePackage,
+        audit: AuditEvent,
+    ) -> Result<(), StoreError> {
+        self.write(Op::CasePackage(Box::new((package, audit))))
+            .await
+            .map(|_| ())
+    }
+
+    async fn case_packages(&self, case_id: &str) -> Result<Vec<CasePackageInfo>, StoreError> {
+        let rows = sqlx::query(sql::LIST_CASE_PACKAGES)
+            .bind(case_id)
+            .fetch_all(&self.reads)
+            .await
+            .map_err(db_error)?;
+        rows.iter()
+            .map(|r| decode::case_package_info(&Columns(r)))
+            .collect()
+    }
+
+    async fn case_package(&self, id: &str) -> Result<Option<CasePackage>, StoreError> {
+        let row = sqlx::query(sql::GET_CASE_PACKAGE)
+            .bind(id)
+            .fetch_optional(&self.reads)
+            .await
+            .map_err(db_error)?;
+        row.as_ref()
+            .map(|r| decode::case_package(&Columns(r)))
+            .transpose()
     }
 }

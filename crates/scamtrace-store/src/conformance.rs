@@ -42,6 +42,464 @@ pub async fn run_all(store: &dyn Store) {
     partner_observations(store).await;
     taxii_collections_and_objects(store).await;
     partners_and_sync_state(store).await;
+    users_are_listed_oldest_first(store).await;
+    cases_and_their_events(store).await;
+    case_packages(store).await;
+}
+
+async fn users_are_listed_oldest_first(store: &dyn Store) {
+    let user = |id: &str, username: &str, created_at: OffsetDateTime| UserRecord {
+        id: id.into(),
+        username: username.into(),
+        password_hash: phc(id),
+        role: "analyst".into(),
+        organization: Some("Referral desk".into()),
+        created_at,
+        disabled_at: None,
+    };
+    let early = time::macros::datetime!(2026-01-05 08:00:00.000001 UTC);
+    let late = time::macros::datetime!(2026-12-01 08:00:00 UTC);
+    // Inserted neither in id nor in time order; the two late ones share their instant.
+    let triage = user("00000000-0000-7000-8000-0000000000b2", "triage.desk", late);
+    let referrals = user(
+        "00000000-0000-7000-8000-0000000000b3",
+        "referrals.desk",
+        early,
+    );
+    let liaison = user(
+        "00000000-0000-7000-8000-0000000000b1",
+        "agency.liaison",
+        late,
+    );
+    for u in [&triage, &referrals, &liaison] {
+        store.insert_user(u.clone()).await.unwrap();
+    }
+    let users = store.list_users().await.unwrap();
+    let mut sorted = users.clone();
+    sorted.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    assert_eq!(users, sorted, "by created_at, then id");
+    assert_eq!(users.first(), Some(&referrals), "the oldest account first");
+    let n = users.len();
+    assert_eq!(users[n - 2..], [liaison, triage], "a tie goes by id");
+}
+
+fn case_record(id: &str, reference: &str, updated_at: OffsetDateTime) -> CaseRecord {
+    CaseRecord {
+        id: id.into(),
+        reference: reference.into(),
+        version: 1,
+        status: "open".into(),
+        agencies: Vec::new(),
+        state: format!(r#"{{"id":"{id}","clusters":[17],"notes":[]}}"#),
+        created_at: updated_at,
+        updated_at,
+    }
+}
+
+fn case_event(case: &CaseRecord, action: &str, data: &str) -> CaseEventRecord {
+    CaseEventRecord {
+        case_id: case.id.clone(),
+        version: case.version,
+        at: case.updated_at,
+        actor: "fraud-desk-token".into(),
+        action: action.into(),
+        data: data.into(),
+    }
+}
+
+fn case_audit(case: &CaseRecord, action: &str) -> AuditEvent {
+    AuditEvent {
+        at: case.updated_at,
+        actor: "fraud-desk-token".into(),
+        action: action.into(),
+        subject: format!("case:{}", case.id),
+        reason: None,
+    }
+}
+
+async fn audit_count(store: &dyn Store) -> usize {
+    store.list_audit(100_000).await.unwrap().len()
+}
+
+async fn cases_and_their_events(store: &dyn Store) {
+    assert!(store.list_cases().await.unwrap().is_empty());
+    assert!(store.get_case("no-such-case").await.unwrap().is_none());
+    assert!(store.case_events("no-such-case").await.unwrap().is_empty());
+    // Microseconds survive; the ids sort a, b, c.
+    let t0 = time::macros::datetime!(2026-11-29 09:30:00.123456 UTC);
+    let a = case_record(
+        "00000000-0000-7000-8000-00000000c0a0",
+        "CASE-2026-7KQ4M",
+        t0,
+    );
+    let b = case_record(
+        "00000000-0000-7000-8000-00000000c0b0",
+        "CASE-2026-3HV8P",
+        t0 + Duration::hours(1),
+    );
+    let c = case_record(
+        "00000000-0000-7000-8000-00000000c0c0",
+        "CASE-2026-9TX2D",
+        t0 + Duration::hours(1),
+    );
+    let opened = |case: &CaseRecord| case_event(case, "case.opened", r#"{"clusters":[17]}"#);
+    let audited = audit_count(store).await;
+    for case in [&a, &c, &b] {
+        store
+            .create_case(case.clone(), opened(case), case_audit(case, "case.open"))
+            .await
+            .unwrap();
+    }
+    assert_eq!(audit_count(store).await, audited + 3);
+    assert_eq!(
+        store.list_audit(1).await.unwrap(),
+        [case_audit(&b, "case.open")]
+    );
+    assert_eq!(store.get_case(&a.id).await.unwrap(), Some(a.clone()));
+    assert_eq!(store.case_events(&a.id).await.unwrap(), [opened(&a)]);
+    // Most recently updated first, a tie by id.
+    assert_eq!(
+        store.list_cases().await.unwrap(),
+        [b.clone(), c.clone(), a.clone()]
+    );
+
+    // A taken id or reference is refused, and nothing of it is written: no case, event or audit.
+    let same_id = case_record(&a.id, "CASE-2026-4RW7N", t0 + Duration::hours(2));
+    let same_reference = case_record(
+        "00000000-0000-7000-8000-00000000c0d0",
+        &a.reference,
+        t0 + Duration::hours(2),
+    );
+    for clash in [same_id, same_reference] {
+        let result = store
+            .create_case(
+                clash.clone(),
+                opened(&clash),
+                case_audit(&clash, "case.open"),
+            )
+            .await;
+        assert!(
+            matches!(result, Err(StoreError::AlreadyExists(_))),
+            "{result:?}"
+        );
+    }
+    assert!(
+        store
+            .get_case("00000000-0000-7000-8000-00000000c0d0")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .case_events("00000000-0000-7000-8000-00000000c0d0")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.get_case(&a.id).await.unwrap(), Some(a.clone()));
+    assert_eq!(store.case_events(&a.id).await.unwrap(), [opened(&a)]);
+    assert_eq!(store.list_cases().await.unwrap().len(), 3);
+    assert_eq!(audit_count(store).await, audited + 3);
+
+    // A change over the stored version goes in and bumps it; the reference and creation stay.
+    let referred = CaseRecord {
+        version: 2,
+        status: "referred".into(),
+        agencies: vec!["CERT Example".into(), "Polizei Cyber-Einheit Süd".into()],
+        state: r#"{"status":"referred","note":"caller ID spoofed as \"Microsoft\""}"#.into(),
+        updated_at: t0 + Duration::hours(2) + Duration::microseconds(1),
+        ..a.clone()
+    };
+    let referral = CaseEventRecord {
+        at: referred.updated_at,
+        actor: "user-0000-analyst".into(),
+        ..case_event(
+            &referred,
+            "case.status",
+            r#"{"from":"open","to":"referred","agencies":["CERT Example"]}"#,
+        )
+    };
+    store
+        .update_case(
+            CaseRecord {
+                reference: "CASE-2026-CHANGED".into(),
+                created_at: t0 + Duration::days(1),
+                ..referred.clone()
+            },
+            referral.clone(),
+            case_audit(&referred, "case.status"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.get_case(&a.id).await.unwrap(), Some(referred.clone()));
+    assert_eq!(
+        store.case_events(&a.id).await.unwrap(),
+        [opened(&a), referral.clone()],
+        "oldest first, every field as written"
+    );
+    assert_eq!(audit_count(store).await, audited + 4);
+    assert_eq!(
+        store.list_cases().await.unwrap(),
+        [referred.clone(), b.clone(), c.clone()]
+    );
+
+    // Another writer that read version 1 (or that skips a version) loses, and writes nothing.
+    for stale_version in [2, 4] {
+        let stale = CaseRecord {
+            version: stale_version,
+            status: "closed".into(),
+            updated_at: t0 + Duration::hours(3),
+            ..a.clone()
+        };
+        let result = store
+            .update_case(
+                stale.clone(),
+                case_event(&stale, "case.status", r#"{"to":"closed"}"#),
+                case_audit(&stale, "case.status"),
+            )
+            .await;
+        assert!(matches!(result, Err(StoreError::Conflict(_))), "{result:?}");
+    }
+    assert_eq!(store.get_case(&a.id).await.unwrap(), Some(referred.clone()));
+    assert_eq!(store.case_events(&a.id).await.unwrap().len(), 2);
+    assert_eq!(audit_count(store).await, audited + 4);
+
+    // An event of another case or version is refused before anything is written.
+    let next = CaseRecord {
+        version: 3,
+        updated_at: t0 + Duration::hours(3),
+        ..referred.clone()
+    };
+    for wrong in [
+        CaseEventRecord {
+            version: 2,
+            ..case_event(&next, "case.note", "{}")
+        },
+        CaseEventRecord {
+            case_id: b.id.clone(),
+            ..case_event(&next, "case.note", "{}")
+        },
+    ] {
+        assert!(
+            store
+                .update_case(next.clone(), wrong, case_audit(&next, "case.note"))
+                .await
+                .is_err()
+        );
+    }
+    assert_eq!(store.get_case(&a.id).await.unwrap(), Some(referred.clone()));
+    assert_eq!(store.case_events(&b.id).await.unwrap(), [opened(&b)]);
+
+    // No such case.
+    let missing = CaseRecord {
+        version: 2,
+        ..case_record(
+            "00000000-0000-7000-8000-00000000c0e0",
+            "CASE-2026-6MZ5K",
+            t0,
+        )
+    };
+    let result = store
+        .update_case(
+            missing.clone(),
+            case_event(&missing, "case.note", "{}"),
+            case_audit(&missing, "case.note"),
+        )
+        .await;
+    assert!(matches!(result, Err(StoreError::NotFound(_))), "{result:?}");
+    assert!(store.case_events(&missing.id).await.unwrap().is_empty());
+    assert_eq!(audit_count(store).await, audited + 4);
+
+    // Writers racing from the same version: exactly one wins, the others write nothing.
+    let racers = (0..6).map(|i| {
+        let noted = CaseRecord {
+            version: 3,
+            state: format!(r#"{{"note":"racer {i}"}}"#),
+            updated_at: t0 + Duration::hours(4),
+            ..referred.clone()
+        };
+        let event = case_event(&noted, "case.note", &format!(r#"{{"racer":{i}}}"#));
+        let audit = case_audit(&noted, "case.note");
+        store.update_case(noted, event, audit)
+    });
+    let results = join_all(racers.collect()).await;
+    let won: Vec<usize> = (0..results.len()).filter(|i| results[*i].is_ok()).collect();
+    assert_eq!(won.len(), 1, "{results:?}");
+    assert!(
+        results
+            .iter()
+            .all(|r| matches!(r, Ok(()) | Err(StoreError::Conflict(_)))),
+        "{results:?}"
+    );
+    let winner = format!(r#"{{"note":"racer {}"}}"#, won[0]);
+    let stored = store.get_case(&a.id).await.unwrap().unwrap();
+    assert_eq!((stored.version, stored.state), (3, winner));
+    let events = store.case_events(&a.id).await.unwrap();
+    assert_eq!(events.len(), 3);
+    assert_eq!(events[2].data, format!(r#"{{"racer":{}}}"#, won[0]));
+    assert_eq!(audit_count(store).await, audited + 5);
+}
+
+/// Runs futures side by side in the calling task (the suite has no runtime of its own) and gives
+/// their outputs in order.
+async fn join_all<T>(
+    futures: Vec<std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + '_>>>,
+) -> Vec<T> {
+    let mut futures = futures;
+    let mut outputs: Vec<Option<T>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        for (future, output) in futures.iter_mut().zip(outputs.iter_mut()) {
+            if output.is_none()
+                && let std::task::Poll::Ready(value) = future.as_mut().poll(cx)
+            {
+                *output = Some(value);
+            }
+        }
+        if outputs.iter().all(Option::is_some) {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    outputs.into_iter().flatten().collect()
+}
+
+async fn case_packages(store: &dyn Store) {
+    let t0 = time::macros::datetime!(2026-11-30 14:00:00.654321 UTC);
+    let case = case_record(
+        "00000000-0000-7000-8000-00000000c1a0",
+        "CASE-2026-2PF6W",
+        t0,
+    );
+    let other = case_record(
+        "00000000-0000-7000-8000-00000000c1b0",
+        "CASE-2026-8JN3R",
+        t0,
+    );
+    for c in [&case, &other] {
+        store
+            .create_case(
+                c.clone(),
+                case_event(c, "case.opened", "{}"),
+                case_audit(c, "case.open"),
+            )
+            .await
+            .unwrap();
+    }
+    assert!(store.case_packages(&case.id).await.unwrap().is_empty());
+    // A zip's bytes: NUL bytes, bytes that are not UTF-8, a few hundred KB.
+    let zip = |seed: u8, len: usize| -> Vec<u8> {
+        let mut bytes: Vec<u8> = b"PK\x03\x04\x00\x00\xff\xfe".to_vec();
+        bytes.extend((0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)));
+        bytes
+    };
+    let package =
+        |id: &str, case: &CaseRecord, minutes: i64, personal_data: bool, bytes: Vec<u8>| {
+            CasePackage {
+                info: CasePackageInfo {
+                    id: id.into(),
+                    case_id: case.id.clone(),
+                    recipient: "CERT Example".into(),
+                    personal_data,
+                    exported_by: "user-0000-analyst".into(),
+                    exported_at: t0 + Duration::minutes(minutes),
+                    sha256: format!("{:064x}", bytes.len()),
+                    size: bytes.len() as i64,
+                },
+                bytes,
+            }
+        };
+    let first = package(
+        "00000000-0000-7000-8000-00000000d0a0",
+        &case,
+        10,
+        true,
+        zip(7, 300_000),
+    );
+    let second = package(
+        "00000000-0000-7000-8000-00000000d0b0",
+        &case,
+        20,
+        false,
+        zip(0, 1_000),
+    );
+    let elsewhere = package(
+        "00000000-0000-7000-8000-00000000d0c0",
+        &other,
+        30,
+        false,
+        vec![0],
+    );
+    let audited = audit_count(store).await;
+    for p in [&first, &second, &elsewhere] {
+        let audit = AuditEvent {
+            at: p.info.exported_at,
+            actor: p.info.exported_by.clone(),
+            action: "case.package.export".into(),
+            subject: format!("case:{}", p.info.case_id),
+            reason: Some(format!("package {}", p.info.id)),
+        };
+        store
+            .insert_case_package(p.clone(), audit.clone())
+            .await
+            .unwrap();
+        assert_eq!(store.list_audit(1).await.unwrap(), [audit]);
+    }
+    assert_eq!(audit_count(store).await, audited + 3);
+    // Listed without bytes, newest first, only the case's own.
+    assert_eq!(
+        store.case_packages(&case.id).await.unwrap(),
+        [second.info.clone(), first.info.clone()]
+    );
+    assert_eq!(
+        store.case_packages(&other.id).await.unwrap(),
+        std::slice::from_ref(&elsewhere.info)
+    );
+    // The bytes come back exactly.
+    let stored = store.case_package(&first.info.id).await.unwrap().unwrap();
+    assert_eq!(stored.bytes.len(), 300_008);
+    assert!(stored == first, "the 300 KB package differs once stored");
+    assert_eq!(
+        store.case_package(&elsewhere.info.id).await.unwrap(),
+        Some(elsewhere.clone())
+    );
+    assert!(
+        store
+            .case_package("00000000-0000-7000-8000-00000000d0ff")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // A package of no case, or under a taken id, is refused with nothing written.
+    let orphan = CasePackage {
+        info: CasePackageInfo {
+            id: "00000000-0000-7000-8000-00000000d0d0".into(),
+            case_id: "00000000-0000-7000-8000-00000000c1ff".into(),
+            ..second.info.clone()
+        },
+        ..second.clone()
+    };
+    let result = store
+        .insert_case_package(orphan.clone(), case_audit(&case, "case.package.export"))
+        .await;
+    assert!(matches!(result, Err(StoreError::NotFound(_))), "{result:?}");
+    assert!(store.case_package(&orphan.info.id).await.unwrap().is_none());
+    let again = CasePackage {
+        bytes: vec![1, 2, 3],
+        ..first.clone()
+    };
+    assert!(
+        store
+            .insert_case_package(again, case_audit(&case, "case.package.export"))
+            .await
+            .is_err()
+    );
+    assert!(store.case_package(&first.info.id).await.unwrap().unwrap() == first);
+    assert_eq!(audit_count(store).await, audited + 3);
+    assert_eq!(store.case_packages(&case.id).await.unwrap().len(), 2);
 }
 
 async fn taxii_collections_and_objects(store: &dyn Store) {

@@ -3,9 +3,10 @@
 
 use crate::sql::ReportRowFields;
 use crate::{
-    AuditEvent, ClusterEvent, PartnerObservation, PartnerRecord, ReportFacts, SessionRecord,
-    Source, StoreError, StoredReport, TaxiiCollection, TaxiiObject, TaxiiStatus, TokenRecord,
-    UserRecord, ValueDecision, VerdictDecision, WatchHit, from_micros,
+    AuditEvent, CaseEventRecord, CasePackage, CasePackageInfo, CaseRecord, ClusterEvent,
+    PartnerObservation, PartnerRecord, ReportFacts, SessionRecord, Source, StoreError,
+    StoredReport, TaxiiCollection, TaxiiObject, TaxiiStatus, TokenRecord, UserRecord,
+    ValueDecision, VerdictDecision, WatchHit, from_micros,
 };
 
 /// Typed column access, which each backend provides for its row type (a thin wrapper over
@@ -237,6 +238,56 @@ pub fn cluster_event(r: &impl StoreRow) -> Result<ClusterEvent, StoreError> {
         other: r.text("other")?,
         by_report: r.opt_int("by_report")?,
         at: from_micros(r.int("at")?),
+    })
+}
+
+/// A case row (the columns of [`crate::sql::GET_CASE`]); `agencies` is a JSON array.
+pub fn case(r: &impl StoreRow) -> Result<CaseRecord, StoreError> {
+    let id = r.text("id")?;
+    let agencies = serde_json::from_str(&r.text("agencies")?)
+        .map_err(|e| StoreError::Corrupt(format!("case {id} agencies: {e}")))?;
+    Ok(CaseRecord {
+        reference: r.text("reference")?,
+        version: r.int("version")?,
+        status: r.text("status")?,
+        agencies,
+        state: r.text("state")?,
+        created_at: from_micros(r.int("created_at")?),
+        updated_at: from_micros(r.int("updated_at")?),
+        id,
+    })
+}
+
+pub fn case_event(r: &impl StoreRow) -> Result<CaseEventRecord, StoreError> {
+    Ok(CaseEventRecord {
+        case_id: r.text("case_id")?,
+        version: r.int("version")?,
+        at: from_micros(r.int("at")?),
+        actor: r.text("actor")?,
+        action: r.text("action")?,
+        data: r.text("data")?,
+    })
+}
+
+/// A package row without its bytes ([`crate::sql::LIST_CASE_PACKAGES`]).
+pub fn case_package_info(r: &impl StoreRow) -> Result<CasePackageInfo, StoreError> {
+    Ok(CasePackageInfo {
+        id: r.text("id")?,
+        case_id: r.text("case_id")?,
+        recipient: r.text("recipient")?,
+        personal_data: r.int("personal_data")? != 0,
+        exported_by: r.text("exported_by")?,
+        exported_at: from_micros(r.int("exported_at")?),
+        sha256: r.text("sha256")?,
+        size: r.int("size")?,
+    })
+}
+
+/// A package row with its bytes ([`crate::sql::GET_CASE_PACKAGE`]).
+pub fn case_package(r: &impl StoreRow) -> Result<CasePackage, StoreError> {
+    Ok(CasePackage {
+        info: case_package_info(r)?,
+        bytes: r.bytes("bytes")?,
     })
 }
 

@@ -276,84 +276,48 @@ pub trait Store: Send + Sync + 'static {
     async fn ping(&self) -> Result<(), StoreError>;
 
     /// Every account, oldest first (case assignees, agencies' members).
-    async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError> {
-        Err(StoreError::Database(
-            "cases are not stored by this backend yet".into(),
-        ))
-    }
+    async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError>;
 
     /// Stores a new case (its `version` is 1) with its first event and audit event, in one
     /// transaction. A case of that id or reference exists already: `AlreadyExists`, nothing
     /// written.
     async fn create_case(
         &self,
-        _case: CaseRecord,
-        _event: CaseEventRecord,
-        _audit: AuditEvent,
-    ) -> Result<(), StoreError> {
-        Err(StoreError::Database(
-            "cases are not stored by this backend yet".into(),
-        ))
-    }
+        case: CaseRecord,
+        event: CaseEventRecord,
+        audit: AuditEvent,
+    ) -> Result<(), StoreError>;
 
     /// Replaces a case's state with `case` (whose `version` is the stored one plus one) and
     /// appends its event and audit event, in one transaction. Another writer got there first
     /// (the stored version is not `case.version - 1`): `Conflict`, nothing written. No such
-    /// case: `NotFound`.
+    /// case: `NotFound`. The reference and `created_at` stay as created.
     async fn update_case(
         &self,
-        _case: CaseRecord,
-        _event: CaseEventRecord,
-        _audit: AuditEvent,
-    ) -> Result<(), StoreError> {
-        Err(StoreError::Database(
-            "cases are not stored by this backend yet".into(),
-        ))
-    }
+        case: CaseRecord,
+        event: CaseEventRecord,
+        audit: AuditEvent,
+    ) -> Result<(), StoreError>;
 
-    async fn get_case(&self, _id: &str) -> Result<Option<CaseRecord>, StoreError> {
-        Err(StoreError::Database(
-            "cases are not stored by this backend yet".into(),
-        ))
-    }
+    async fn get_case(&self, id: &str) -> Result<Option<CaseRecord>, StoreError>;
 
     /// Every case, most recently updated first.
-    async fn list_cases(&self) -> Result<Vec<CaseRecord>, StoreError> {
-        Err(StoreError::Database(
-            "cases are not stored by this backend yet".into(),
-        ))
-    }
+    async fn list_cases(&self) -> Result<Vec<CaseRecord>, StoreError>;
 
     /// A case's events, oldest (version 1) first.
-    async fn case_events(&self, _case_id: &str) -> Result<Vec<CaseEventRecord>, StoreError> {
-        Err(StoreError::Database(
-            "cases are not stored by this backend yet".into(),
-        ))
-    }
+    async fn case_events(&self, case_id: &str) -> Result<Vec<CaseEventRecord>, StoreError>;
 
     /// Stores an exported referral package (its bytes too) with its audit event, in one
-    /// transaction.
+    /// transaction. No such case: `NotFound`, nothing written.
     async fn insert_case_package(
         &self,
-        _package: CasePackage,
-        _audit: AuditEvent,
-    ) -> Result<(), StoreError> {
-        Err(StoreError::Database(
-            "cases are not stored by this backend yet".into(),
-        ))
-    }
+        package: CasePackage,
+        audit: AuditEvent,
+    ) -> Result<(), StoreError>;
 
     /// A case's packages without their bytes, newest first.
-    async fn case_packages(&self, _case_id: &str) -> Result<Vec<CasePackageInfo>, StoreError> {
-        Err(StoreError::Database(
-            "cases are not stored by this backend yet".into(),
-        ))
-    }
+    async fn case_packages(&self, case_id: &str) -> Result<Vec<CasePackageInfo>, StoreError>;
 
     /// One package with its bytes.
-    async fn case_package(&self, _id: &str) -> Result<Option<CasePackage>, StoreError> {
-        Err(StoreError::Database(
-            "cases are not stored by this backend yet".into(),
-        ))
-    }
+    async fn case_package(&self, id: &str) -> Result<Option<CasePackage>, StoreError>;
 }

@@ -6,8 +6,8 @@
 use scamtrace_model::{BrandClaim, BrandRef};
 
 use crate::{
-    IndicatorRow, NewReportRow, ReportFilter, Source, StoreError, StoredReport, from_micros,
-    query_words, to_micros,
+    CaseEventRecord, CaseRecord, IndicatorRow, NewReportRow, ReportFilter, Source, StoreError,
+    StoredReport, from_micros, query_words, to_micros,
 };
 
 /// The columns of a report row, in the order [`ReportRowFields`] reads them.
@@ -226,6 +226,123 @@ macro_rules! bind_observation {
 }
 pub const INSERT_CLUSTER_EVENT: &str = "INSERT INTO cluster_events (kind, cluster, other, by_report, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (kind, cluster, other) DO NOTHING";
 pub const LIST_CLUSTER_EVENTS: &str = "SELECT kind, cluster, other, by_report, at FROM cluster_events WHERE cluster = $1 OR other = $2 ORDER BY at, kind LIMIT $3";
+
+/// Every account, oldest first.
+pub const LIST_USERS: &str = "SELECT id, username, password_hash, role, organization, created_at, disabled_at FROM users ORDER BY created_at, id";
+
+// Cases, their events and their referral packages. `agencies` is stored as a JSON array
+// ([`agencies_json`]).
+pub const INSERT_CASE: &str = "INSERT INTO cases (id, reference, version, status, agencies, state, created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+/// Compare-and-swap: changes the case only if it is still at the version the change was made
+/// from (the last parameter). The reference and `created_at` stay as created.
+pub const UPDATE_CASE: &str = "UPDATE cases SET version = $1, status = $2, agencies = $3, state = $4, updated_at = $5 \
+     WHERE id = $6 AND version = $7";
+/// A row when the case exists (to tell a conflict from a missing case).
+pub const CASE_EXISTS: &str = "SELECT id FROM cases WHERE id = $1";
+pub const GET_CASE: &str = "SELECT id, reference, version, status, agencies, state, created_at, updated_at FROM cases WHERE id = $1";
+/// Most recently updated first; ties by id.
+pub const LIST_CASES: &str = "SELECT id, reference, version, status, agencies, state, created_at, updated_at FROM cases \
+     ORDER BY updated_at DESC, id";
+pub const INSERT_CASE_EVENT: &str = "INSERT INTO case_events (case_id, version, at, actor, action, data) VALUES ($1, $2, $3, $4, $5, $6)";
+pub const LIST_CASE_EVENTS: &str = "SELECT case_id, version, at, actor, action, data FROM case_events WHERE case_id = $1 ORDER BY version";
+pub const INSERT_CASE_PACKAGE: &str = "INSERT INTO case_packages (id, case_id, recipient, personal_data, exported_by, exported_at, sha256, size, bytes) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+/// A case's packages without their bytes, newest first; ties by id.
+pub const LIST_CASE_PACKAGES: &str = "SELECT id, case_id, recipient, personal_data, exported_by, exported_at, sha256, size FROM case_packages \
+     WHERE case_id = $1 ORDER BY exported_at DESC, id";
+pub const GET_CASE_PACKAGE: &str = "SELECT id, case_id, recipient, personal_data, exported_by, exported_at, sha256, size, bytes FROM case_packages WHERE id = $1";
+
+/// A case's agencies as stored: a JSON array of their names.
+pub fn agencies_json(agencies: &[String]) -> Result<String, StoreError> {
+    serde_json::to_string(agencies).map_err(|e| StoreError::Database(format!("case agencies: {e}")))
+}
+
+/// What both backends check before writing a case and its event: the event is this case's, of
+/// the version the write produces, and a new case is at version 1. Otherwise the event log would
+/// no longer tell the case's history; nothing is written.
+pub fn check_case_write(
+    case: &CaseRecord,
+    event: &CaseEventRecord,
+    new: bool,
+) -> Result<(), StoreError> {
+    if new && case.version != 1 {
+        return Err(StoreError::Database(format!(
+            "case {}: a new case is at version 1, not {}",
+            case.id, case.version
+        )));
+    }
+    if event.case_id != case.id || event.version != case.version {
+        return Err(StoreError::Database(format!(
+            "case {}: its event must be of this case and of version {}",
+            case.id, case.version
+        )));
+    }
+    Ok(())
+}
+
+/// Binds a case to [`INSERT_CASE`]'s parameters, for either backend; `$agencies` is
+/// [`agencies_json`] of it.
+#[macro_export]
+macro_rules! bind_case {
+    ($query:expr, $c:expr, $agencies:expr) => {
+        $query
+            .bind(&$c.id)
+            .bind(&$c.reference)
+            .bind($c.version)
+            .bind(&$c.status)
+            .bind($agencies)
+            .bind(&$c.state)
+            .bind($crate::to_micros($c.created_at))
+            .bind($crate::to_micros($c.updated_at))
+    };
+}
+
+/// Binds a case to [`UPDATE_CASE`]'s parameters (the stored version must be one less).
+#[macro_export]
+macro_rules! bind_case_update {
+    ($query:expr, $c:expr, $agencies:expr) => {
+        $query
+            .bind($c.version)
+            .bind(&$c.status)
+            .bind($agencies)
+            .bind(&$c.state)
+            .bind($crate::to_micros($c.updated_at))
+            .bind(&$c.id)
+            .bind($c.version.saturating_sub(1))
+    };
+}
+
+/// Binds a case event to [`INSERT_CASE_EVENT`]'s parameters.
+#[macro_export]
+macro_rules! bind_case_event {
+    ($query:expr, $e:expr) => {
+        $query
+            .bind(&$e.case_id)
+            .bind($e.version)
+            .bind($crate::to_micros($e.at))
+            .bind(&$e.actor)
+            .bind(&$e.action)
+            .bind(&$e.data)
+    };
+}
+
+/// Binds a package, its bytes too, to [`INSERT_CASE_PACKAGE`]'s parameters.
+#[macro_export]
+macro_rules! bind_case_package {
+    ($query:expr, $p:expr) => {
+        $query
+            .bind(&$p.info.id)
+            .bind(&$p.info.case_id)
+            .bind(&$p.info.recipient)
+            .bind(i64::from($p.info.personal_data))
+            .bind(&$p.info.exported_by)
+            .bind($crate::to_micros($p.info.exported_at))
+            .bind(&$p.info.sha256)
+            .bind($p.info.size)
+            .bind(&$p.bytes)
+    };
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dialect {

@@ -246,8 +246,11 @@ pub async fn run(
             };
             if json {
                 let engine = correlator.engine().await;
-                let body =
-                    cases::case_json(&case, &cases::clusters_now(&engine, &case), &cli_principal());
+                let body = cases::case_json(
+                    &case,
+                    &cases::clusters_now(&engine, &case),
+                    &cli_principal(),
+                );
                 println!("{body}");
             } else {
                 println!("{}", case.id);
@@ -463,8 +466,8 @@ fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| "package.zip".into())
     ));
-    let mut f = std::fs::File::create(&tmp)
-        .with_context(|| format!("cannot write {}", tmp.display()))?;
+    let mut f =
+        std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
     f.write_all(bytes)
         .and_then(|_| f.sync_all())
         .with_context(|| format!("cannot write {}", tmp.display()))?;

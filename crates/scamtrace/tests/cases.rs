@@ -31,21 +31,36 @@ fn agency_token(server: &TestServer, org: &str) -> String {
         "--org",
         org,
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
 /// Imports `n` demo reports and returns their JSON lines.
 fn import_demo(server: &TestServer, n: usize) -> Vec<Value> {
     let demo = Command::new(common::BIN)
-        .args(["demo", "generate", "--reports", &n.to_string(), "--seed", "7"])
+        .args([
+            "demo",
+            "generate",
+            "--reports",
+            &n.to_string(),
+            "--seed",
+            "7",
+        ])
         .output()
         .unwrap();
     assert!(demo.status.success());
     let file = server.dir.join("demo.jsonl");
     std::fs::write(&file, &demo.stdout).unwrap();
     let out = server.cli(&["import", file.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&demo.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -64,10 +79,15 @@ fn largest_cluster(server: &TestServer, analyst: &str, reports: usize) -> Value 
             .json()
             .get("reports")
             .and_then(Value::as_u64);
-        if total.is_none_or(|t| t as usize >= reports) && body["items"][0]["reports"].as_u64() > Some(5) {
+        if total.is_none_or(|t| t as usize >= reports)
+            && body["items"][0]["reports"].as_u64() > Some(5)
+        {
             let id = body["items"][0]["id"].as_str().unwrap().to_string();
             return server
-                .get(&format!("/api/v1/clusters/{id}"), &[("authorization", analyst)])
+                .get(
+                    &format!("/api/v1/clusters/{id}"),
+                    &[("authorization", analyst)],
+                )
                 .json();
         }
         assert!(started.elapsed().as_secs() < 30, "no clusters: {body}");
@@ -75,11 +95,20 @@ fn largest_cluster(server: &TestServer, analyst: &str, reports: usize) -> Value 
     }
 }
 
-fn send(server: &TestServer, method: &str, path: &str, token: &str, body: &Value) -> common::Response {
+fn send(
+    server: &TestServer,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: &Value,
+) -> common::Response {
     server.request(
         method,
         path,
-        &[("authorization", token), ("content-type", "application/json")],
+        &[
+            ("authorization", token),
+            ("content-type", "application/json"),
+        ],
         body.to_string().as_bytes(),
     )
 }
@@ -93,15 +122,41 @@ fn the_case_workflow_with_its_audit_trail_and_agency_access() {
     let cluster_id = cluster["id"].as_str().unwrap().to_string();
 
     // Opening: bad input is refused with the field named, and nothing is stored.
-    let r = send(&server, "POST", "/api/v1/cases", &analyst, &json!({"title": "", "clusters": [cluster_id]}));
+    let r = send(
+        &server,
+        "POST",
+        "/api/v1/cases",
+        &analyst,
+        &json!({"title": "", "clusters": [cluster_id]}),
+    );
     assert_eq!(r.status, 422, "{}", r.text());
     assert_eq!(r.json()["error"]["details"][0]["field"], "title");
-    let r = send(&server, "POST", "/api/v1/cases", &analyst, &json!({"title": "x", "clusters": ["99999999"]}));
+    let r = send(
+        &server,
+        "POST",
+        "/api/v1/cases",
+        &analyst,
+        &json!({"title": "x", "clusters": ["99999999"]}),
+    );
     assert_eq!(r.status, 422);
-    assert_eq!(r.json()["error"]["details"][0]["message"], "there is no operation 99999999");
-    let r = send(&server, "POST", "/api/v1/cases", &analyst, &json!({"title": "x", "clusters": [cluster_id], "colour": "red"}));
+    assert_eq!(
+        r.json()["error"]["details"][0]["message"],
+        "there is no operation 99999999"
+    );
+    let r = send(
+        &server,
+        "POST",
+        "/api/v1/cases",
+        &analyst,
+        &json!({"title": "x", "clusters": [cluster_id], "colour": "red"}),
+    );
     assert_eq!(r.status, 422, "unknown fields are refused: {}", r.text());
-    assert_eq!(server.get("/api/v1/cases", &[("authorization", &analyst)]).json()["items"], json!([]));
+    assert_eq!(
+        server
+            .get("/api/v1/cases", &[("authorization", &analyst)])
+            .json()["items"],
+        json!([])
+    );
 
     let r = send(
         &server,
@@ -119,17 +174,41 @@ fn the_case_workflow_with_its_audit_trail_and_agency_access() {
     let path = |tail: &str| format!("/api/v1/cases/{id}{tail}");
 
     // The workflow refuses what it does not allow, with the reason.
-    let r = send(&server, "PATCH", &path(""), &analyst, &json!({"status": "actioned"}));
+    let r = send(
+        &server,
+        "PATCH",
+        &path(""),
+        &analyst,
+        &json!({"status": "actioned"}),
+    );
     assert_eq!(r.status, 409);
     assert_eq!(
         r.json()["error"]["details"][0]["message"],
         "the case is open and cannot become actioned: refer it to an agency first"
     );
-    let r = send(&server, "POST", &path("/notes"), &analyst, &json!({"text": "Called the carrier's fraud desk; numbers still live."}));
+    let r = send(
+        &server,
+        "POST",
+        &path("/notes"),
+        &analyst,
+        &json!({"text": "Called the carrier's fraud desk; numbers still live."}),
+    );
     assert_eq!(r.status, 200, "{}", r.text());
-    let r = send(&server, "POST", &path("/referrals"), &analyst, &json!({"agency": AGENCY, "agency_reference": "CBI/2026/114"}));
+    let r = send(
+        &server,
+        "POST",
+        &path("/referrals"),
+        &analyst,
+        &json!({"agency": AGENCY, "agency_reference": "CBI/2026/114"}),
+    );
     assert_eq!(r.json()["status"], "referred");
-    let r = send(&server, "PATCH", &path(""), &analyst, &json!({"status": "actioned", "reason": "search warrants executed"}));
+    let r = send(
+        &server,
+        "PATCH",
+        &path(""),
+        &analyst,
+        &json!({"status": "actioned", "reason": "search warrants executed"}),
+    );
     assert_eq!(r.json()["status"], "actioned", "{}", r.text());
     for outcome in [
         json!({"kind": "raids", "count": 4, "date": "2026-11-20", "agency": AGENCY}),
@@ -140,29 +219,79 @@ fn the_case_workflow_with_its_audit_trail_and_agency_access() {
         let r = send(&server, "POST", &path("/outcomes"), &analyst, &outcome);
         assert_eq!(r.status, 200, "{}", r.text());
     }
-    let r = send(&server, "POST", &path("/outcomes"), &analyst, &json!({"kind": "money_recovered", "date": "2026-11-25"}));
+    let r = send(
+        &server,
+        "POST",
+        &path("/outcomes"),
+        &analyst,
+        &json!({"kind": "money_recovered", "date": "2026-11-25"}),
+    );
     assert_eq!(r.status, 422);
     assert_eq!(r.json()["error"]["details"][0]["field"], "amount");
-    let r = send(&server, "PATCH", &path(""), &analyst, &json!({"status": "closed"}));
+    let r = send(
+        &server,
+        "PATCH",
+        &path(""),
+        &analyst,
+        &json!({"status": "closed"}),
+    );
     assert_eq!(r.json()["status"], "closed");
-    let r = send(&server, "POST", &path("/referrals"), &analyst, &json!({"agency": "Federal Police"}));
-    assert_eq!(r.status, 409, "a closed case is reopened before it is referred");
-    let r = send(&server, "PATCH", &path(""), &analyst, &json!({"status": "open", "reason": "new victims"}));
+    let r = send(
+        &server,
+        "POST",
+        &path("/referrals"),
+        &analyst,
+        &json!({"agency": "Federal Police"}),
+    );
+    assert_eq!(
+        r.status, 409,
+        "a closed case is reopened before it is referred"
+    );
+    let r = send(
+        &server,
+        "PATCH",
+        &path(""),
+        &analyst,
+        &json!({"status": "open", "reason": "new victims"}),
+    );
     assert_eq!(r.json()["status"], "open");
 
     // The history: every change, in order, with who and what.
-    let events = server.get(&path("/events"), &[("authorization", &analyst)]).json();
-    let actions: Vec<&str> = events["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    let events = server
+        .get(&path("/events"), &[("authorization", &analyst)])
+        .json();
+    let actions: Vec<&str> = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
     assert_eq!(
         actions,
         [
-            "case.opened", "case.note", "case.referred", "case.status", "case.outcome", "case.outcome",
-            "case.outcome", "case.outcome", "case.status", "case.status"
+            "case.opened",
+            "case.note",
+            "case.referred",
+            "case.status",
+            "case.outcome",
+            "case.outcome",
+            "case.outcome",
+            "case.outcome",
+            "case.status",
+            "case.status"
         ]
     );
-    let versions: Vec<u64> = events["items"].as_array().unwrap().iter().map(|e| e["version"].as_u64().unwrap()).collect();
+    let versions: Vec<u64> = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["version"].as_u64().unwrap())
+        .collect();
     assert_eq!(versions, (1..=10).collect::<Vec<_>>());
-    assert_eq!(events["items"][3]["data"], json!({"from": "referred", "to": "actioned", "reason": "search warrants executed"}));
+    assert_eq!(
+        events["items"][3]["data"],
+        json!({"from": "referred", "to": "actioned", "reason": "search warrants executed"})
+    );
     // The audit log has them too, and never a note's text.
     let audit = server.cli(&["admin", "audit", "--json", "--limit", "50"]);
     let audit = String::from_utf8(audit.stdout).unwrap();
@@ -170,7 +299,10 @@ fn the_case_workflow_with_its_audit_trail_and_agency_access() {
     assert!(!audit.contains("fraud desk"));
 
     // By reference too.
-    let by_ref = server.get(&format!("/api/v1/cases/{reference}"), &[("authorization", &analyst)]);
+    let by_ref = server.get(
+        &format!("/api/v1/cases/{reference}"),
+        &[("authorization", &analyst)],
+    );
     assert_eq!(by_ref.json()["id"], id);
 
     // Agencies: the one it was referred to sees it, without notes; another does not.
@@ -178,22 +310,62 @@ fn the_case_workflow_with_its_audit_trail_and_agency_access() {
     let other = bearer(&agency_token(&server, "Metropolitan Police Cyber Unit"));
     let seen = server.get(&path(""), &[("authorization", &cbi)]);
     assert_eq!(seen.status, 200);
-    assert!(seen.json().get("notes").is_none(), "agencies never see analysts' notes");
-    assert_eq!(server.get(&path(""), &[("authorization", &other)]).status, 404);
-    assert_eq!(server.get("/api/v1/cases", &[("authorization", &other)]).json()["items"], json!([]));
-    assert_eq!(server.get("/api/v1/cases", &[("authorization", &cbi)]).json()["items"].as_array().unwrap().len(), 1);
-    assert_eq!(send(&server, "POST", &path("/notes"), &cbi, &json!({"text": "x"})).status, 403);
+    assert!(
+        seen.json().get("notes").is_none(),
+        "agencies never see analysts' notes"
+    );
+    assert_eq!(
+        server.get(&path(""), &[("authorization", &other)]).status,
+        404
+    );
+    assert_eq!(
+        server
+            .get("/api/v1/cases", &[("authorization", &other)])
+            .json()["items"],
+        json!([])
+    );
+    assert_eq!(
+        server
+            .get("/api/v1/cases", &[("authorization", &cbi)])
+            .json()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        send(
+            &server,
+            "POST",
+            &path("/notes"),
+            &cbi,
+            &json!({"text": "x"})
+        )
+        .status,
+        403
+    );
     let partner = bearer(&server.token("partner"));
-    assert_eq!(server.get(&path(""), &[("authorization", &partner)]).status, 403);
+    assert_eq!(
+        server.get(&path(""), &[("authorization", &partner)]).status,
+        403
+    );
 
     // The dashboard's figures.
-    let figures = server.get("/api/v1/outcomes", &[("authorization", &analyst)]).json();
+    let figures = server
+        .get("/api/v1/outcomes", &[("authorization", &analyst)])
+        .json();
     assert_eq!(figures["raids"], 4);
     assert_eq!(figures["arrests"], 7);
     assert_eq!(figures["numbers_disconnected"], 12);
-    assert_eq!(figures["money_recovered"], json!([{"currency": "USD", "amount": "12500.50"}]));
+    assert_eq!(
+        figures["money_recovered"],
+        json!([{"currency": "USD", "amount": "12500.50"}])
+    );
     assert_eq!(figures["by_status"]["open"], 1);
-    assert_eq!(figures["referrals_by_agency"], json!([{"agency": AGENCY, "cases": 1}]));
+    assert_eq!(
+        figures["referrals_by_agency"],
+        json!([{"agency": AGENCY, "cases": 1}])
+    );
 }
 
 /// Every reporter's name, email and phone in the demo reports.
@@ -229,15 +401,25 @@ fn rewrite(bytes: &[u8], edit: impl Fn(&mut Vec<(String, Vec<u8>)>)) -> Vec<u8> 
     edit(&mut entries);
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (path, data) in entries {
-        out.start_file(path, zip::write::SimpleFileOptions::default()).unwrap();
+        out.start_file(path, zip::write::SimpleFileOptions::default())
+            .unwrap();
         out.write_all(&data).unwrap();
     }
     out.finish().unwrap().into_inner()
 }
 
 fn pdftotext(pdf: &Path) -> Option<String> {
-    let out = Command::new("pdftotext").arg("-layout").arg(pdf).arg("-").output().ok()?;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .ok()?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     Some(String::from_utf8_lossy(&out.stdout).to_string())
 }
 
@@ -251,17 +433,43 @@ fn a_referral_package_reads_right_verifies_and_carries_personal_data_only_for_la
     let reports = cluster["reports"].as_u64().unwrap();
 
     // The CLI opens the case and prints its id; an agency with accounts here is law enforcement.
-    let out = server.cli(&["case", "open", "--cluster", &cluster_id, "--title", "Refund-scam call centre"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = server.cli(&[
+        "case",
+        "open",
+        "--cluster",
+        &cluster_id,
+        "--title",
+        "Refund-scam call centre",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let id = String::from_utf8(out.stdout).unwrap().trim().to_string();
     assert_eq!(id.len(), 36, "a case id: {id}");
     let bad = server.cli(&["case", "open", "--cluster", "424242424", "--title", "x"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("there is no operation 424242424"));
-    assert!(server.cli(&["case", "refer", &id, "--agency", AGENCY]).status.success());
     assert!(
         server
-            .cli(&["case", "outcome", &id, "--kind", "arrests", "--count", "3", "--date", "2026-11-20"])
+            .cli(&["case", "refer", &id, "--agency", AGENCY])
+            .status
+            .success()
+    );
+    assert!(
+        server
+            .cli(&[
+                "case",
+                "outcome",
+                &id,
+                "--kind",
+                "arrests",
+                "--count",
+                "3",
+                "--date",
+                "2026-11-20"
+            ])
             .status
             .success()
     );
@@ -276,8 +484,20 @@ fn a_referral_package_reads_right_verifies_and_carries_personal_data_only_for_la
 
     let export = |recipient: &str, name: &str| -> Vec<u8> {
         let out_path = server.dir.join(name);
-        let out = server.cli(&["case", "export", &id, "--recipient", recipient, "--out", out_path.to_str().unwrap()]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = server.cli(&[
+            "case",
+            "export",
+            &id,
+            "--recipient",
+            recipient,
+            "--out",
+            out_path.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         std::fs::read(out_path).unwrap()
     };
     let partner_zip = export("Fabrikam Payments Security", "partner.zip");
@@ -285,10 +505,25 @@ fn a_referral_package_reads_right_verifies_and_carries_personal_data_only_for_la
 
     // Files and verification.
     let files = unzip(&partner_zip);
-    for name in ["summary.pdf", "indicators.csv", "victims.csv", "bundle.json", "manifest.json", "README.txt"] {
-        assert!(files.contains_key(name), "{name} in the package: {:?}", files.keys());
+    for name in [
+        "summary.pdf",
+        "indicators.csv",
+        "victims.csv",
+        "bundle.json",
+        "manifest.json",
+        "README.txt",
+    ] {
+        assert!(
+            files.contains_key(name),
+            "{name} in the package: {:?}",
+            files.keys()
+        );
     }
-    assert!(files.keys().any(|k| k.starts_with("abuse-notices/phone-")), "{:?}", files.keys());
+    assert!(
+        files.keys().any(|k| k.starts_with("abuse-notices/phone-")),
+        "{:?}",
+        files.keys()
+    );
     let v = scamtrace_refer::package::verify(&partner_zip, Some(&key));
     assert!(v.is_valid() && v.trusted_key, "{:?}", v.problems);
     let manifest: Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
@@ -298,14 +533,22 @@ fn a_referral_package_reads_right_verifies_and_carries_personal_data_only_for_la
 
     // victims.csv: one row per victim report.
     let victims = String::from_utf8(files["victims.csv"].clone()).unwrap();
-    assert_eq!(victims.lines().count() as u64, reports + 1, "{}", &victims[..victims.len().min(500)]);
+    assert_eq!(
+        victims.lines().count() as u64,
+        reports + 1,
+        "{}",
+        &victims[..victims.len().min(500)]
+    );
     assert!(!victims.lines().next().unwrap().contains("reporter_email"));
 
     // Not one byte of personal data for a recipient that is not law enforcement: every file,
     // every byte, any case; and the PDF's text as poppler reads it.
     let secrets = personal_data(&demo);
     assert!(secrets.len() > 200, "{}", secrets.len());
-    let mut haystacks: Vec<String> = files.values().map(|b| String::from_utf8_lossy(b).to_lowercase()).collect();
+    let mut haystacks: Vec<String> = files
+        .values()
+        .map(|b| String::from_utf8_lossy(b).to_lowercase())
+        .collect();
     let pdf_path = server.dir.join("summary.pdf");
     std::fs::write(&pdf_path, &files["summary.pdf"]).unwrap();
     let text = pdftotext(&pdf_path);
@@ -317,36 +560,64 @@ fn a_referral_package_reads_right_verifies_and_carries_personal_data_only_for_la
     for s in &secrets {
         let s = s.to_lowercase();
         for h in &haystacks {
-            assert!(!h.contains(&s), "personal data in a package for a partner: {s}");
+            assert!(
+                !h.contains(&s),
+                "personal data in a package for a partner: {s}"
+            );
         }
     }
 
     // For the agency: contact details of exactly the reporters who allowed contact.
     let agency_files = unzip(&agency_zip);
     let agency_victims = String::from_utf8(agency_files["victims.csv"].clone()).unwrap();
-    assert!(agency_victims.lines().next().unwrap().ends_with("may_contact,reporter_name,reporter_email,reporter_phone"));
-    let member_refs: Vec<&str> = agency_victims.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    assert!(
+        agency_victims
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with("may_contact,reporter_name,reporter_email,reporter_phone")
+    );
+    let member_refs: Vec<&str> = agency_victims
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
     let (mut allowed, mut withheld) = (0, 0);
     for r in &demo {
-        let Some(email) = r["reporter"]["email"].as_str() else { continue };
+        let Some(email) = r["reporter"]["email"].as_str() else {
+            continue;
+        };
         // Which demo report is which row: the email is in the row only when contact was allowed.
         let present = agency_victims.contains(email);
         if r["reporter"]["may_contact"] == json!(true) && present {
             allowed += 1;
         }
         if r["reporter"]["may_contact"] != json!(true) {
-            assert!(!present, "a reporter who did not allow contact is in the agency's package");
+            assert!(
+                !present,
+                "a reporter who did not allow contact is in the agency's package"
+            );
             withheld += 1;
         }
     }
-    assert!(allowed > 0 && withheld > 0, "{allowed} allowed, {withheld} withheld of {} rows", member_refs.len());
-    assert_eq!(serde_json::from_slice::<Value>(&agency_files["manifest.json"]).unwrap()["personal_data"], true);
+    assert!(
+        allowed > 0 && withheld > 0,
+        "{allowed} allowed, {withheld} withheld of {} rows",
+        member_refs.len()
+    );
+    assert_eq!(
+        serde_json::from_slice::<Value>(&agency_files["manifest.json"]).unwrap()["personal_data"],
+        true
+    );
 
     // The summary: counts and totals as the API has them, and every page renders.
     if let Some(text) = text {
         assert!(text.contains("The operation at a glance"), "{text}");
         assert!(text.contains("Refund-scam call centre"));
-        assert!(text.contains(&format!("Operations          {cluster_id}")) || text.contains(&cluster_id));
+        assert!(
+            text.contains(&format!("Operations          {cluster_id}"))
+                || text.contains(&cluster_id)
+        );
         let grouped = |n: u64| {
             let s = n.to_string();
             let mut out = String::new();
@@ -358,12 +629,18 @@ fn a_referral_package_reads_right_verifies_and_carries_personal_data_only_for_la
             }
             out
         };
-        assert!(text.contains(&grouped(reports)), "the report count {reports}");
+        assert!(
+            text.contains(&grouped(reports)),
+            "the report count {reports}"
+        );
         for c in cluster["countries"].as_array().unwrap().iter().take(5) {
             assert!(text.contains(c["value"].as_str().unwrap()), "country {c}");
         }
         let usd = cluster["losses_usd_estimate"].as_f64().unwrap();
-        assert!(text.contains(&format!("USD {}", grouped(usd as u64))), "USD total {usd}: {text}");
+        assert!(
+            text.contains(&format!("USD {}", grouped(usd as u64))),
+            "USD total {usd}: {text}"
+        );
         for loss in cluster["losses"].as_array().unwrap() {
             let sum = loss["sum"].as_str().unwrap();
             let (whole, cents) = sum.split_once('.').unwrap();
@@ -375,32 +652,61 @@ fn a_referral_package_reads_right_verifies_and_carries_personal_data_only_for_la
         assert!(text.contains("Prepared for Fabrikam Payments Security"));
         let pages_dir = server.dir.join("pages");
         std::fs::create_dir_all(&pages_dir).unwrap();
-        let out = Command::new("pdftoppm").args(["-r", "40", "-png"]).arg(&pdf_path).arg(pages_dir.join("p")).output().unwrap();
-        assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new("pdftoppm")
+            .args(["-r", "40", "-png"])
+            .arg(&pdf_path)
+            .arg(pages_dir.join("p"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success() && out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let info = Command::new("pdfinfo").arg(&pdf_path).output().unwrap();
         let pages: usize = String::from_utf8_lossy(&info.stdout)
             .lines()
             .find_map(|l| l.strip_prefix("Pages:").map(|p| p.trim().parse().unwrap()))
             .unwrap();
-        let pngs = std::fs::read_dir(&pages_dir).unwrap().filter(|e| e.as_ref().unwrap().metadata().unwrap().len() > 1000).count();
+        let pngs = std::fs::read_dir(&pages_dir)
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().metadata().unwrap().len() > 1000)
+            .count();
         assert!(pages >= 2 && pngs == pages, "{pages} pages, {pngs} images");
     }
 
     // indicators.csv names the operation's phone numbers.
     let indicators = String::from_utf8(files["indicators.csv"].clone()).unwrap();
-    assert!(indicators.starts_with("kind,value,reports,first_seen,last_seen,number_type,region\r\n"));
-    assert!(indicators.lines().any(|l| l.starts_with("phone,+")), "{indicators}");
+    assert!(
+        indicators.starts_with("kind,value,reports,first_seen,last_seen,number_type,region\r\n")
+    );
+    assert!(
+        indicators.lines().any(|l| l.starts_with("phone,+")),
+        "{indicators}"
+    );
 
     // The bundle: a STIX report naming everything, valid per the OASIS validator.
     let bundle: Value = serde_json::from_slice(&files["bundle.json"]).unwrap();
-    let report = bundle["objects"].as_array().unwrap().iter().find(|o| o["type"] == "report").expect("a report object");
+    let report = bundle["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["type"] == "report")
+        .expect("a report object");
     assert!(report["object_refs"].as_array().unwrap().len() > 3);
     if let Some(python) = reference_python("stix2-validator") {
         let path = server.dir.join("bundle.json");
         std::fs::write(&path, &files["bundle.json"]).unwrap();
-        let out = Command::new(python).args(["-m", "stix2validator"]).arg(&path).output().unwrap();
+        let out = Command::new(python)
+            .args(["-m", "stix2validator"])
+            .arg(&path)
+            .output()
+            .unwrap();
         let said = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success() && said.contains("STIX JSON: Valid"), "{said}");
+        assert!(
+            out.status.success() && said.contains("STIX JSON: Valid"),
+            "{said}"
+        );
     }
 
     // verify-package: the original passes with the published key; each tampering is named.
@@ -415,7 +721,11 @@ fn a_referral_package_reads_right_verifies_and_carries_personal_data_only_for_la
             args.extend(["--key", k]);
         }
         let out = server.cli(&args);
-        (out.status.code(), String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr))
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).to_string()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
     };
     let key_arg = key_file.to_string_lossy().to_string();
     let original = write("original.zip", &partner_zip);
@@ -426,7 +736,11 @@ fn a_referral_package_reads_right_verifies_and_carries_personal_data_only_for_la
     assert_eq!(code, Some(0));
     assert!(said.contains("Integrity only"), "{said}");
 
-    let names: Vec<String> = files.keys().filter(|k| *k != "manifest.json").cloned().collect();
+    let names: Vec<String> = files
+        .keys()
+        .filter(|k| *k != "manifest.json")
+        .cloned()
+        .collect();
     for name in &names {
         let tampered = rewrite(&partner_zip, |entries| {
             let e = entries.iter_mut().find(|(p, _)| p == name).unwrap();
@@ -435,18 +749,34 @@ fn a_referral_package_reads_right_verifies_and_carries_personal_data_only_for_la
         });
         let (code, said) = verify(&write("changed.zip", &tampered), Some(&key_arg));
         assert_eq!(code, Some(1), "{name}: {said}");
-        assert!(said.contains(&format!("{name} was altered")), "{name}: {said}");
+        assert!(
+            said.contains(&format!("{name} was altered")),
+            "{name}: {said}"
+        );
     }
-    let removed = rewrite(&partner_zip, |entries| entries.retain(|(p, _)| p != "victims.csv"));
+    let removed = rewrite(&partner_zip, |entries| {
+        entries.retain(|(p, _)| p != "victims.csv")
+    });
     let (code, said) = verify(&write("removed.zip", &removed), Some(&key_arg));
     assert_eq!(code, Some(1));
-    assert!(said.contains("victims.csv is listed in the manifest but missing from the package"), "{said}");
-    let added = rewrite(&partner_zip, |entries| entries.push(("notes.txt".into(), b"call me".to_vec())));
+    assert!(
+        said.contains("victims.csv is listed in the manifest but missing from the package"),
+        "{said}"
+    );
+    let added = rewrite(&partner_zip, |entries| {
+        entries.push(("notes.txt".into(), b"call me".to_vec()))
+    });
     let (code, said) = verify(&write("added.zip", &added), Some(&key_arg));
     assert_eq!(code, Some(1));
-    assert!(said.contains("notes.txt is in the package but not in the manifest"), "{said}");
+    assert!(
+        said.contains("notes.txt is in the package but not in the manifest"),
+        "{said}"
+    );
     let forged = rewrite(&partner_zip, |entries| {
-        let m = entries.iter_mut().find(|(p, _)| p == "manifest.json").unwrap();
+        let m = entries
+            .iter_mut()
+            .find(|(p, _)| p == "manifest.json")
+            .unwrap();
         let mut doc: Value = serde_json::from_slice(&m.1).unwrap();
         doc["signature"]["value"] = json!(base64_of(&[7u8; 64]));
         m.1 = serde_json::to_vec_pretty(&doc).unwrap();
@@ -455,7 +785,10 @@ fn a_referral_package_reads_right_verifies_and_carries_personal_data_only_for_la
     assert_eq!(code, Some(1));
     assert!(said.contains("signature does not verify"), "{said}");
     let readdressed = rewrite(&partner_zip, |entries| {
-        let m = entries.iter_mut().find(|(p, _)| p == "manifest.json").unwrap();
+        let m = entries
+            .iter_mut()
+            .find(|(p, _)| p == "manifest.json")
+            .unwrap();
         let mut doc: Value = serde_json::from_slice(&m.1).unwrap();
         doc["recipient"] = json!(AGENCY);
         m.1 = serde_json::to_vec_pretty(&doc).unwrap();
@@ -474,27 +807,70 @@ fn a_referral_package_reads_right_verifies_and_carries_personal_data_only_for_la
 
     // Packages are stored exactly as signed, and the agency downloads its own only.
     let cbi = bearer(&agency_token(&server, AGENCY));
-    let listed = server.get(&format!("/api/v1/cases/{id}/packages"), &[("authorization", &cbi)]).json();
+    let listed = server
+        .get(
+            &format!("/api/v1/cases/{id}/packages"),
+            &[("authorization", &cbi)],
+        )
+        .json();
     let items = listed["items"].as_array().unwrap();
-    assert_eq!(items.len(), 1, "the agency sees only the package for it: {listed}");
+    assert_eq!(
+        items.len(),
+        1,
+        "the agency sees only the package for it: {listed}"
+    );
     let href = items[0]["href"].as_str().unwrap();
     let mut got = server.get(href, &[("authorization", &cbi)]);
     assert_eq!(got.status, 200);
     assert_eq!(got.header("content-type"), Some("application/zip"));
     assert_eq!(std::mem::take(&mut got.body), agency_zip);
-    let analyst_list = server.get(&format!("/api/v1/cases/{id}/packages"), &[("authorization", &analyst)]).json();
-    let partner_href = analyst_list["items"].as_array().unwrap().iter()
-        .find(|p| p["recipient"] == "Fabrikam Payments Security").unwrap()["href"].as_str().unwrap().to_string();
-    assert_eq!(server.get(&partner_href, &[("authorization", &cbi)]).status, 404);
-    let audit = String::from_utf8(server.cli(&["admin", "audit", "--json", "--limit", "100"]).stdout).unwrap();
-    assert!(audit.contains("case.package.personal_data"), "exports with personal data are audited");
-    assert!(audit.contains("case.package.download.personal_data"), "so are downloads");
+    let analyst_list = server
+        .get(
+            &format!("/api/v1/cases/{id}/packages"),
+            &[("authorization", &analyst)],
+        )
+        .json();
+    let partner_href = analyst_list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["recipient"] == "Fabrikam Payments Security")
+        .unwrap()["href"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        server.get(&partner_href, &[("authorization", &cbi)]).status,
+        404
+    );
+    let audit = String::from_utf8(
+        server
+            .cli(&["admin", "audit", "--json", "--limit", "100"])
+            .stdout,
+    )
+    .unwrap();
+    assert!(
+        audit.contains("case.package.personal_data"),
+        "exports with personal data are audited"
+    );
+    assert!(
+        audit.contains("case.package.download.personal_data"),
+        "so are downloads"
+    );
 
     // Editable notice templates: written out, changed, used by the next export.
     let templates = server.dir.join("templates");
-    assert!(server.cli(&["case", "templates", templates.to_str().unwrap()]).status.success());
+    assert!(
+        server
+            .cli(&["case", "templates", templates.to_str().unwrap()])
+            .status
+            .success()
+    );
     let mut phone = String::new();
-    std::fs::File::open(templates.join("phone.txt")).unwrap().read_to_string(&mut phone).unwrap();
+    std::fs::File::open(templates.join("phone.txt"))
+        .unwrap()
+        .read_to_string(&mut phone)
+        .unwrap();
     assert!(phone.contains("{{ recipient }}"));
 }
 
