@@ -475,7 +475,26 @@ fn a_referral_package_reads_right_verifies_and_carries_personal_data_only_for_la
     );
     let bad = server.cli(&["case", "status", &id, "referred"]);
     assert_eq!(bad.status.code(), Some(2));
-    agency_token(&server, AGENCY);
+    // The agency has an account here: it is a law-enforcement recipient.
+    let out = server
+        .cli_command(&[
+            "admin",
+            "create-user",
+            "--username",
+            "cbi.liaison",
+            "--role",
+            "law_enforcement",
+            "--org",
+            AGENCY,
+        ])
+        .env("SCAMTRACE_PASSWORD", common::random_password())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let key_doc = server.get("/.well-known/scamtrace-signing-key", &[]).json();
     let key_file = server.dir.join("instance-key.json");
@@ -533,11 +552,15 @@ fn a_referral_package_reads_right_verifies_and_carries_personal_data_only_for_la
 
     // victims.csv: one row per victim report.
     let victims = String::from_utf8(files["victims.csv"].clone()).unwrap();
+    let rows = csv_records(&victims);
     assert_eq!(
-        victims.lines().count() as u64,
+        rows.len() as u64,
         reports + 1,
-        "{}",
-        &victims[..victims.len().min(500)]
+        "one header and one row per victim report"
+    );
+    assert!(
+        rows.iter().all(|r| r.len() == rows[0].len()),
+        "every row has every column"
     );
     assert!(!victims.lines().next().unwrap().contains("reporter_email"));
 
@@ -577,11 +600,7 @@ fn a_referral_package_reads_right_verifies_and_carries_personal_data_only_for_la
             .unwrap()
             .ends_with("may_contact,reporter_name,reporter_email,reporter_phone")
     );
-    let member_refs: Vec<&str> = agency_victims
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').next().unwrap())
-        .collect();
+    let member_refs = csv_records(&agency_victims);
     let (mut allowed, mut withheld) = (0, 0);
     for r in &demo {
         let Some(email) = r["reporter"]["email"].as_str() else {
@@ -695,18 +714,34 @@ fn a_referral_package_reads_right_verifies_and_carries_personal_data_only_for_la
         .expect("a report object");
     assert!(report["object_refs"].as_array().unwrap().len() > 3);
     if let Some(python) = reference_python("stix2-validator") {
-        let path = server.dir.join("bundle.json");
-        std::fs::write(&path, &files["bundle.json"]).unwrap();
-        let out = Command::new(python)
-            .args(["-m", "stix2validator"])
-            .arg(&path)
-            .output()
+        let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../scamtrace-stix/tests/oracle/stix_check.py");
+        let mut child = Command::new(python)
+            .arg(script)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
             .unwrap();
-        let said = String::from_utf8_lossy(&out.stdout);
+        let mut input = b"[".to_vec();
+        input.extend_from_slice(&files["bundle.json"]);
+        input.push(b']');
+        child.stdin.take().unwrap().write_all(&input).unwrap();
+        let checked = child.wait_with_output().unwrap();
         assert!(
-            out.status.success() && said.contains("STIX JSON: Valid"),
-            "{said}"
+            checked.status.success(),
+            "{}",
+            String::from_utf8_lossy(&checked.stderr)
         );
+        let result: Value = serde_json::from_slice(&checked.stdout).unwrap();
+        assert_eq!(result["errors"], json!([]), "stix2-validator: {result}");
+        for (ours, theirs) in result["ids"].as_object().unwrap() {
+            assert_eq!(
+                Some(ours.as_str()),
+                theirs.as_str(),
+                "observable ids as stix2 computes them"
+            );
+        }
     }
 
     // verify-package: the original passes with the published key; each tampering is named.
@@ -872,6 +907,36 @@ fn a_referral_package_reads_right_verifies_and_carries_personal_data_only_for_la
         .read_to_string(&mut phone)
         .unwrap();
     assert!(phone.contains("{{ recipient }}"));
+}
+
+/// The records of a CSV file (RFC 4180: quoted cells may hold commas, quotes and line breaks).
+fn csv_records(text: &str) -> Vec<Vec<String>> {
+    let (mut records, mut record, mut cell) = (Vec::new(), Vec::new(), String::new());
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                cell.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => cell.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut cell)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                record.push(std::mem::take(&mut cell));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, c) => cell.push(c),
+        }
+    }
+    if !cell.is_empty() || !record.is_empty() {
+        record.push(cell);
+        records.push(record);
+    }
+    records
 }
 
 fn base64_of(bytes: &[u8]) -> String {
