@@ -943,3 +943,84 @@ fn base64_of(bytes: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
+
+/// Files a report naming `phones`, and returns its id.
+fn report_naming(server: &TestServer, phones: &[&str]) -> String {
+    let body = json!({
+        "country": "US",
+        "contact_method": "phone_call",
+        "impersonated_brand": "Microsoft",
+        "narrative": "A man said he was from Microsoft support and asked for gift cards.",
+        "scammer": {"phone_numbers": phones},
+    });
+    let r = server.post_json("/api/v1/reports", &[], &body);
+    assert_eq!(r.status, 201, "{}", r.text());
+    r.json()["id"].as_str().unwrap().to_string()
+}
+
+/// The cluster a report is in, once the engine has it.
+fn cluster_of(server: &TestServer, analyst: &str, phone: &str, size: u64) -> String {
+    let started = std::time::Instant::now();
+    loop {
+        let r = server.get(
+            &format!("/api/v1/indicators/phone/{phone}"),
+            &[("authorization", analyst)],
+        );
+        if r.status == 200 {
+            let body = r.json();
+            if let Some(c) = body["clusters"].as_array().and_then(|c| c.first())
+                && c["reports"].as_u64() == Some(size)
+            {
+                return c["id"].as_str().unwrap().to_string();
+            }
+        }
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "no cluster for {phone}: {}",
+            r.text()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_case_follows_its_clusters_as_they_merge() {
+    let server = TestServer::start(&[]);
+    let analyst = bearer(&server.token("analyst"));
+    report_naming(&server, &["+1 888 555 0101"]);
+    report_naming(&server, &["+1 888 555 0101"]);
+    report_naming(&server, &["+1 877 555 0102"]);
+    report_naming(&server, &["+1 877 555 0102"]);
+    let older = cluster_of(&server, &analyst, "+18885550101", 2);
+    let newer = cluster_of(&server, &analyst, "+18775550102", 2);
+    assert_ne!(older, newer);
+    let r = send(
+        &server,
+        "POST",
+        "/api/v1/cases",
+        &analyst,
+        &json!({"title": "Two desks", "clusters": [newer]}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let id = r.json()["id"].as_str().unwrap().to_string();
+
+    // A report naming both numbers merges the clusters; the older id names the merged one.
+    report_naming(&server, &["+1 888 555 0101", "+1 877 555 0102"]);
+    cluster_of(&server, &analyst, "+18885550101", 5);
+    let case = server
+        .get(
+            &format!("/api/v1/cases/{id}"),
+            &[("authorization", &analyst)],
+        )
+        .json();
+    assert_eq!(
+        case["clusters"],
+        json!([newer]),
+        "what the case was opened with stays on record"
+    );
+    assert_eq!(
+        case["operations"],
+        json!([older]),
+        "the case follows the merge: {case}"
+    );
+}
