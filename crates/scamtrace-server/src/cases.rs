@@ -27,8 +27,16 @@ use crate::correlation::{Correlator, Facts};
 /// The label the instance's package signing key is derived under from its master key.
 pub const SIGNING_KEY_LABEL: &str = "scamtrace/referral-signing/v1";
 
-/// How many times a change is tried again when another writer changed the case meanwhile.
-const RETRIES: usize = 5;
+/// How many times a change is tried when other writers keep changing the case meanwhile (with a
+/// short random pause that grows, so that racing writers spread out).
+const RETRIES: usize = 50;
+
+async fn back_off(attempt: usize) {
+    use rand::Rng;
+    let most = (attempt as u64 + 1).min(20) * 2;
+    let ms = rand::rng().random_range(0..=most);
+    tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+}
 
 /// Settings of referrals (`[server.refer]`).
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -348,7 +356,10 @@ pub async fn change_case(
         Change::Assign(a) => Change::Assign(check_assignee(store, a.as_deref()).await?),
         other => other,
     };
-    for _ in 0..RETRIES {
+    for attempt in 0..RETRIES {
+        if attempt > 0 {
+            back_off(attempt).await;
+        }
         let Some((record, mut case)) = find_case(store, key).await? else {
             return Err(CaseFailure::NotFound(key.to_string()));
         };

@@ -1024,3 +1024,73 @@ fn a_case_follows_its_clusters_as_they_merge() {
         "the case follows the merge: {case}"
     );
 }
+
+#[test]
+fn two_servers_on_one_postgres_database_lose_no_change_to_a_case() {
+    let Some((url, schema, _cleanup)) = common::postgres_schema("cases") else {
+        return;
+    };
+    let env = [("SCAMTRACE_POSTGRES_SCHEMA", schema.as_str())];
+    let dir = tempfile::tempdir().unwrap();
+    let one = TestServer::start_on(dir.path(), &url, &env);
+    let two = TestServer::start_on(dir.path(), &url, &env);
+    let (a1, a2) = (bearer(&one.token("analyst")), bearer(&two.token("analyst")));
+    report_naming(&one, &["+1 888 555 0131"]);
+    report_naming(&one, &["+1 888 555 0131"]);
+    let cluster = cluster_of(&one, &a1, "+18885550131", 2);
+    cluster_of(&two, &a2, "+18885550131", 2);
+    let r = send(
+        &one,
+        "POST",
+        "/api/v1/cases",
+        &a1,
+        &json!({"title": "Racing analysts", "clusters": [cluster]}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let id = r.json()["id"].as_str().unwrap().to_string();
+
+    // Four threads, two on each server, append notes to the same case at once.
+    const PER_THREAD: usize = 10;
+    std::thread::scope(|scope| {
+        for t in 0..4usize {
+            let (server, token) = if t % 2 == 0 { (&one, &a1) } else { (&two, &a2) };
+            let id = id.clone();
+            scope.spawn(move || {
+                for i in 0..PER_THREAD {
+                    let r = send(
+                        server,
+                        "POST",
+                        &format!("/api/v1/cases/{id}/notes"),
+                        token,
+                        &json!({"text": format!("note {t}-{i}")}),
+                    );
+                    assert_eq!(r.status, 200, "{}", r.text());
+                }
+            });
+        }
+    });
+    let case = two
+        .get(&format!("/api/v1/cases/{id}"), &[("authorization", &a2)])
+        .json();
+    assert_eq!(
+        case["notes"].as_array().unwrap().len(),
+        4 * PER_THREAD,
+        "no note lost"
+    );
+    let events = one
+        .get(
+            &format!("/api/v1/cases/{id}/events"),
+            &[("authorization", &a1)],
+        )
+        .json();
+    let versions: Vec<u64> = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["version"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        versions,
+        (1..=(1 + 4 * PER_THREAD as u64)).collect::<Vec<_>>()
+    );
+}
