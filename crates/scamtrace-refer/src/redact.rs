@@ -20,7 +20,16 @@ pub struct Personal<'a> {
     pub phone: Option<&'a str>,
     /// Byte spans of the narrative to remove, each with its placeholder.
     pub spans: Vec<(usize, usize, &'a str)>,
+    /// Also remove what may identify the victim without naming them: runs of five digits or
+    /// more (order, account and postal numbers) and UK or Canadian postcodes, except inside
+    /// `keep`.
+    pub scrub: bool,
+    /// Byte spans that stay whatever `scrub` finds in them (the scammers' numbers and sites).
+    pub keep: Vec<(usize, usize)>,
 }
+
+/// What replaces a number or postcode that `scrub` removes.
+pub const NUMBER_REMOVED: &str = "[number removed]";
 
 /// The narrative with `personal` removed.
 pub fn redact(narrative: &str, personal: &Personal<'_>) -> String {
@@ -76,6 +85,20 @@ pub fn redact(narrative: &str, personal: &Personal<'_>) -> String {
             }
         }
     }
+    if personal.scrub {
+        let kept = |s: usize, e: usize| personal.keep.iter().any(|(ks, ke)| s < *ke && *ks < e);
+        for (s, e) in digit_runs(narrative) {
+            let digits = narrative[s..e].bytes().filter(u8::is_ascii_digit).count();
+            if digits >= 5 && !kept(s, e) {
+                cuts.push((s, e, NUMBER_REMOVED));
+            }
+        }
+        for (s, e) in postcodes(narrative) {
+            if !kept(s, e) {
+                cuts.push((s, e, NUMBER_REMOVED));
+            }
+        }
+    }
     cuts.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
     let mut out = String::with_capacity(narrative.len());
     let mut at = 0;
@@ -89,6 +112,61 @@ pub fn redact(narrative: &str, personal: &Personal<'_>) -> String {
         at = e;
     }
     out.push_str(&narrative[at..]);
+    out
+}
+
+/// Byte spans of UK (`SW1A 1AA`, `M1 1AE`) and Canadian (`K1A 0B1`) postcodes standing as words.
+fn postcodes(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let up = |i: usize| b.get(i).is_some_and(u8::is_ascii_uppercase);
+    let al = |i: usize| b.get(i).is_some_and(u8::is_ascii_alphabetic);
+    let dg = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    let word_end = |i: usize| b.get(i).is_none_or(|c| !c.is_ascii_alphanumeric());
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if i > 0 && b[i - 1].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        // Canadian: A1A 1A1 (either case, the space optional).
+        let ca = |at: usize| al(at) && dg(at + 1) && al(at + 2);
+        if ca(i) {
+            let j = if b.get(i + 3) == Some(&b' ') {
+                i + 4
+            } else {
+                i + 3
+            };
+            if dg(j) && al(j + 1) && dg(j + 2) && word_end(j + 3) {
+                out.push((i, j + 3));
+                i = j + 3;
+                continue;
+            }
+        }
+        // UK: outward code of 2 to 4 (letter first, a digit second or third), a space, then
+        // digit letter letter; capitals only, so that words are not taken.
+        let mut matched = false;
+        for outward in 2..=4 {
+            let ok_out =
+                up(i) && (i + 1..i + outward).all(|k| up(k) || dg(k)) && (dg(i + 1) || dg(i + 2));
+            let j = i + outward;
+            if ok_out
+                && b.get(j) == Some(&b' ')
+                && dg(j + 1)
+                && up(j + 2)
+                && up(j + 3)
+                && word_end(j + 4)
+            {
+                out.push((i, j + 4));
+                i = j + 4;
+                matched = true;
+                break;
+            }
+        }
+        if !matched {
+            i += 1;
+        }
+    }
     out
 }
 
@@ -133,7 +211,7 @@ mod tests {
                 name: Some("Jane Doe-Smith"),
                 email: Some("jane.doe@example.org"),
                 phone: Some("+1 415-555-0199"),
-                spans: vec![],
+                ..Default::default()
             },
         );
         assert!(!out.contains("Jane "), "{out}");
@@ -163,6 +241,29 @@ mod tests {
             },
         );
         assert_eq!(out, "code [gift card code] and name [redacted]");
+    }
+
+    #[test]
+    fn scrubbing_removes_numbers_and_postcodes_but_keeps_the_scammers() {
+        let text = "Call 1-888-555-0100 now. My order #465-2127603-9794740, I live in W7V 9W5, \
+                    zip code 90210, or SW1A 1AA. Paid 250 dollars, ID 123 456. CASE OK.";
+        let keep_at = text.find("1-888").unwrap();
+        let out = redact(
+            text,
+            &Personal {
+                scrub: true,
+                keep: vec![(keep_at, keep_at + 14)],
+                ..Default::default()
+            },
+        );
+        assert!(out.contains("1-888-555-0100"), "{out}");
+        for gone in ["2127603", "W7V 9W5", "90210", "SW1A 1AA", "123 456"] {
+            assert!(!out.contains(gone), "{gone}: {out}");
+        }
+        assert!(
+            out.contains("Paid 250 dollars") && out.contains("CASE OK"),
+            "{out}"
+        );
     }
 
     #[test]

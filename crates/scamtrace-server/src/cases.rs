@@ -27,8 +27,16 @@ use crate::correlation::{Correlator, Facts};
 /// The label the instance's package signing key is derived under from its master key.
 pub const SIGNING_KEY_LABEL: &str = "scamtrace/referral-signing/v1";
 
-/// How many times a change is tried again when another writer changed the case meanwhile.
-const RETRIES: usize = 5;
+/// How many times a change is tried when other writers keep changing the case meanwhile (with a
+/// short random pause that grows, so that racing writers spread out).
+const RETRIES: usize = 50;
+
+async fn back_off(attempt: usize) {
+    use rand::Rng;
+    let most = (attempt as u64 + 1).min(20) * 2;
+    let ms = rand::rng().random_range(0..=most);
+    tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+}
 
 /// Settings of referrals (`[server.refer]`).
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -348,7 +356,10 @@ pub async fn change_case(
         Change::Assign(a) => Change::Assign(check_assignee(store, a.as_deref()).await?),
         other => other,
     };
-    for _ in 0..RETRIES {
+    for attempt in 0..RETRIES {
+        if attempt > 0 {
+            back_off(attempt).await;
+        }
         let Some((record, mut case)) = find_case(store, key).await? else {
             return Err(CaseFailure::NotFound(key.to_string()));
         };
@@ -454,7 +465,14 @@ fn day(t: OffsetDateTime) -> String {
 fn csv_line(cells: &[String]) -> String {
     let mut line = cells
         .iter()
-        .map(|c| crate::workbench::csv_cell(c))
+        .map(|c| {
+            // An E.164 number is no formula; any other cell that could be one is defused.
+            if c.len() > 1 && c.starts_with('+') && c[1..].bytes().all(|b| b.is_ascii_digit()) {
+                c.clone()
+            } else {
+                crate::workbench::csv_cell(c)
+            }
+        })
         .collect::<Vec<_>>()
         .join(",");
     line.push_str("\r\n");
@@ -558,11 +576,14 @@ pub async fn export_package(
     let private = crate::sharing::victims_contacts(ctx.intake, ctx.correlator, &clusters).await?;
 
     // Reports, with their reporters where the package may carry them.
+    // A narrative is the victim's own account: it travels in victims.csv only to law
+    // enforcement (whole where the reporter allowed contact, scrubbed otherwise); the summary's
+    // few narratives are scrubbed for every recipient.
     let mut victims = String::from(
-        "reference,operation,received_at,occurred_on,country,language,contact_method,impersonated_brand,payment_method,amount,currency,remote_access_tool,narrative",
+        "reference,operation,received_at,occurred_on,country,language,contact_method,impersonated_brand,payment_method,amount,currency,remote_access_tool",
     );
     if personal_data {
-        victims.push_str(",may_contact,reporter_name,reporter_email,reporter_phone");
+        victims.push_str(",narrative,may_contact,reporter_name,reporter_email,reporter_phone");
     }
     victims.push_str("\r\n");
     let mut narratives: Vec<Narrative> = Vec::new();
@@ -605,6 +626,22 @@ pub async fn export_package(
                 ))
             })
             .collect();
+        // The scammers' values in the story stay, whatever scrubbing would take.
+        let keep: Vec<(usize, usize)> = report
+            .indicators
+            .iter()
+            .filter(|i| i.source == "narrative" && i.kind != "gift_card" && i.kind != "brand")
+            .filter(|i| {
+                IndicatorKind::parse(&i.kind)
+                    .is_some_and(|k| !private.contains(&(k, i.value.clone())))
+            })
+            .filter_map(|i| {
+                Some((
+                    usize::try_from(i.span_start).ok()?,
+                    usize::try_from(i.span_end).ok()?,
+                ))
+            })
+            .collect();
         let clean = redact(
             &report.narrative,
             &Personal {
@@ -612,6 +649,8 @@ pub async fn export_package(
                 email: reporter.as_ref().and_then(|r| r.email.as_deref()),
                 phone: reporter.as_ref().and_then(|r| r.phone.as_deref()),
                 spans,
+                scrub: true,
+                keep,
             },
         );
         let payment = report.details.payment.as_ref();
@@ -634,17 +673,23 @@ pub async fn export_package(
                 .map(|c| c.as_str().to_string())
                 .unwrap_or_default(),
             m.facts.remote_tool.clone().unwrap_or_default(),
-            clean.clone(),
         ];
         if personal_data {
             match reporter.as_ref().filter(|r| r.may_contact) {
                 Some(r) => cells.extend([
+                    report.narrative.clone(),
                     "yes".to_string(),
                     r.name.clone().unwrap_or_default(),
                     r.email.clone().unwrap_or_default(),
                     r.phone.clone().unwrap_or_default(),
                 ]),
-                None => cells.extend(["no".into(), String::new(), String::new(), String::new()]),
+                None => cells.extend([
+                    clean.clone(),
+                    "no".into(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]),
             }
         }
         victims.push_str(&csv_line(&cells));
@@ -692,12 +737,12 @@ pub async fn export_package(
         let f = &m.facts;
         *countries.entry(f.country.clone()).or_default() += 1;
         if let Some(b) = &f.brand {
-            *brands.entry(b.clone()).or_default() += 1;
+            *brands.entry(crate::protect::brand_name(b)).or_default() += 1;
         }
         if let Some(t) = &f.remote_tool {
             *tools.entry(t.clone()).or_default() += 1;
         }
-        if let Some(p) = &f.payment_method {
+        if let Some(p) = f.payment_method.as_ref().filter(|p| *p != "none") {
             *rails.entry(p.clone()).or_default() += 1;
         }
         if let Some((currency, amount)) = &f.loss {

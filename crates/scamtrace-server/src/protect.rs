@@ -634,7 +634,7 @@ fn stamp(t: Option<OffsetDateTime>) -> Option<String> {
     t.and_then(|t| t.format(&Rfc3339).ok())
 }
 
-fn brand_name(slug: &str) -> String {
+pub(crate) fn brand_name(slug: &str) -> String {
     KNOWN_BRANDS
         .iter()
         .find(|b| b.slug == slug)

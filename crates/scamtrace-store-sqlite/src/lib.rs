@@ -581,19 +581,23 @@ async fn apply(conn: &mut SqliteConnection, op: &Op) -> Result<Done, StoreError>
                 .map_err(db_error)?;
             Ok(Done::Unit)
         }
+        // The decision and its audit event stand or fall together.
         Op::VerdictDecision(d, e) => {
-            sqlx::query(sql::UPSERT_VERDICT_DECISION)
-                .bind(&d.kind)
-                .bind(&d.value)
-                .bind(&d.decision)
-                .bind(&d.reason)
-                .bind(&d.decided_by)
-                .bind(to_micros(d.decided_at))
-                .execute(&mut *conn)
-                .await
-                .map_err(db_error)?;
-            insert_audit(conn, e).await?;
-            Ok(Done::Unit)
+            in_savepoint(conn, async |conn| {
+                sqlx::query(sql::UPSERT_VERDICT_DECISION)
+                    .bind(&d.kind)
+                    .bind(&d.value)
+                    .bind(&d.decision)
+                    .bind(&d.reason)
+                    .bind(&d.decided_by)
+                    .bind(to_micros(d.decided_at))
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+                insert_audit(conn, e).await?;
+                Ok(Done::Unit)
+            })
+            .await
         }
         Op::WatchHits(hits) => {
             let n = hits.len() as u64;

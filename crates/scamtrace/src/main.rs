@@ -6,6 +6,7 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod case;
 mod check;
 mod config;
 mod import;
@@ -105,6 +106,12 @@ CSV columns are the API's field paths (country, contact_method, narrative, scamm
     /// Partners' TAXII 2.1 servers: add them, list them, sync with them.
     #[command(subcommand)]
     Partner(PartnerCommand),
+    /// Cases and law-enforcement referral packages: open, refer, record outcomes, export.
+    #[command(subcommand)]
+    Case(case::CaseCommand),
+    /// Check a referral package: every file's SHA-256 against the manifest, nothing added or
+    /// removed, and the manifest's Ed25519 signature. Exit status 0: intact; 1: not.
+    VerifyPackage(case::VerifyArgs),
     /// Demo data.
     #[command(subcommand)]
     Demo(DemoCommand),
@@ -424,6 +431,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check(args) => check::check(args).await,
+        Command::VerifyPackage(args) => case::verify(args),
+        Command::Case(command) => {
+            let intake = open(&settings).await?;
+            case::run(&intake, &settings, command).await
+        }
         Command::Extract { region, lang } => extract(&settings, &region, lang.as_deref()),
         Command::WatchDomains(args) => {
             let ingest = if args.ingest {
@@ -739,7 +751,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// The audit log's actor for a command run on this machine: `cli:` and the operating-system user.
-fn cli_actor() -> String {
+pub(crate) fn cli_actor() -> String {
     let user = std::env::var("USER")
         .or_else(|_| std::env::var("LOGNAME"))
         .unwrap_or_else(|_| "unknown".into());
@@ -1344,6 +1356,12 @@ async fn demo_analyst(store: &dyn Store) -> anyhow::Result<String> {
 }
 
 async fn serve(settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
+    // A broken notice template is the operator's to fix now, not at an agency's first export.
+    settings
+        .server
+        .refer
+        .templates()
+        .map_err(|e| anyhow::anyhow!("[server.refer] {e}"))?;
     let intake = open(&settings).await?;
     let listen = args.listen.unwrap_or(settings.listen.clone());
     if args.demo {
