@@ -41,15 +41,6 @@ enum CaseForm {
 }
 
 impl CaseForm {
-    const ALL: [CaseForm; 6] = [
-        CaseForm::Note,
-        CaseForm::Refer,
-        CaseForm::Status,
-        CaseForm::Assign,
-        CaseForm::Outcome,
-        CaseForm::Package,
-    ];
-
     fn name(self) -> &'static str {
         match self {
             CaseForm::Note => "note",
@@ -96,26 +87,21 @@ impl CaseForm {
     }
 }
 
-/// A refused form: which one, the field at fault (none: the form as a whole), and why, already
-/// in the viewer's language.
+/// A refused form: which one, the field at fault with its label's key (none: the form as a
+/// whole), and why, already in the viewer's language.
 #[derive(Debug)]
 struct Refusal {
-    form: &'static str,
-    field: Option<&'static str>,
+    form: CaseForm,
+    field: Option<(&'static str, &'static str)>,
     message: String,
 }
 
 impl Refusal {
     fn new(form: CaseForm, field: Option<&str>, message: String) -> Refusal {
         // Only a field the form shows can be named; anything else is about the whole form.
-        let field = field.and_then(|f| {
-            form.fields()
-                .iter()
-                .find(|(name, _)| *name == f)
-                .map(|(name, _)| *name)
-        });
+        let field = field.and_then(|f| form.fields().iter().find(|(name, _)| *name == f).copied());
         Refusal {
-            form: form.name(),
+            form,
             field,
             message,
         }
@@ -123,16 +109,16 @@ impl Refusal {
 
     /// What the templates show: the message beside its field, and a summary line that names the
     /// field and links to it.
-    fn json(&self, lang: Lang, label: impl Fn(&str) -> Option<&'static str>) -> Value {
-        let summary = match self.field.and_then(&label) {
-            Some(key) => format!("{}: {}", t(lang, key), self.message),
-            None => self.message.clone(),
+    fn json(&self, lang: Lang) -> Value {
+        let form = self.form.name();
+        let (summary, target) = match self.field {
+            Some((name, label)) => (
+                format!("{}: {}", t(lang, label), self.message),
+                format!("#{form}-{name}"),
+            ),
+            None => (self.message.clone(), format!("#{form}-form")),
         };
-        let target = match self.field {
-            Some(f) => format!("#{}-{f}", self.form),
-            None => format!("#{}-form", self.form),
-        };
-        json!({"form": self.form, "field": self.field, "message": self.message,
+        json!({"form": form, "field": self.field.map(|f| f.0), "message": self.message,
                "summary": summary, "href": target})
     }
 }
@@ -476,10 +462,7 @@ async fn render_case(
     });
     let error = match &refused {
         Some((refusal, typed)) => {
-            let form = CaseForm::ALL
-                .into_iter()
-                .find(|f| f.name() == refusal.form)
-                .unwrap_or(CaseForm::Note);
+            let form = refusal.form;
             let kept: Map<String, Value> = form
                 .fields()
                 .iter()
@@ -489,12 +472,7 @@ async fn render_case(
                 })
                 .collect();
             vals[form.name()] = Value::Object(kept);
-            refusal.json(lang, |field| {
-                form.fields()
-                    .iter()
-                    .find(|(name, _)| *name == field)
-                    .map(|(_, key)| *key)
-            })
+            refusal.json(lang)
         }
         None => Value::Null,
     };
@@ -1013,7 +991,7 @@ mod tests {
     #[test]
     fn refusals_name_only_fields_of_their_form() {
         let r = Refusal::new(CaseForm::Refer, Some("agency"), "required".into());
-        assert_eq!(r.field, Some("agency"));
+        assert_eq!(r.field, Some(("agency", "cases.agency")));
         let r = Refusal::new(CaseForm::Refer, Some("body"), "bad".into());
         assert_eq!(r.field, None);
         let j = Refusal::new(
@@ -1021,7 +999,7 @@ mod tests {
             Some("recipient"),
             "This field is required.".into(),
         )
-        .json(Lang::EN, |_| Some("cases.recipient"));
+        .json(Lang::EN);
         assert_eq!(j["summary"], "Recipient agency: This field is required.");
         assert_eq!(j["href"], "#package-recipient");
     }
@@ -1052,7 +1030,7 @@ mod tests {
         let mut bad = fields;
         bad.insert("count".into(), "three".into());
         let refusal = change_of(Lang::EN, CaseForm::Outcome, &bad).unwrap_err();
-        assert_eq!(refusal.field, Some("count"));
+        assert_eq!(refusal.field.map(|f| f.0), Some("count"));
     }
 
     #[test]
