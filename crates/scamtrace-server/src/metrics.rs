@@ -10,6 +10,7 @@ const BUCKETS: [f64; 12] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
 ];
 
+/// Observations per bucket (not cumulative: one atomic add per request, summed when rendered).
 #[derive(Default)]
 struct Histogram {
     counts: [AtomicU64; BUCKETS.len()],
@@ -17,10 +18,12 @@ struct Histogram {
     sum_micros: AtomicU64,
 }
 
+/// Route labels are `&'static str` route templates: recording allocates nothing, and a known
+/// series is found under a read lock (a write lock only for the first request of a series).
 #[derive(Default)]
 pub struct Metrics {
-    requests: DashMap<(&'static str, String, u16), AtomicU64>,
-    latency: DashMap<String, Histogram>,
+    requests: DashMap<(&'static str, &'static str, u16), AtomicU64>,
+    latency: DashMap<&'static str, Histogram>,
     pub reports_accepted: AtomicU64,
     pub reports_rejected: AtomicU64,
     pub rate_limited: AtomicU64,
@@ -31,21 +34,38 @@ pub struct Metrics {
 impl Metrics {
     /// Records one finished request. `route` is the matched route template, never the raw path,
     /// so ids (and anything a caller puts in a path) never become label values.
-    pub fn observe(&self, method: &'static str, route: &str, status: u16, elapsed: Duration) {
-        self.requests
-            .entry((method, route.to_string(), status))
-            .or_default()
-            .fetch_add(1, Ordering::Relaxed);
-        let h = self.latency.entry(route.to_string()).or_default();
-        let secs = elapsed.as_secs_f64();
-        for (i, bound) in BUCKETS.iter().enumerate() {
-            if secs <= *bound {
-                h.counts[i].fetch_add(1, Ordering::Relaxed);
+    pub fn observe(
+        &self,
+        method: &'static str,
+        route: &'static str,
+        status: u16,
+        elapsed: Duration,
+    ) {
+        let key = (method, route, status);
+        match self.requests.get(&key) {
+            Some(n) => {
+                n.fetch_add(1, Ordering::Relaxed);
+            }
+            None => {
+                self.requests
+                    .entry(key)
+                    .or_default()
+                    .fetch_add(1, Ordering::Relaxed);
             }
         }
-        h.count.fetch_add(1, Ordering::Relaxed);
-        h.sum_micros
-            .fetch_add(elapsed.as_micros() as u64, Ordering::Relaxed);
+        let secs = elapsed.as_secs_f64();
+        let record = |h: &Histogram| {
+            if let Some(i) = BUCKETS.iter().position(|bound| secs <= *bound) {
+                h.counts[i].fetch_add(1, Ordering::Relaxed);
+            }
+            h.count.fetch_add(1, Ordering::Relaxed);
+            h.sum_micros
+                .fetch_add(elapsed.as_micros() as u64, Ordering::Relaxed);
+        };
+        match self.latency.get(route) {
+            Some(h) => record(&h),
+            None => record(&self.latency.entry(route).or_default()),
+        }
     }
 
     pub fn render(&self, reports_total: Option<u64>) -> String {
@@ -100,32 +120,33 @@ impl Metrics {
         let mut rows: Vec<_> = self
             .requests
             .iter()
-            .map(|e| (e.key().clone(), e.value().load(Ordering::Relaxed)))
+            .map(|e| (*e.key(), e.value().load(Ordering::Relaxed)))
             .collect();
         rows.sort();
         for ((method, route, status), n) in rows {
             let _ = writeln!(
                 out,
                 "scamtrace_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {n}",
-                escape(&route)
+                escape(route)
             );
         }
         let _ = writeln!(
             out,
             "# HELP scamtrace_http_request_duration_seconds HTTP request latency by route.\n# TYPE scamtrace_http_request_duration_seconds histogram"
         );
-        let mut routes: Vec<String> = self.latency.iter().map(|e| e.key().clone()).collect();
+        let mut routes: Vec<&'static str> = self.latency.iter().map(|e| *e.key()).collect();
         routes.sort();
         for route in routes {
-            let Some(h) = self.latency.get(&route) else {
+            let Some(h) = self.latency.get(route) else {
                 continue;
             };
-            let route = escape(&route);
+            let route = escape(route);
+            let mut cumulative = 0;
             for (i, bound) in BUCKETS.iter().enumerate() {
+                cumulative += h.counts[i].load(Ordering::Relaxed);
                 let _ = writeln!(
                     out,
-                    "scamtrace_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {}",
-                    h.counts[i].load(Ordering::Relaxed)
+                    "scamtrace_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {cumulative}"
                 );
             }
             let count = h.count.load(Ordering::Relaxed);

@@ -90,7 +90,8 @@ pub async fn frame(
         })
         .unwrap_or(Lang::EN);
     // The access log names the path only: query strings carry what people look up and search.
-    let path = request.uri().path().to_string();
+    let path = tracing::enabled!(target: "access", tracing::Level::DEBUG)
+        .then(|| request.uri().path().to_string());
     let is_page = !is_machine_path(request.uri().path());
     let is_taxii = request.uri().path().starts_with("/taxii2/");
     request.extensions_mut().insert(lang);
@@ -158,7 +159,7 @@ pub async fn frame(
     tracing::debug!(
         target: "access",
         method,
-        path = %path,
+        path = path.as_deref().unwrap_or(""),
         status = response.status().as_u16(),
         micros = started.elapsed().as_micros() as u64,
         "request"
