@@ -9,7 +9,8 @@
 #   bench/lookup.sh [SECONDS]        (default 30 for each workload)
 #
 # Environment: SKIP_BUILD=1 (take the binary already built), CARGO_TARGET_DIR, CONNECTIONS
-# (default 16).
+# (default 16), SCAMTRACE_LOOKUP_CACHE_SECONDS=0 (the server's public answer cache off: every
+# lookup computed, as for values never asked before).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-30}"
@@ -23,6 +24,7 @@ stop() { [ -n "$pid" ] && { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/
 trap stop EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
+echo "answer cache: ${SCAMTRACE_LOOKUP_CACHE_SECONDS:-10 (default)} seconds"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u '+%F %H:%M') UTC"
 export SCAMTRACE_LOG=warn SCAMTRACE_RATE_LIMIT_PER_MINUTE=0 SCAMTRACE_LOOKUP_RATE_PER_MINUTE=0 \
   SCAMTRACE_PUBLISH_INTERVAL_SECONDS=3600 SCAMTRACE_SYNC_INTERVAL_SECONDS=0 SCAMTRACE_KEY_FILE="$work/key"

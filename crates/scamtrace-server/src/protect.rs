@@ -81,6 +81,9 @@ pub struct ProtectConfig {
     /// the limit off. Callers with a token are not limited.
     pub lookup_rate_per_minute: u32,
     pub lookup_burst: u32,
+    /// How long a public lookup answer may be served again to the next caller asking the same
+    /// way, while nothing it depends on changed; 0 turns the cache off.
+    pub answer_cache_seconds: u64,
 }
 
 impl Default for ProtectConfig {
@@ -91,6 +94,7 @@ impl Default for ProtectConfig {
             same_client_hours: 24,
             lookup_rate_per_minute: 300,
             lookup_burst: 60,
+            answer_cache_seconds: 10,
         }
     }
 }
@@ -189,6 +193,22 @@ pub struct Protector {
     /// the same count means the same evidence. Without this, looking up a hub value (a large
     /// platform's domain in thousands of reports) again and again would cost the server dearly.
     heavy: std::sync::Mutex<HashMap<(IndicatorKind, String, Audience), HeavyEntry>>,
+    /// Public answers to `GET /api/v1/lookup`, by the request's value, kind, region and
+    /// language: call blockers and browsers ask about the same values again and again. An answer
+    /// stands while the engine, decisions and watch hits are unchanged, for at most
+    /// `answer_cache_seconds` (verdicts lapse by the day, so an answer is at most that late).
+    answers: dashmap::DashMap<String, CachedAnswer>,
+    answer_seconds: u64,
+}
+
+/// Most cached answers; when full, the cache starts again empty.
+const MAX_ANSWERS: usize = 100_000;
+
+struct CachedAnswer {
+    engine_generation: u64,
+    known_generation: u64,
+    at: Instant,
+    body: Vec<u8>,
 }
 
 struct HeavyEntry {
@@ -208,7 +228,43 @@ impl Protector {
             snapshot: Mutex::new(None),
             limiter: RateLimiter::new(config.lookup_rate_per_minute, config.lookup_burst),
             heavy: std::sync::Mutex::new(HashMap::new()),
+            answers: dashmap::DashMap::new(),
+            answer_seconds: config.answer_cache_seconds,
         }
+    }
+
+    /// A cached public answer for `key`, if it still stands.
+    fn cached_answer(&self, key: &str, engine_generation: u64) -> Option<Vec<u8>> {
+        let known_generation = self.known_generation.load(Ordering::Acquire);
+        let hit = self.answers.get(key)?;
+        (hit.engine_generation == engine_generation
+            && hit.known_generation == known_generation
+            && hit.at.elapsed().as_secs() < self.answer_seconds)
+            .then(|| hit.body.clone())
+    }
+
+    fn keep_answer(
+        &self,
+        key: String,
+        engine_generation: u64,
+        known_generation: u64,
+        body: Vec<u8>,
+    ) {
+        if self.answer_seconds == 0 {
+            return;
+        }
+        if self.answers.len() >= MAX_ANSWERS {
+            self.answers.clear();
+        }
+        self.answers.insert(
+            key,
+            CachedAnswer {
+                engine_generation,
+                known_generation,
+                at: Instant::now(),
+                body,
+            },
+        );
     }
 
     pub fn policy(&self) -> &Policy {
@@ -934,11 +990,32 @@ pub async fn lookup(
     let kind = kind_param(&params)?;
     let region = region_param(&params)?;
     let audience = Audience::of(principal.as_ref());
-    state
-        .protector
-        .refresh(state.intake.store().as_ref())
-        .await?;
+    let protector = &state.protector;
+    protector.refresh(state.intake.store().as_ref()).await?;
+    // Public answers are the same for everyone who asks the same way: served from the cache
+    // while nothing they depend on changed.
+    let key = (audience == Audience::Public).then(|| {
+        format!(
+            "{}\u{0}{}\u{0}{region}\u{0}{value}",
+            lang.code(),
+            kind.map_or("", IndicatorKind::as_str)
+        )
+    });
+    let engine_generation = state.correlator.generation();
+    if let Some(body) = key
+        .as_deref()
+        .and_then(|k| protector.cached_answer(k, engine_generation))
+    {
+        return Ok(with_etag(
+            request.headers(),
+            body,
+            "application/json",
+            cache_for(audience),
+        ));
+    }
+    let known_generation = protector.known_generation.load(Ordering::Acquire);
     let engine = state.correlator.engine().await;
+    let engine_generation_read = state.correlator.generation();
     let out = lookup_json(
         &state,
         &engine,
@@ -951,9 +1028,17 @@ pub async fn lookup(
     )
     .await?;
     drop(engine);
+    let body = out.to_string().into_bytes();
+    // Kept only when the engine did not move while it was read (then the answer is exactly the
+    // one for that generation).
+    if let Some(key) = key
+        && engine_generation_read == engine_generation
+    {
+        protector.keep_answer(key, engine_generation, known_generation, body.clone());
+    }
     Ok(with_etag(
         request.headers(),
-        out.to_string().into_bytes(),
+        body,
         "application/json",
         cache_for(audience),
     ))

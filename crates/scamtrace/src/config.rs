@@ -84,6 +84,12 @@ impl Settings {
                 .parse()
                 .context("SCAMTRACE_SYNC_INTERVAL_SECONDS must be a whole number")?;
         }
+        if let Some(seconds) = env("SCAMTRACE_LOOKUP_CACHE_SECONDS") {
+            settings.server.protect.answer_cache_seconds = seconds
+                .trim()
+                .parse()
+                .context("SCAMTRACE_LOOKUP_CACHE_SECONDS must be a whole number")?;
+        }
         if let Some(rate) = env("SCAMTRACE_LOOKUP_RATE_PER_MINUTE") {
             settings.server.protect.lookup_rate_per_minute = rate
                 .parse()

@@ -1019,3 +1019,41 @@ fn the_domain_watch_scores_over_http_and_its_ingested_hits_are_only_suspicious()
         "{html}"
     );
 }
+
+#[test]
+fn cached_public_answers_change_as_soon_as_the_evidence_does() {
+    let server = server("", &[]);
+    let analyst = bearer(&server.token("analyst"));
+    let value = "1-866-555-0164";
+    // Asked twice the same way: the second answer is the cached one, byte for byte.
+    let first = lookup(&server, value, &[]);
+    assert_eq!(first["verdict"], "unknown");
+    assert_eq!(lookup(&server, value, &[]), first);
+    // A report arrives: the next answer reflects it at once.
+    report_from(
+        &server,
+        "198.51.100.7",
+        "victim@example.org",
+        "+1 866 555 0164",
+        None,
+    );
+    wait_for_reports(&server, &analyst, 1);
+    assert_eq!(lookup(&server, value, &[])["verdict"], "suspicious");
+    // An analyst confirms it: so does the next answer.
+    let r = server.request(
+        "PUT",
+        "/api/v1/verdicts/phone/%2B18665550164",
+        &[
+            ("authorization", &analyst),
+            ("content-type", "application/json"),
+        ],
+        json!({"decision": "confirmed", "reason": "carrier confirmed"})
+            .to_string()
+            .as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(lookup(&server, value, &[])["verdict"], "scam");
+    // Each language has its own answer.
+    let ja = lookup(&server, value, &[("accept-language", "ja")]);
+    assert_ne!(ja["advice"], lookup(&server, value, &[])["advice"]);
+}
