@@ -107,10 +107,16 @@ CSV columns are the API's field paths (country, contact_method, narrative, scamm
     #[command(subcommand)]
     Partner(PartnerCommand),
     /// Cases and law-enforcement referral packages: open, refer, record outcomes, export.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  ID=$(scamtrace case open --cluster 1 --title 'Microsoft refund desk')\n  scamtrace case refer \"$ID\" --agency 'Central Bureau of Investigation'\n  scamtrace case outcome \"$ID\" --kind arrests --count 3 --date 2026-11-20\n  scamtrace case export \"$ID\" --recipient 'Central Bureau of Investigation' --out referral.zip\n\nMore: docs/referrals.md"
+    )]
     Case(case::CaseCommand),
     /// Check a referral package: every file's SHA-256 against the manifest, nothing added or
     /// removed, and the manifest's Ed25519 signature. Exit status 0: intact; 1: not.
+    #[command(
+        after_help = "Examples:\n  curl -s https://scamtrace.example/.well-known/scamtrace-signing-key > key.json\n  scamtrace verify-package referral.zip --key key.json\n  scamtrace verify-package referral.zip    integrity only: compare the key id it prints"
+    )]
     VerifyPackage(case::VerifyArgs),
     /// Demo data.
     #[command(subcommand)]
