@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::api::read_body;
 use crate::auth::{Principal, Role};
-use crate::cases::{self, Actor, CaseFailure, ExportContext};
+use crate::cases::{self, Actor, ExportContext};
 use crate::error::ApiError;
 
 async fn json_input<T: serde::de::DeserializeOwned>(
@@ -85,6 +85,23 @@ pub(crate) async fn visible_case(
     }
 }
 
+/// The case's packages the caller may download, as listed.
+async fn visible_packages(
+    state: &AppState,
+    principal: &Principal,
+    case_id: &str,
+) -> Result<Vec<Value>, ApiError> {
+    Ok(state
+        .intake
+        .store()
+        .case_packages(case_id)
+        .await?
+        .iter()
+        .filter(|p| cases::may_download(principal, p))
+        .map(cases::package_json)
+        .collect())
+}
+
 async fn case_body(
     state: &AppState,
     principal: &Principal,
@@ -95,16 +112,7 @@ async fn case_body(
         cases::clusters_now(&engine, case)
     };
     let mut body = cases::case_json(case, &now, principal);
-    let packages: Vec<Value> = state
-        .intake
-        .store()
-        .case_packages(&case.id)
-        .await?
-        .iter()
-        .filter(|p| cases::may_download(principal, p))
-        .map(cases::package_json)
-        .collect();
-    body["packages"] = json!(packages);
+    body["packages"] = json!(visible_packages(state, principal, &case.id).await?);
     Ok(body)
 }
 
@@ -382,12 +390,7 @@ pub(crate) async fn export(
         organization: &state.config.organization,
         refer: &state.config.refer,
     };
-    let info = cases::export_package(&ctx, &case, recipient, &actor)
-        .await
-        .map_err(|e| match e {
-            CaseFailure::Case(_) | CaseFailure::NotFound(_) => ApiError::from(e),
-            other => ApiError::from(other),
-        })?;
+    let info = cases::export_package(&ctx, &case, recipient, &actor).await?;
     if info.personal_data {
         state
             .metrics
@@ -418,15 +421,7 @@ pub async fn packages(
 ) -> Result<Json<Value>, ApiError> {
     let principal = signed_in(principal)?;
     let case = visible_case(&state, &principal, &key).await?;
-    let items: Vec<Value> = state
-        .intake
-        .store()
-        .case_packages(&case.id)
-        .await?
-        .iter()
-        .filter(|p| cases::may_download(&principal, p))
-        .map(cases::package_json)
-        .collect();
+    let items = visible_packages(&state, &principal, &case.id).await?;
     Ok(Json(json!({"items": items, "next_cursor": null})))
 }
 
@@ -445,11 +440,9 @@ pub async fn download(
     let Some(package) = store.case_package(&id).await? else {
         return Err(ApiError::NotFound);
     };
-    let Some(record) = store.get_case(&package.info.case_id).await? else {
+    let Some((_, case)) = cases::find_case(store.as_ref(), &package.info.case_id).await? else {
         return Err(ApiError::NotFound);
     };
-    let case: scamtrace_refer::case::Case =
-        serde_json::from_str(&record.state).map_err(|_| ApiError::Internal)?;
     if !cases::may_download(&principal, &package.info) || !cases::may_see(&principal, &case) {
         return Err(ApiError::NotFound);
     }
