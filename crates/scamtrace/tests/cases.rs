@@ -807,26 +807,14 @@ fn a_referral_package_reads_right_verifies_and_carries_personal_data_only_for_la
         said.contains("notes.txt is in the package but not in the manifest"),
         "{said}"
     );
-    let forged = rewrite(&partner_zip, |entries| {
-        let m = entries
-            .iter_mut()
-            .find(|(p, _)| p == "manifest.json")
-            .unwrap();
-        let mut doc: Value = serde_json::from_slice(&m.1).unwrap();
+    let forged = edit_manifest(&partner_zip, |doc| {
         doc["signature"]["value"] = json!(base64_of(&[7u8; 64]));
-        m.1 = serde_json::to_vec_pretty(&doc).unwrap();
     });
     let (code, said) = verify(&write("forged.zip", &forged), Some(&key_arg));
     assert_eq!(code, Some(1));
     assert!(said.contains("signature does not verify"), "{said}");
-    let readdressed = rewrite(&partner_zip, |entries| {
-        let m = entries
-            .iter_mut()
-            .find(|(p, _)| p == "manifest.json")
-            .unwrap();
-        let mut doc: Value = serde_json::from_slice(&m.1).unwrap();
+    let readdressed = edit_manifest(&partner_zip, |doc| {
         doc["recipient"] = json!(AGENCY);
-        m.1 = serde_json::to_vec_pretty(&doc).unwrap();
     });
     let (code, said) = verify(&write("readdressed.zip", &readdressed), Some(&key_arg));
     assert_eq!(code, Some(1), "a manifest edited after signing: {said}");
@@ -909,6 +897,19 @@ fn a_referral_package_reads_right_verifies_and_carries_personal_data_only_for_la
     assert!(phone.contains("{{ recipient }}"));
 }
 
+/// The package rewritten with its manifest edited (and not signed again).
+fn edit_manifest(bytes: &[u8], edit: impl Fn(&mut Value)) -> Vec<u8> {
+    rewrite(bytes, |entries| {
+        let m = entries
+            .iter_mut()
+            .find(|(p, _)| p == "manifest.json")
+            .unwrap();
+        let mut doc: Value = serde_json::from_slice(&m.1).unwrap();
+        edit(&mut doc);
+        m.1 = serde_json::to_vec_pretty(&doc).unwrap();
+    })
+}
+
 /// The records of a CSV file (RFC 4180: quoted cells may hold commas, quotes and line breaks).
 fn csv_records(text: &str) -> Vec<Vec<String>> {
     let (mut records, mut record, mut cell) = (Vec::new(), Vec::new(), String::new());
@@ -958,6 +959,14 @@ fn report_naming(server: &TestServer, phones: &[&str]) -> String {
     r.json()["id"].as_str().unwrap().to_string()
 }
 
+/// Opens a case over one cluster through the API and returns its id.
+fn open_case(server: &TestServer, token: &str, title: &str, cluster: &str) -> String {
+    let body = json!({"title": title, "clusters": [cluster]});
+    let r = send(server, "POST", "/api/v1/cases", token, &body);
+    assert_eq!(r.status, 201, "{}", r.text());
+    r.json()["id"].as_str().unwrap().to_string()
+}
+
 /// The cluster a report is in, once the engine has it.
 fn cluster_of(server: &TestServer, analyst: &str, phone: &str, size: u64) -> String {
     let started = std::time::Instant::now();
@@ -994,15 +1003,7 @@ fn a_case_follows_its_clusters_as_they_merge() {
     let older = cluster_of(&server, &analyst, "+18885550101", 2);
     let newer = cluster_of(&server, &analyst, "+18775550102", 2);
     assert_ne!(older, newer);
-    let r = send(
-        &server,
-        "POST",
-        "/api/v1/cases",
-        &analyst,
-        &json!({"title": "Two desks", "clusters": [newer]}),
-    );
-    assert_eq!(r.status, 201, "{}", r.text());
-    let id = r.json()["id"].as_str().unwrap().to_string();
+    let id = open_case(&server, &analyst, "Two desks", &newer);
 
     // A report naming both numbers merges the clusters; the older id names the merged one.
     report_naming(&server, &["+1 888 555 0101", "+1 877 555 0102"]);
@@ -1039,15 +1040,7 @@ fn two_servers_on_one_postgres_database_lose_no_change_to_a_case() {
     report_naming(&one, &["+1 888 555 0131"]);
     let cluster = cluster_of(&one, &a1, "+18885550131", 2);
     cluster_of(&two, &a2, "+18885550131", 2);
-    let r = send(
-        &one,
-        "POST",
-        "/api/v1/cases",
-        &a1,
-        &json!({"title": "Racing analysts", "clusters": [cluster]}),
-    );
-    assert_eq!(r.status, 201, "{}", r.text());
-    let id = r.json()["id"].as_str().unwrap().to_string();
+    let id = open_case(&one, &a1, "Racing analysts", &cluster);
 
     // Four threads, two on each server, append notes to the same case at once.
     const PER_THREAD: usize = 10;
