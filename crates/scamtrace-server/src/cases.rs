@@ -573,7 +573,6 @@ pub async fn export_package(
         }
         (clusters, members, values)
     };
-    let private = crate::sharing::victims_contacts(ctx.intake, ctx.correlator, &clusters).await?;
 
     // Reports, with their reporters where the package may carry them.
     // A narrative is the victim's own account: it travels in victims.csv only to law
@@ -595,11 +594,17 @@ pub async fn export_package(
             .cmp(&b.facts.received_at)
             .then(a.key.cmp(&b.key))
     });
-    for m in &ordered {
-        let Some(report) = store.get_report(&m.facts.id).await? else {
-            continue;
-        };
-        let reporter = ctx.intake.reporter_of(&report).map_err(|e| {
+    // Each report is read once: for the victims' own contact details (what must never be
+    // listed as a scammer's), then for its row.
+    let mut read = Vec::with_capacity(ordered.len());
+    for m in ordered {
+        if let Some(report) = store.get_report(&m.facts.id).await? {
+            read.push((m, report));
+        }
+    }
+    let private = crate::sharing::contacts_in(ctx.intake, read.iter().map(|(_, r)| r));
+    for (m, report) in &read {
+        let reporter = ctx.intake.reporter_of(report).map_err(|e| {
             CaseFailure::Package(format!("a reporter's details cannot be opened: {e}"))
         })?;
         if reporter.is_some() {

@@ -150,12 +150,23 @@ pub async fn victims_contacts(
             .map(|(_, f)| f.id.clone())
             .collect()
     };
-    let mut private = HashSet::new();
+    let mut reports = Vec::with_capacity(ids.len());
     for id in ids {
-        let Some(report) = intake.store().get_report(&id).await? else {
-            continue;
-        };
-        let Ok(Some(reporter)) = intake.reporter_of(&report) else {
+        if let Some(report) = intake.store().get_report(&id).await? {
+            reports.push(report);
+        }
+    }
+    Ok(contacts_in(intake, &reports))
+}
+
+/// [`victims_contacts`] of reports already read.
+pub fn contacts_in<'a>(
+    intake: &scamtrace_intake::Intake,
+    reports: impl IntoIterator<Item = &'a scamtrace_store::StoredReport>,
+) -> HashSet<(IndicatorKind, String)> {
+    let mut private = HashSet::new();
+    for report in reports {
+        let Ok(Some(reporter)) = intake.reporter_of(report) else {
             continue;
         };
         for text in [reporter.email.as_deref(), reporter.phone.as_deref()]
@@ -178,7 +189,7 @@ pub async fn victims_contacts(
             }
         }
     }
-    Ok(private)
+    private
 }
 
 /// What storing a partner's objects as observations did.
