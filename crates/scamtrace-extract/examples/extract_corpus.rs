@@ -88,22 +88,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if phones_only {
         return Ok(());
     }
-    let (full_secs, extracted) = fastest(|| {
-        corpus
+    // As in production (extract, store, drop) and as on the Python side, each narrative's
+    // indicators are dropped once its phone numbers are kept for scoring.
+    let (full_secs, (indicators, found_full)) = fastest(|| {
+        let mut indicators = 0;
+        let found: Vec<BTreeSet<String>> = corpus
             .iter()
-            .map(|e| extractor.extract_text(&e.narrative, &e.country, Origin::Text))
-            .collect::<Vec<_>>()
+            .map(|e| {
+                let found = extractor.extract_text(&e.narrative, &e.country, Origin::Text);
+                indicators += found.len();
+                found
+                    .into_iter()
+                    .filter(|i| i.kind == IndicatorKind::Phone)
+                    .map(|i| i.value)
+                    .collect()
+            })
+            .collect();
+        (indicators, found)
     });
-    let indicators: usize = extracted.iter().map(Vec::len).sum();
-    let found_full: Vec<BTreeSet<String>> = extracted
-        .into_iter()
-        .map(|inds| {
-            inds.into_iter()
-                .filter(|i| i.kind == IndicatorKind::Phone)
-                .map(|i| i.value)
-                .collect()
-        })
-        .collect();
 
     print(
         &base,
