@@ -262,6 +262,10 @@ impl Watcher {
                 Family::Lookalike,
             ),
             None if fake_points > 0 => (fake_points, fake, None, Family::FakeSupport),
+            None if let Some(reasons) = self.series_reasons(text, &site) => {
+                let points = reasons.iter().map(|r| r.points).sum();
+                (points, reasons, None, Family::FakeSupport)
+            }
             None => match mixed {
                 Some(names) => (
                     40,
@@ -991,6 +995,34 @@ impl Watcher {
         site: &Site,
         out: &mut Vec<Reason>,
     ) -> i16 {
+        // Letters the vocabulary leaves unexplained beside a support word may be a support
+        // word misspelled (`cancellationsupprts`): then they are not incidental.
+        let misspelled = if seg.unknown >= MIN_MISSPELLED
+            && seg.segs().iter().any(
+                |s| matches!(s.piece, Piece::Word(Word::Support { weight, .. }) if weight >= 20),
+            ) {
+            let segs = seg.segs();
+            segs.iter().enumerate().find_map(|(i, s)| {
+                if s.piece != Piece::Unknown {
+                    return None;
+                }
+                let (start, end) = (s.start as usize, s.end as usize);
+                let letters = text.get(start..end)?;
+                if let Some(m) = misspelled_support(letters.as_bytes()) {
+                    return Some((letters, m, 0));
+                }
+                // The split may have given the word's first letter to the word before it
+                // (`cancellations` + `upprts`).
+                let before = i.checked_sub(1).map(|j| segs[j].piece);
+                if matches!(before, Some(Piece::Word(_))) && start > 0 {
+                    let letters = text.get(start - 1..end)?;
+                    return misspelled_support(letters.as_bytes()).map(|m| (letters, m, 1));
+                }
+                None
+            })
+        } else {
+            None
+        };
         let mut best = 0u8;
         let mut seen = [0u16; 8];
         let mut n_seen = 0;
@@ -1014,6 +1046,9 @@ impl Watcher {
         if let Some(&(weight, index)) = self.tld_words.get(site.tld) {
             note(weight, index);
         }
+        if let Some((_, index, _)) = misspelled {
+            note(vocab::SUPPORT[index as usize].1, index);
+        }
         let second = strong >= 2;
         if best < 20 {
             return 0;
@@ -1022,7 +1057,10 @@ impl Watcher {
             .iter()
             .map(|&i| {
                 let (w, _, lang) = vocab::SUPPORT[i as usize];
-                format!("{w} ({lang})")
+                match misspelled {
+                    Some((letters, m, _)) if m == i => format!("{w} ({lang}, written '{letters}')"),
+                    _ => format!("{w} ({lang})"),
+                }
             })
             .collect();
         let mut points = best as i16;
@@ -1039,7 +1077,11 @@ impl Watcher {
                 detail: "more than one strong support word".into(),
             });
         }
-        let structured = if seg.unknown == 0 {
+        // The letters read as a misspelling are explained now (less the one borrowed from the
+        // word before them).
+        let unknown =
+            seg.unknown - misspelled.map_or(0, |(letters, _, borrowed)| letters.len() - borrowed);
+        let structured = if unknown == 0 {
             points += 10;
             out.push(Reason {
                 code: Code::WholeName,
@@ -1061,15 +1103,12 @@ impl Watcher {
             });
             true
         } else {
-            if seg.unknown > 3 {
+            if unknown > 3 {
                 points -= 15;
                 out.push(Reason {
                     code: Code::Incidental,
                     points: -15,
-                    detail: format!(
-                        "{} other letters: the support word may be incidental",
-                        seg.unknown
-                    ),
+                    detail: format!("{unknown} other letters: the support word may be incidental"),
                 });
             }
             false
@@ -1114,6 +1153,90 @@ impl Watcher {
         }
         points
     }
+
+    /// A throwaway name from a numbered series, on an abused TLD, for a label with no brand
+    /// and no support word: a short word and a zero-padded serial (`win01`, `login08`,
+    /// `backup-02`, `testapp101`), or a number alone (`9199`). Fake-support campaigns register
+    /// their landing and redirect names in such series and burn through them; one ordinary
+    /// business rarely names its site so on these TLDs.
+    fn series_reasons(&self, text: &str, site: &Site) -> Option<Vec<Reason>> {
+        if !self.abused.contains(site.tld) {
+            return None;
+        }
+        let detail = match series_shape(text.as_bytes())? {
+            Series::Number => {
+                format!("nothing but a number ('{text}'), as in a numbered series of names")
+            }
+            Series::Serial(at) => format!(
+                "a word and a serial number ('{}'), as in a numbered series of names",
+                text.get(at..).unwrap_or("")
+            ),
+        };
+        Some(vec![
+            Reason {
+                code: Code::Numbering,
+                points: 25,
+                detail,
+            },
+            abused_reason(site.tld, 25),
+        ])
+    }
+}
+
+/// Unexplained letters shorter than this are never read as a misspelled support word.
+const MIN_MISSPELLED: usize = 5;
+
+/// The support word (its index in `vocab::SUPPORT`) that `letters` misspells by one edit (a
+/// letter left out, added, replaced or two swapped), plural forms included: only strong
+/// words of six letters or more, where one edit rarely lands on another word.
+fn misspelled_support(letters: &[u8]) -> Option<u16> {
+    if letters.len() < MIN_MISSPELLED || !letters.is_ascii() {
+        return None;
+    }
+    let singular = letters.strip_suffix(b"s");
+    vocab::SUPPORT
+        .iter()
+        .position(|&(word, weight, _)| {
+            let word = word.as_bytes();
+            weight >= 30
+                && word.len() >= 6
+                && word.is_ascii()
+                && (typo::single_edit(letters, word).is_some()
+                    || singular.is_some_and(|s| typo::single_edit(s, word).is_some()))
+        })
+        .map(|i| i as u16)
+}
+
+/// The shapes of a series name that [`series_shape`] recognizes.
+#[derive(Debug, PartialEq, Eq)]
+enum Series {
+    /// Three to six digits and nothing else.
+    Number,
+    /// Two to sixteen letters, an optional hyphen, then a serial number from this offset:
+    /// `01`-`09`, `001`-`099` or `101`-`109` (a series counted from one or from 101).
+    Serial(usize),
+}
+
+fn series_shape(label: &[u8]) -> Option<Series> {
+    if (3..=6).contains(&label.len()) && label.iter().all(u8::is_ascii_digit) {
+        return Some(Series::Number);
+    }
+    let letters = label.iter().take_while(|b| b.is_ascii_lowercase()).count();
+    if !(2..=16).contains(&letters) {
+        return None;
+    }
+    let rest = &label[letters..];
+    let (at, serial) = match rest.strip_prefix(b"-") {
+        Some(serial) => (letters + 1, serial),
+        None => (letters, rest),
+    };
+    let serial_like = match serial {
+        [b'0', d] => (b'1'..=b'9').contains(d),
+        [b'0', d, e] => d.is_ascii_digit() && e.is_ascii_digit() && (*d, *e) != (b'0', b'0'),
+        [b'1', b'0', d] => (b'1'..=b'9').contains(d),
+        _ => false,
+    };
+    serial_like.then_some(Series::Serial(at))
 }
 
 /// Whether everything in the label besides `start..end` is digits (and hyphens).
@@ -1354,6 +1477,110 @@ mod tests {
         fake_support("assistance-depannage.site");
         fake_support("sapoto-senta.top");
         fake_support("pc-sapooto.info");
+    }
+
+    #[test]
+    fn numbered_series_names_on_abused_tlds() {
+        for name in [
+            "win01.top",
+            "login08.info",
+            "backup-02.xyz",
+            "custom003.top",
+            "testapp101.xyz",
+            "9199.us",
+            "91158.xyz",
+        ] {
+            let s = fake_support(name);
+            assert_eq!(codes(&s), ["numbering", "abused_tld"], "{name}: {s:?}");
+            assert_eq!(s.score, 50, "{name}: {s:?}");
+        }
+        let s = score("win01.top");
+        assert!(s.reasons[0].detail.contains("'01'"), "{s:?}");
+        // Not on an abused TLD, not a serial, too short or too long: nothing to say.
+        for name in [
+            "win01.com",
+            "9199.com",
+            "web3.xyz",
+            "covid19.top",
+            "top10.xyz",
+            "x01.top",
+            "win00.top",
+            "win110.top",
+            "12.xyz",
+            "1234567.xyz",
+            "abcdefghijklmnopq01.xyz",
+        ] {
+            assert_eq!(WATCHER.assess(name), Assessment::Clean, "{name}");
+        }
+        // A support word or a brand takes precedence over the series shape.
+        assert!(codes(&fake_support("help01.us")).contains(&"support_words"));
+        assert_eq!(
+            lookalike("microsoft01.xyz", "Microsoft", "brand_name").family,
+            Family::Lookalike
+        );
+    }
+
+    #[test]
+    fn series_shapes() {
+        assert_eq!(series_shape(b"9199"), Some(Series::Number));
+        assert_eq!(series_shape(b"win01"), Some(Series::Serial(3)));
+        assert_eq!(series_shape(b"win-01"), Some(Series::Serial(4)));
+        assert_eq!(series_shape(b"melogin101"), Some(Series::Serial(7)));
+        assert_eq!(series_shape(b"win099"), Some(Series::Serial(3)));
+        for not in [
+            &b"win1"[..],
+            b"win10",
+            b"win000",
+            b"win100",
+            b"win1001",
+            b"w01",
+            b"win--01",
+            b"01win",
+            b"win01a",
+            b"99",
+            b"",
+        ] {
+            assert_eq!(series_shape(not), None, "{}", String::from_utf8_lossy(not));
+        }
+    }
+
+    #[test]
+    fn misspelled_support_words_are_read() {
+        let s = fake_support("cancellationsupprts.live");
+        assert!(
+            s.reasons[0]
+                .detail
+                .contains("support (en, written 'supprts')"),
+            "{s:?}"
+        );
+        assert!(codes(&s).contains(&"whole_name"), "{s:?}");
+        assert!(!codes(&s).contains(&"incidental"), "{s:?}");
+        fake_support("suportcare.us");
+        fake_support("helprefnd.online");
+        let index = |w: &str| vocab::SUPPORT.iter().position(|(s, _, _)| *s == w);
+        assert_eq!(
+            misspelled_support(b"suport").map(usize::from),
+            index("support")
+        );
+        assert_eq!(
+            misspelled_support(b"supoprt").map(usize::from),
+            index("support")
+        );
+        assert_eq!(
+            misspelled_support(b"refnds").map(usize::from),
+            index("refund")
+        );
+        // Short words, other words, and two edits away are not misspellings.
+        for not in [&b"sport"[..], b"report", b"suprt", b"care", b"xyzzyx"] {
+            assert_eq!(
+                misspelled_support(not),
+                None,
+                "{}",
+                String::from_utf8_lossy(not)
+            );
+        }
+        // Only beside a support word: alone, a misspelling is not read.
+        assert_eq!(WATCHER.assess("suport.com"), Assessment::Clean);
     }
 
     #[test]
