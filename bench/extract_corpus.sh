@@ -3,7 +3,11 @@
 # generator's corpus; plus recall and precision of phone finding against the numbers the generator
 # planted in each narrative.
 #
-#   bench/extract_corpus.sh [REPORTS] [SEED]      (defaults: 20000 7)
+#   bench/extract_corpus.sh [REPORTS] [SEED] [ROUNDS]      (defaults: 20000 7 1)
+#
+# With ROUNDS > 1, the Rust and the Python measurements alternate ROUNDS times on the same
+# corpus (the machine is shared: which side meets a busy core moves one ratio a lot), each round
+# prints its table, and a last line gives the lowest, median and highest full-extraction ratio.
 #
 # Builds the release binary and the scamtrace-extract examples, writes the corpus with
 # `scamtrace demo generate` and, with its ground truth, with the `corpus` example (checking both
@@ -16,6 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 reports="${1:-20000}"
 seed="${2:-7}"
+rounds="${3:-1}"
 py="${PYTHON:-.venv/bin/python}"
 "$py" -c 'import phonenumbers' 2>/dev/null || {
   echo "$py has no phonenumbers: run scripts/test once, or pip install phonenumbers and set PYTHON" >&2
@@ -39,10 +44,12 @@ with open(sys.argv[1]) as a, open(sys.argv[2]) as b:
 PY
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u +%F); $(rustc --version | cut -d' ' -f1-2), $("$py" --version), phonenumbers $("$py" -c 'import phonenumbers; print(phonenumbers.__version__)')"
+for round in $(seq "$rounds"); do
 "$target"/release/examples/extract_corpus "$work/corpus.jsonl" > "$work/results.jsonl"
 "$py" bench/extract_python.py "$work/corpus.jsonl" >> "$work/results.jsonl"
+[ "$rounds" -gt 1 ] && echo && echo "round $round of $rounds, $(date -u +%H:%M) UTC, load average $(cut -d' ' -f1 /proc/loadavg)"
 
-python3 - "$work/results.jsonl" <<'PY'
+python3 - "$work/results.jsonl" "$work/ratios.txt" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 first = rows[0]
@@ -62,4 +69,17 @@ print()
 for rust, python in [("Rust extract_text (all indicators)", "Python phonenumbers + URL/email regexes"),
                      ("Rust find_phones", "Python phonenumbers")]:
     print(f"throughput ratio, {rust} / {python}: {rate[rust] / rate[python]:.1f}x")
+with open(sys.argv[2], "a") as f:
+    f.write(f"{rate['Rust extract_text (all indicators)'] / rate['Python phonenumbers + URL/email regexes']}\n")
 PY
+done
+
+if [ "$rounds" -gt 1 ]; then
+  python3 - "$work/ratios.txt" <<'PY'
+import statistics, sys
+r = sorted(float(l) for l in open(sys.argv[1]))
+print()
+print(f"full extraction over {len(r)} rounds: lowest {r[0]:.1f}x, median {statistics.median(r):.1f}x, "
+      f"highest {r[-1]:.1f}x ({', '.join(f'{x:.1f}x' for x in r)})")
+PY
+fi
