@@ -7,7 +7,7 @@ mod common;
 
 use std::io::Write;
 use std::process::Stdio;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use common::{TestServer, random_password};
 
@@ -252,19 +252,20 @@ fn analysts_sign_in_with_a_password_and_failures_say_nothing_about_which_part_wa
         401
     );
 
-    // And they take about as long: an unknown username is checked against a dummy hash.
-    let fastest = |username: &str| {
-        (0..5)
-            .map(|_| {
-                let started = Instant::now();
-                let r = server.try_sign_in(&visitor, username, "not the password at all");
-                assert_eq!(r.status, 401);
-                started.elapsed()
-            })
-            .min()
-            .unwrap()
+    // And they take about as long: an unknown username is checked against a dummy hash. The
+    // attempts alternate, so that load from elsewhere on the machine falls on both alike; the
+    // fastest of each counts.
+    let timed = |username: &str| {
+        let started = Instant::now();
+        let r = server.try_sign_in(&visitor, username, "not the password at all");
+        assert_eq!(r.status, 401);
+        started.elapsed()
     };
-    let (wrong_time, unknown_time) = (fastest("analyst.one"), fastest("nobody.here"));
+    let (mut wrong_time, mut unknown_time) = (Duration::MAX, Duration::MAX);
+    for _ in 0..6 {
+        wrong_time = wrong_time.min(timed("analyst.one"));
+        unknown_time = unknown_time.min(timed("nobody.here"));
+    }
     assert!(
         unknown_time * 5 >= wrong_time * 2 && wrong_time * 5 >= unknown_time * 2,
         "a wrong password took {wrong_time:?}, an unknown username {unknown_time:?}"
@@ -320,7 +321,7 @@ fn analysts_sign_in_with_a_password_and_failures_say_nothing_about_which_part_wa
     // Failures are counted, and no password reached the log.
     let metrics = server.get("/metrics", &[]).text();
     assert!(
-        metrics.contains("scamtrace_logins_failed_total 14"),
+        metrics.contains("scamtrace_logins_failed_total 16"),
         "{metrics}"
     );
     let log = server.log();
