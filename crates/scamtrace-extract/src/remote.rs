@@ -150,11 +150,15 @@ pub fn parse_id(tool: &'static Tool, raw: &str) -> Option<RemoteId> {
 /// The instance a ScreenConnect link belongs to: `help123` for `help123.screenconnect.com/...`.
 pub fn screenconnect_instance(text: &str) -> Option<String> {
     let lower = text.to_ascii_lowercase();
-    let host = lower
-        .trim_start_matches("https://")
-        .trim_start_matches("http://")
-        .split(['/', '?', ':'])
-        .next()?;
+    // `trim_start_matches`, without building a substring searcher for each call.
+    let mut rest = lower.as_str();
+    while let Some(after) = rest.strip_prefix("https://") {
+        rest = after;
+    }
+    while let Some(after) = rest.strip_prefix("http://") {
+        rest = after;
+    }
+    let host = rest.split(['/', '?', ':']).next()?;
     for parent in [".screenconnect.com", ".hostedrmm.com", ".connectwise.com"] {
         if let Some(sub) = host.strip_suffix(parent) {
             let instance = sub.rsplit('.').next()?;
