@@ -63,7 +63,7 @@ pub(crate) fn handles(text: &str, scan: &keywords::Scan) -> Vec<HandleMatch> {
                 found.push(HandleMatch {
                     start,
                     end,
-                    value: format!("{app}:{handle}"),
+                    value: [app, ":", &handle].concat(),
                     app,
                 });
             }
@@ -158,8 +158,8 @@ pub(crate) fn accounts(text: &str, scan: &keywords::Scan) -> Vec<AccountMatch> {
             && (6..=17).contains(&digits.len())
         {
             let value = match &routing {
-                Some(r) => format!("account:{r}/{digits}"),
-                None => format!("account:{digits}"),
+                Some(r) => ["account:", r, "/", &digits].concat(),
+                None => ["account:", digits.as_str()].concat(),
             };
             let (start, end) = (after + s, after + e);
             if !found.iter().any(|f| f.start < end && start < f.end) {

@@ -1119,7 +1119,8 @@ fn scan_runs(
 ) -> Vec<Candidate> {
     let b = text.as_bytes();
     let mut out = Vec::new();
-    let mut tokens = Vec::new();
+    // Room for the tokens of a typical run at once, instead of growing two or three times.
+    let mut tokens = Vec::with_capacity(16);
     let mut i = 0;
     let mut cursor = 0;
     while i < b.len() && !budget.is_spent() {

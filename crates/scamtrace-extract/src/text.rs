@@ -118,12 +118,10 @@ fn may_change_at(bytes: &[u8], i: usize) -> bool {
 /// Whether the character starting at byte `i` is one `fold_char` changes: U+FF01-FF5E
 /// (EF BC 81-BF, EF BD 80-9E), U+FF61 (EF BD A1) and U+3002 (E3 80 82).
 fn folds_at(bytes: &[u8], i: usize) -> bool {
-    match bytes.get(i..i + 3) {
-        Some([0xEF, 0xBC, 0x81..=0xBF] | [0xEF, 0xBD, 0x80..=0x9E | 0xA1] | [0xE3, 0x80, 0x82]) => {
-            true
-        }
-        _ => false,
-    }
+    matches!(
+        bytes.get(i..i + 3),
+        Some([0xEF, 0xBC, 0x81..=0xBF] | [0xEF, 0xBD, 0x80..=0x9E | 0xA1] | [0xE3, 0x80, 0x82])
+    )
 }
 
 /// Appends, for every byte of `text[from..to]` (whole characters), the offset of the
@@ -342,6 +340,35 @@ mod tests {
         assert!(!triggered(plain));
         assert!(normalize(plain).is_identity());
         assert!(normalize("hxxp without a colon").is_identity());
+    }
+
+    /// The run copy stops at a 0xE3 or 0xEF lead byte exactly when `fold_char` changes the
+    /// character (the character-by-character path copies any other one unchanged), and a
+    /// run's offsets are each byte's character start, as the byte-by-byte copy gave them.
+    #[test]
+    fn run_copy_stops_exactly_at_folded_characters() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let b = c.encode_utf8(&mut buf).as_bytes();
+            if matches!(b[0], 0xE3 | 0xEF) {
+                assert_eq!(folds_at(b, 0), fold_char(c) != c, "{c}");
+            }
+        }
+        let text = "ｗｗｗ。電話 abc éà 😀 x";
+        let mut origin = Vec::new();
+        push_char_starts(&mut origin, text, 0, text.len());
+        let mut lead = 0;
+        let bytewise: Vec<usize> = (0..text.len())
+            .map(|i| {
+                if text.as_bytes()[i] & 0xC0 != 0x80 {
+                    lead = i;
+                }
+                lead
+            })
+            .collect();
+        assert_eq!(origin, bytewise);
+        let m = normalize("電話は０１２０。ex［.］com");
+        assert_eq!(m.text, "電話は0120.ex[.]com");
     }
 
     #[test]
