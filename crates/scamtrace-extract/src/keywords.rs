@@ -124,6 +124,14 @@ struct Node {
 
 /// Every keyword is at least this long.
 const PREFIX: usize = 3;
+/// The bytes [`Index::block_candidates`] reads for 64 positions: the last load, at 60, reads
+/// eight.
+const BLOCK_BYTES: usize = 68;
+
+/// The `n` low bits set (`n` at most 64).
+fn low_bits(n: usize) -> u64 {
+    if n >= 64 { u64::MAX } else { (1 << n) - 1 }
+}
 /// 16 KiB, and a few hundred prefixes leave it nearly empty.
 const FILTER_SIZE: usize = 1 << 14;
 
@@ -159,7 +167,9 @@ fn filter_indexes(x: u64) -> u64 {
 }
 
 impl Index {
-    /// Whether a keyword may start with these three bytes (folded by [`FOLD`]), as 0 or 1.
+    /// Whether a keyword may start with these three bytes (folded by [`FOLD`]), as 0 or 1:
+    /// the test [`Index::block_candidates`] makes at six positions at once.
+    #[cfg(test)]
     fn may_start(&self, folded: u32) -> u64 {
         self.entry(filter_index(u64::from(folded)))
     }
@@ -171,40 +181,38 @@ impl Index {
     /// The positions among the 64 from `from` (and before `end`) where a keyword may start,
     /// as bits. Without a branch per position, so unpredictable text costs no mispredictions.
     fn candidates(&self, bytes: &[u8], from: usize, end: usize) -> u64 {
-        // A whole block: six positions per eight-byte load, their bits gathered before one
-        // variable shift (this runs at every position of every text).
-        if end == from + 64
-            && let Some(block) = bytes.get(from..from + 68)
+        if let Some(block) = bytes.get(from..from + BLOCK_BYTES)
+            && let Ok(block) = <&[u8; BLOCK_BYTES]>::try_from(block)
         {
-            let mut bits = 0;
-            // Loads at 0, 6, …, 60: the last one's fifth and sixth positions are the next
-            // block's, and shift out.
-            for k in 0..11 {
-                let Ok(eight) = <[u8; 8]>::try_from(&block[6 * k..6 * k + 8]) else {
-                    break;
-                };
-                let h = filter_indexes(u64::from_le_bytes(eight) | FOLD8);
-                let mut six = 0;
-                for j in 0..6 {
-                    six |= self.entry((h >> (8 * j)) as usize) << j;
-                }
-                bits |= six << (6 * k);
-            }
-            return bits;
+            return self.block_candidates(block) & low_bits(end - from);
         }
+        // The text's last block: its bytes padded with zeros. A position's filter index reads
+        // only its own three bytes, and every position before `end` has its three in the text,
+        // so the padding changes only positions at or after `end`, which are masked off.
+        let mut block = [0u8; BLOCK_BYTES];
+        let rest = &bytes[from..];
+        let n = rest.len().min(BLOCK_BYTES);
+        block[..n].copy_from_slice(&rest[..n]);
+        self.block_candidates(&block) & low_bits(end - from)
+    }
+
+    /// The positions among the first 64 of `block` where a keyword may start, as bits: six
+    /// positions per eight-byte load, their bits gathered before one variable shift (this runs
+    /// at every position of every text).
+    fn block_candidates(&self, block: &[u8; BLOCK_BYTES]) -> u64 {
         let mut bits = 0;
-        // Four bytes at a time where there are four (the fourth masked off), then the last three.
-        let mut at = from;
-        for w in bytes[from..(end + PREFIX).min(bytes.len())].windows(4) {
-            let Ok(w) = <[u8; 4]>::try_from(w) else {
+        // Loads at 0, 6, …, 60: the last one's fifth and sixth positions are the next
+        // block's, and shift out.
+        for k in 0..11 {
+            let Ok(eight) = <[u8; 8]>::try_from(&block[6 * k..6 * k + 8]) else {
                 break;
             };
-            bits |= self.may_start((u32::from_le_bytes(w) & 0x00ff_ffff) | FOLD) << (at - from);
-            at += 1;
-        }
-        if at < end {
-            let w = [bytes[at], bytes[at + 1], bytes[at + 2]];
-            bits |= self.may_start(three(w) | FOLD) << (at - from);
+            let h = filter_indexes(u64::from_le_bytes(eight) | FOLD8);
+            let mut six = 0;
+            for j in 0..6 {
+                six |= self.entry((h >> (8 * j)) as usize) << j;
+            }
+            bits |= six << (6 * k);
         }
         bits
     }
@@ -463,18 +471,22 @@ mod tests {
                 alphabet[state as usize % alphabet.len()]
             })
             .collect();
-        let last = text.len() - (PREFIX - 1);
-        for block in (0..last).step_by(64) {
-            let end = (block + 64).min(last);
-            let alone = (block..end).fold(0, |bits, at| {
-                let w = three([text[at], text[at + 1], text[at + 2]]);
-                bits | (index.may_start(w | FOLD) << (at - block))
-            });
-            assert_eq!(
-                index.candidates(&text, block, end),
-                alone,
-                "block at {block}"
-            );
+        // The whole text, and every length up to three blocks (the last block padded).
+        for len in (PREFIX..200).chain([text.len()]) {
+            let text = &text[..len];
+            let last = text.len() - (PREFIX - 1);
+            for block in (0..last).step_by(64) {
+                let end = (block + 64).min(last);
+                let alone = (block..end).fold(0, |bits, at| {
+                    let w = three([text[at], text[at + 1], text[at + 2]]);
+                    bits | (index.may_start(w | FOLD) << (at - block))
+                });
+                assert_eq!(
+                    index.candidates(text, block, end),
+                    alone,
+                    "length {len}, block at {block}"
+                );
+            }
         }
     }
 

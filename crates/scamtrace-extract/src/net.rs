@@ -68,13 +68,24 @@ pub fn parse_domain(input: &str) -> Option<DomainName> {
     let domain = psl::domain(ascii.as_bytes())?;
     let registrable = std::str::from_utf8(domain.as_bytes()).ok()?.to_string();
     let private_suffix = matches!(suffix.typ(), Some(psl::Type::Private));
-    let (unicode, _) = idna::domain_to_unicode(&ascii);
+    let unicode = unicode_form(&ascii);
     Some(DomainName {
         ascii,
         unicode,
         registrable,
         private_suffix,
     })
+}
+
+/// The Unicode form of a checked lowercase ASCII hostname, for display. Without an `xn--`
+/// anywhere it is the hostname itself, which IDNA's `to_unicode` (nearly every domain in a
+/// report) would copy after mapping and checking it label by label; checked equal in the tests.
+fn unicode_form(ascii: &str) -> String {
+    if ascii.as_bytes().windows(4).any(|w| w == b"xn--") {
+        idna::domain_to_unicode(ascii).0
+    } else {
+        ascii.to_string()
+    }
 }
 
 /// The registrable domain of a hostname by the Public Suffix List algorithm, private suffixes
@@ -664,6 +675,35 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A hostname that `parse_domain` checked and holds no `xn--` is its own Unicode form, as
+    /// IDNA finds it: random lowercase ASCII hostnames of valid labels.
+    #[test]
+    fn ascii_hostnames_are_their_own_unicode_form() {
+        let pieces = [
+            "a", "z", "q", "0", "9", "-", "_", "xn", "x", "n", "--", "ab", "com", "www", ".",
+        ];
+        let mut checked = 0;
+        for parts in crate::text::random_texts(&pieces, 0x1d2a_5eed_0bad_cafe, 30_000, 24) {
+            let host: String = parts.concat();
+            let trimmed = host.trim_end_matches('.');
+            if trimmed.is_empty()
+                || trimmed.starts_with('.')
+                || trimmed.contains("..")
+                || !trimmed.split('.').all(is_label)
+            {
+                continue;
+            }
+            checked += 1;
+            assert_eq!(
+                unicode_form(trimmed),
+                idna::domain_to_unicode(trimmed).0,
+                "{trimmed:?}"
+            );
+        }
+        assert!(checked > 5_000, "{checked}");
+        assert_eq!(unicode_form("xn--80ak6aa92e.com"), "аррӏе.com");
     }
 
     /// `find_network` as first written: every token around a `.`, `@` or `:` classified.
