@@ -524,22 +524,47 @@ impl<'a> Normalized<'a> {
             Folding::Chars => Vec::with_capacity(input.len()),
         };
         let mut origin = Vec::with_capacity(input.len() + 1);
-        let mut prev: Option<char> = None;
-        let mut chars = input.char_indices().peekable();
-        while let Some((at, c)) = chars.next() {
-            if c.is_ascii() {
-                bytes.push(c as u8);
-                origin.push(at);
-                prev = Some(c);
+        let b = input.as_bytes();
+        let mut at = 0;
+        while at < b.len() {
+            // Characters `fold_char` leaves alone (ASCII, kana, kanji, accented letters) are
+            // copied a run at a time (ASCII skipped eight bytes at a time); each byte maps to
+            // the start of its character.
+            let mut run_end = b.len();
+            let mut k = at;
+            while let Some(lead) = next_non_ascii(b, k) {
+                if may_fold_at(b, lead) {
+                    run_end = lead;
+                    break;
+                }
+                // Over the character: `lead` is a lead byte, as every run ends at one.
+                k = lead + utf8_len(b[lead]);
+            }
+            if run_end > at {
+                bytes.extend_from_slice(&b[at..run_end]);
+                let run = &input[at..run_end];
+                if run.is_ascii() {
+                    origin.extend(at..run_end);
+                } else {
+                    for (k, c) in run.char_indices() {
+                        origin.extend(std::iter::repeat_n(at + k, c.len_utf8()));
+                    }
+                }
+                at = run_end;
                 continue;
             }
-            let next = chars.peek().map(|&(_, n)| n);
+            // A character that may fold, read with its neighbours as written.
+            let Some(c) = input[at..].chars().next() else {
+                break;
+            };
+            let prev = input[..at].chars().next_back();
+            let next = input[at + c.len_utf8()..].chars().next();
             let folded = fold_char(c, prev, next);
             let mut buf = [0u8; 4];
             let encoded = folded.encode_utf8(&mut buf).as_bytes();
             bytes.extend_from_slice(encoded);
             origin.extend(std::iter::repeat_n(at, encoded.len()));
-            prev = Some(c);
+            at += c.len_utf8();
         }
         origin.push(input.len());
 
@@ -625,6 +650,35 @@ fn folding_needed(b: &[u8], digits: &DigitRuns) -> Folding {
         }
     }
     Folding::None
+}
+
+/// Whether byte `i` starts a character `fold_char` may change (with the right neighbours):
+/// the forms `folding_needed` looks for, the long vowel marks whatever their neighbours. Only
+/// ever at a lead byte, so the bytes between two such places are whole characters.
+fn may_fold_at(b: &[u8], i: usize) -> bool {
+    let (c1, c2) = (b.get(i + 1).copied(), b.get(i + 2).copied());
+    match (b[i], c1, c2) {
+        (0..=0x7F, _, _) => false,
+        (0xC2, Some(0xA0), _) => true,
+        (0xE2, Some(0x80), Some(0x90..=0x95 | 0x87 | 0x89 | 0xAF)) => true,
+        (0xE2, Some(0x88), Some(0x92)) => true,
+        (0xE3, Some(0x80), Some(0x80)) => true,
+        (0xE3, Some(0x83), Some(0xBC)) => true,
+        (0xEF, Some(0xB9), Some(0x98 | 0xA3)) => true,
+        (0xEF, Some(0xBC), Some(0x81..=0xBF)) => true,
+        (0xEF, Some(0xBD), Some(0x80..=0x9E | 0xB0)) => true,
+        _ => false,
+    }
+}
+
+/// The length of the UTF-8 character whose lead byte is `lead`.
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    }
 }
 
 /// Is a full-width digit (EF BC 90..=99) at `i`?
@@ -2849,6 +2903,64 @@ mod tests {
             letters_as_digits_bytewise(&mut plain);
             assert_eq!(fast, plain, "{text:?}");
         }
+    }
+
+    /// The characters `fold_char` may change start exactly where `may_fold_at` says (the long
+    /// vowel marks whatever their neighbours, which decide).
+    #[test]
+    fn may_fold_at_marks_every_folding_character() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let b = c.encode_utf8(&mut buf).as_bytes();
+            let folds = fold_char(c, Some('1'), Some('1')) != c || fold_char(c, None, None) != c;
+            assert_eq!(may_fold_at(b, 0), folds, "{c:?}");
+        }
+    }
+
+    /// The folded text as first built, one character at a time: the oracle for the run copy.
+    fn folded_char_by_char(input: &str) -> (Vec<u8>, Vec<usize>) {
+        let (mut bytes, mut origin) = (Vec::new(), Vec::new());
+        let mut prev: Option<char> = None;
+        let mut chars = input.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            let next = chars.peek().map(|&(_, n)| n);
+            let folded = if c.is_ascii() {
+                c
+            } else {
+                fold_char(c, prev, next)
+            };
+            let mut buf = [0u8; 4];
+            let encoded = folded.encode_utf8(&mut buf).as_bytes();
+            bytes.extend_from_slice(encoded);
+            origin.extend(std::iter::repeat_n(at, encoded.len()));
+            prev = Some(c);
+        }
+        origin.push(input.len());
+        letters_as_digits(&mut bytes);
+        (bytes, origin)
+    }
+
+    /// Texts that need folding, of kana, kanji, full-width forms, dashes and spaces: the run
+    /// copy gives the text and offsets the character-by-character one gave.
+    #[test]
+    fn folding_runs_equal_folding_each_character() {
+        let alphabet: Vec<char> =
+            "0１２ー-‐−—ｰ\u{3000}\u{a0} 電話はフリーダイヤルﾌﾘｰ（）＋ａéO1x。"
+                .chars()
+                .collect();
+        let mut folded = 0;
+        for text in random_texts(&alphabet, 0x2545_f491_4f6c_dd1d, 20_000, 30) {
+            let text: String = text.into_iter().collect();
+            let norm = Normalized::new(&text);
+            let Some(origin) = &norm.origin else {
+                continue;
+            };
+            folded += 1;
+            let (bytes, want) = folded_char_by_char(&text);
+            assert_eq!(norm.text.as_bytes(), &bytes[..], "{text:?}");
+            assert_eq!(origin, &want, "{text:?}");
+        }
+        assert!(folded > 10_000, "{folded}");
     }
 
     #[test]
