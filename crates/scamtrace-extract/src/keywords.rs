@@ -66,17 +66,22 @@ impl Scan {
             .iter()
             .filter_map(|h| pick(h.keyword).map(|k| (k, h.start, h.end)))
             .collect();
+        // Nothing picked (most calls): no sort, no second vector.
+        if hits.is_empty() {
+            return Vec::new();
+        }
         hits.sort_unstable();
-        let mut out: Vec<(K, usize)> = Vec::with_capacity(hits.len());
+        // `retain` visits in order; the mapping below reuses the allocation (the pairs are
+        // smaller than the triples).
         let mut previous: Option<(K, usize)> = None;
-        for (k, start, end) in hits {
+        hits.retain(|&(k, start, end)| {
             if previous.is_some_and(|(p, e)| p == k && start < e) {
-                continue;
+                return false;
             }
             previous = Some((k, end));
-            out.push((k, end));
-        }
-        out
+            true
+        });
+        hits.into_iter().map(|(k, _, end)| (k, end)).collect()
     }
 }
 
@@ -487,6 +492,69 @@ mod tests {
                     "length {len}, block at {block}"
                 );
             }
+        }
+    }
+
+    /// `in_list_order` with its deduplication in place finds what the first version, a
+    /// second vector filled in a loop, found: random overlapping hits of a few keywords.
+    #[test]
+    fn in_list_order_equals_the_loop() {
+        let loop_version = |scan: &Scan| {
+            let mut hits: Vec<(u8, usize, usize)> = scan
+                .hits
+                .iter()
+                .filter_map(|h| match h.keyword {
+                    Keyword::Account { label } => Some((label, h.start, h.end)),
+                    _ => None,
+                })
+                .collect();
+            hits.sort_unstable();
+            let mut out = Vec::new();
+            let mut previous: Option<(u8, usize)> = None;
+            for (k, start, end) in hits {
+                if previous.is_some_and(|(p, e)| p == k && start < e) {
+                    continue;
+                }
+                previous = Some((k, end));
+                out.push((k, end));
+            }
+            out
+        };
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n) as usize
+        };
+        for _ in 0..5_000 {
+            let hits = (0..next(12))
+                .map(|_| {
+                    let start = next(40);
+                    let keyword = if next(4) == 0 {
+                        Keyword::Routing
+                    } else {
+                        Keyword::Account {
+                            label: next(3) as u8,
+                        }
+                    };
+                    Hit {
+                        keyword,
+                        start,
+                        end: start + 3 + next(6),
+                        pattern: 0,
+                    }
+                })
+                .collect();
+            let scan = Scan {
+                hits,
+                defanged: false,
+            };
+            let fast = scan.in_list_order(|k| match k {
+                Keyword::Account { label } => Some(label),
+                _ => None,
+            });
+            assert_eq!(fast, loop_version(&scan));
         }
     }
 

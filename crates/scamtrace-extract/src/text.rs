@@ -106,6 +106,10 @@ fn fold_char(c: char) -> char {
 /// Japanese text (nearly all of it three-byte characters starting 0xE3 to 0xE9) is copied a
 /// run at a time: the character-by-character path would copy any other character unchanged.
 fn may_change_at(bytes: &[u8], i: usize) -> bool {
+    // Nearly every byte starts nothing: one table load turns it away.
+    if !STARTS_A_FORM[usize::from(bytes[i])] {
+        return false;
+    }
     match bytes[i] {
         b'[' | b'(' | b'{' => true,
         0xE3 | 0xEF => folds_at(bytes, i),
@@ -114,6 +118,20 @@ fn may_change_at(bytes: &[u8], i: usize) -> bool {
         _ => false,
     }
 }
+
+/// The bytes [`may_change_at`] looks closer at.
+const STARTS_A_FORM: [bool; 256] = {
+    let mut table = [false; 256];
+    let bytes = *b"[({hHfF ";
+    let mut k = 0;
+    while k < bytes.len() {
+        table[bytes[k] as usize] = true;
+        k += 1;
+    }
+    table[0xE3] = true;
+    table[0xEF] = true;
+    table
+};
 
 /// Whether the character starting at byte `i` is one `fold_char` changes: U+FF01-FF5E
 /// (EF BC 81-BF, EF BD 80-9E), U+FF61 (EF BD A1) and U+3002 (E3 80 82).
