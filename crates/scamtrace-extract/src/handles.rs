@@ -100,8 +100,9 @@ fn email_or_phone(w: &str) -> Option<(usize, usize, String)> {
         })
     {
         let t = token.trim_end_matches(['.', ':']).trim_start_matches(':');
-        let offset = i + token.find(t).unwrap_or(0);
         if let Some((email, _)) = crate::net::parse_email(t) {
+            // Only now: most tokens are no address, and `find` builds a substring searcher.
+            let offset = i + token.find(t).unwrap_or(0);
             return Some((offset, offset + t.len(), email));
         }
     }

@@ -499,7 +499,9 @@ fn looks_like_written_domain(token: &str) -> bool {
     let Some(tld) = token.rsplit('.').next() else {
         return false;
     };
-    if tld.len() < 2 || FILE_EXTENSIONS.contains(&tld.to_ascii_lowercase().as_str()) {
+    // The extensions are lowercase ASCII: comparing ignoring ASCII case is comparing with
+    // the lowercased word, without building it.
+    if tld.len() < 2 || FILE_EXTENSIONS.iter().any(|e| tld.eq_ignore_ascii_case(e)) {
         return false;
     }
     let mut chars = tld.chars();

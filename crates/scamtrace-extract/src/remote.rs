@@ -139,10 +139,12 @@ pub fn parse_id(tool: &'static Tool, raw: &str) -> Option<RemoteId> {
     if tool.slug == "screenconnect" {
         return screenconnect_instance(raw).map(|id| RemoteId { tool, id });
     }
-    let digits: String = raw
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '.' | '\u{a0}'))
-        .collect();
+    // Reserved at once: collecting filtered characters would grow the string step by step.
+    let mut digits = String::with_capacity(raw.len());
+    digits.extend(
+        raw.chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '.' | '\u{a0}')),
+    );
     let (min, max) = tool.digits;
     (digits.bytes().all(|b| b.is_ascii_digit()) && (min..=max).contains(&digits.len()))
         .then_some(RemoteId { tool, id: digits })
