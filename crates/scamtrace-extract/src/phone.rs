@@ -606,39 +606,9 @@ enum Folding {
 
 /// What `Normalized` would change, found from the non-ASCII bytes and the digits alone.
 fn folding_needed(b: &[u8], digits: &DigitRuns) -> Folding {
-    let digit_at = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
-    let next_is_digit = |i: usize| digit_at(i) || fullwidth_digit_at(b, i);
     // Most reports are ASCII: std's test says so for a fraction of what the search costs.
-    let mut i = if b.is_ascii() { b.len() } else { 0 };
-    while let Some(at) = next_non_ascii(b, i) {
-        i = at;
-        let (c1, c2) = (b.get(i + 1).copied(), b.get(i + 2).copied());
-        let folds = match (b[i], c1, c2) {
-            (0xC2, Some(0xA0), _) => true,
-            (0xE2, Some(0x80), Some(0x90..=0x95 | 0x87 | 0x89 | 0xAF)) => true,
-            (0xE2, Some(0x88), Some(0x92)) => true,
-            (0xE3, Some(0x80), Some(0x80)) => true,
-            (0xEF, Some(0xB9), Some(0x98 | 0xA3)) => true,
-            (0xEF, Some(0xBC), Some(0x81..=0xBF)) => true,
-            (0xEF, Some(0xBD), Some(0x80..=0x9E)) => true,
-            // The long vowel mark counts only next to a digit (see `fold_char`); a full-width
-            // digit before it is caught above.
-            (0xE3, Some(0x83), Some(0xBC)) | (0xEF, Some(0xBD), Some(0xB0)) => {
-                (i >= 1 && digit_at(i - 1)) || next_is_digit(i + 3)
-            }
-            _ => false,
-        };
-        if folds {
-            return Folding::Chars;
-        }
-        // Every form above starts at a lead byte: step over the character's continuation
-        // bytes (Japanese reports are mostly three-byte characters).
-        i += match b[i] {
-            0xF0.. => 4,
-            0xE0.. => 3,
-            0xC0.. => 2,
-            _ => 1,
-        };
+    if !b.is_ascii() && chars_fold(b) {
+        return Folding::Chars;
     }
     // ASCII only from here on (full-width digits were caught above): a letter that
     // `letters_as_digits` may read as a digit sits next to a digit.
@@ -650,6 +620,36 @@ fn folding_needed(b: &[u8], digits: &DigitRuns) -> Folding {
         }
     }
     Folding::None
+}
+
+/// Whether `b` holds a character `fold_char` changes in place: the forms below, each at a lead
+/// byte. All but two start with 0xC2, 0xE2 or 0xEF, rare in Japanese text and found with
+/// `memchr3`; the ideographic space and the long vowel mark start with 0xE3, like every kana,
+/// and are searched for as whole sequences. (A character-by-character walk costs a dozen
+/// instructions per character of a Japanese report.)
+fn chars_fold(b: &[u8]) -> bool {
+    static IDEOGRAPHIC_SPACE: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("\u{3000}".as_bytes()));
+    static LONG_VOWEL: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("\u{30FC}".as_bytes()));
+    let digit_at = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    let next_is_digit = |i: usize| digit_at(i) || fullwidth_digit_at(b, i);
+    // The long vowel mark counts only next to a digit (see `fold_char`); a full-width digit
+    // before it is caught by its own form.
+    let long_vowel_folds = |i: usize| (i >= 1 && digit_at(i - 1)) || next_is_digit(i + 3);
+    let found = memchr::memchr3_iter(0xC2, 0xE2, 0xEF, b).any(|i| {
+        match (b[i], b.get(i + 1).copied(), b.get(i + 2).copied()) {
+            (0xC2, Some(0xA0), _) => true,
+            (0xE2, Some(0x80), Some(0x90..=0x95 | 0x87 | 0x89 | 0xAF)) => true,
+            (0xE2, Some(0x88), Some(0x92)) => true,
+            (0xEF, Some(0xB9), Some(0x98 | 0xA3)) => true,
+            (0xEF, Some(0xBC), Some(0x81..=0xBF)) => true,
+            (0xEF, Some(0xBD), Some(0x80..=0x9E)) => true,
+            (0xEF, Some(0xBD), Some(0xB0)) => long_vowel_folds(i),
+            _ => false,
+        }
+    });
+    found || IDEOGRAPHIC_SPACE.find(b).is_some() || LONG_VOWEL.find_iter(b).any(long_vowel_folds)
 }
 
 /// Whether byte `i` starts a character `fold_char` may change (with the right neighbours):
@@ -2914,6 +2914,55 @@ mod tests {
             let b = c.encode_utf8(&mut buf).as_bytes();
             let folds = fold_char(c, Some('1'), Some('1')) != c || fold_char(c, None, None) != c;
             assert_eq!(may_fold_at(b, 0), folds, "{c:?}");
+        }
+    }
+
+    /// `chars_fold` as first written: a walk over every non-ASCII character.
+    fn chars_fold_walking(b: &[u8]) -> bool {
+        let digit_at = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+        let next_is_digit = |i: usize| digit_at(i) || fullwidth_digit_at(b, i);
+        let mut i = 0;
+        while let Some(at) = next_non_ascii(b, i) {
+            i = at;
+            let (c1, c2) = (b.get(i + 1).copied(), b.get(i + 2).copied());
+            let folds = match (b[i], c1, c2) {
+                (0xC2, Some(0xA0), _) => true,
+                (0xE2, Some(0x80), Some(0x90..=0x95 | 0x87 | 0x89 | 0xAF)) => true,
+                (0xE2, Some(0x88), Some(0x92)) => true,
+                (0xE3, Some(0x80), Some(0x80)) => true,
+                (0xEF, Some(0xB9), Some(0x98 | 0xA3)) => true,
+                (0xEF, Some(0xBC), Some(0x81..=0xBF)) => true,
+                (0xEF, Some(0xBD), Some(0x80..=0x9E)) => true,
+                (0xE3, Some(0x83), Some(0xBC)) | (0xEF, Some(0xBD), Some(0xB0)) => {
+                    (i >= 1 && digit_at(i - 1)) || next_is_digit(i + 3)
+                }
+                _ => false,
+            };
+            if folds {
+                return true;
+            }
+            i += utf8_len(b[i]);
+        }
+        false
+    }
+
+    /// The searches for folding characters answer as the walk: random texts of kana, kanji,
+    /// long vowel marks, spaces, dashes, full-width forms and digits, and every character.
+    #[test]
+    fn chars_fold_equals_the_walk() {
+        let alphabet: Vec<char> = "ーｰ1２a\u{3000}\u{a0}\u{2010}−電話は（ )é。ﾌ"
+            .chars()
+            .collect();
+        for text in random_texts(&alphabet, 0x0123_4567_89ab_cdef, 30_000, 12) {
+            let text: String = text.into_iter().collect();
+            let b = text.as_bytes();
+            assert_eq!(chars_fold(b), chars_fold_walking(b), "{text:?}");
+        }
+        for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
+            for text in [format!("x{c}y"), format!("1{c}"), format!("{c}２")] {
+                let b = text.as_bytes();
+                assert_eq!(chars_fold(b), chars_fold_walking(b), "{text:?}");
+            }
         }
     }
 
