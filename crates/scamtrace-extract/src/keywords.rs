@@ -205,21 +205,32 @@ impl Index {
     /// positions per eight-byte load, their bits gathered before one variable shift (this runs
     /// at every position of every text).
     fn block_candidates(&self, block: &[u8; BLOCK_BYTES]) -> u64 {
-        let mut bits = 0;
-        // Loads at 0, 6, …, 60: the last one's fifth and sixth positions are the next
-        // block's, and shift out.
-        for k in 0..11 {
+        // The six positions from `6 * k`, as bits.
+        let six = |k: usize| {
             let Ok(eight) = <[u8; 8]>::try_from(&block[6 * k..6 * k + 8]) else {
-                break;
+                return 0;
             };
             let h = filter_indexes(u64::from_le_bytes(eight) | FOLD8);
             let mut six = 0;
             for j in 0..6 {
                 six |= self.entry((h >> (8 * j)) as usize) << j;
             }
-            bits |= six << (6 * k);
-        }
-        bits
+            six
+        };
+        // Loads at 0, 6, …, 60: the last one's fifth and sixth positions are the next
+        // block's, and shift out. Written out rather than looped, so that every offset and
+        // shift is a constant (the compiler does not unroll eleven rounds of this size).
+        six(0)
+            | six(1) << 6
+            | six(2) << 12
+            | six(3) << 18
+            | six(4) << 24
+            | six(5) << 30
+            | six(6) << 36
+            | six(7) << 42
+            | six(8) << 48
+            | six(9) << 54
+            | six(10) << 60
     }
 
     /// The trie node reached by three lowercased bytes, if a keyword starts with them and
