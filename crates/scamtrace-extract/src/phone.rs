@@ -1152,12 +1152,21 @@ fn vanity_letters_ok(letters: &[u8], sep: &[u8], one_token: bool) -> bool {
 // Candidate scan
 
 fn is_phone_byte(c: u8) -> bool {
-    c.is_ascii_digit()
-        || matches!(
-            c,
-            b'+' | b'(' | b')' | b'[' | b']' | b'-' | b'.' | b'/' | b' '
-        )
+    // One table load: this runs at every byte of every run of digits and separators.
+    PHONE_BYTES[usize::from(c)]
 }
+
+/// Digits and the separators a written number holds, by byte (see [`is_phone_byte`]).
+const PHONE_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let bytes = *b"0123456789+()[]-./ ";
+    let mut k = 0;
+    while k < bytes.len() {
+        table[bytes[k] as usize] = true;
+        k += 1;
+    }
+    table
+};
 
 /// Runs of digits and separators, split into space-separated tokens; every window of up to
 /// `MAX_WINDOW_TOKENS` whole tokens starting at a token is a candidate, longest first. Windows
@@ -2914,6 +2923,18 @@ mod tests {
             let b = c.encode_utf8(&mut buf).as_bytes();
             let folds = fold_char(c, Some('1'), Some('1')) != c || fold_char(c, None, None) != c;
             assert_eq!(may_fold_at(b, 0), folds, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn phone_bytes_are_digits_and_separators() {
+        for c in 0..=255u8 {
+            let plain = c.is_ascii_digit()
+                || matches!(
+                    c,
+                    b'+' | b'(' | b')' | b'[' | b']' | b'-' | b'.' | b'/' | b' '
+                );
+            assert_eq!(is_phone_byte(c), plain, "{c}");
         }
     }
 
