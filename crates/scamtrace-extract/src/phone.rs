@@ -2358,7 +2358,7 @@ impl<'a> Clause<'a> {
     }
 
     fn push(&mut self, word: &'a str) {
-        self.someone_else |= THIRD_PERSON.contains(&word);
+        self.someone_else |= listed(THIRD_PERSON, word);
         if self.len < CLAUSE_WORDS {
             self.words[self.len] = word;
             self.len += 1;
@@ -2415,11 +2415,21 @@ fn clause_from<'a>(
     clause
 }
 
+/// `list.contains(&word)`, comparing lengths and first bytes before whole words: most words
+/// differ there already, and a whole comparison is a call to `memcmp`.
+fn listed(list: &[&str], word: &str) -> bool {
+    let w = word.as_bytes();
+    list.iter().any(|t| {
+        let t = t.as_bytes();
+        t.len() == w.len() && t.first() == w.first() && t == w
+    })
+}
+
 /// One edit (insertion, deletion, substitution, or two neighbours swapped) from `target`, or
 /// the word itself when it is shorter than six bytes ("phoned" is not "phone").
 fn word_is(word: &str, target: &str) -> bool {
     // One edit changes the length by one at most: most words are turned away without the call.
-    word == target
+    listed(&[target], word)
         || (target.len() >= 6 && word.len().abs_diff(target.len()) <= 1 && one_edit(word, target))
 }
 
@@ -2466,9 +2476,9 @@ fn possessive_phone_noun(words: &[&str]) -> bool {
     }
     rest.iter()
         .take(4)
-        .take_while(|w| !POSSESSIVES.contains(w))
-        .all(|w| PHONE_NOUN_MODIFIERS.contains(w) || word_in(w, PHONE_NOUNS))
-        && rest.iter().take(4).any(|w| POSSESSIVES.contains(w))
+        .take_while(|w| !listed(POSSESSIVES, w))
+        .all(|w| listed(PHONE_NOUN_MODIFIERS, w) || word_in(w, PHONE_NOUNS))
+        && rest.iter().take(4).any(|w| listed(POSSESSIVES, w))
 }
 
 fn own_before(before: &str) -> bool {
@@ -2478,7 +2488,7 @@ fn own_before(before: &str) -> bool {
     }
     let clause = clause_words(before, true);
     let words = clause.words();
-    let glue = words.iter().take_while(|w| OWN_GLUE.contains(w)).count();
+    let glue = words.iter().take_while(|w| listed(OWN_GLUE, w)).count();
     let w = &words[glue..];
     if possessive_phone_noun(w) {
         return true;
@@ -2525,7 +2535,7 @@ fn own_after(after: &str) -> bool {
         })
         .count();
     let possessed = &words[copula..];
-    if possessed.first().is_some_and(|w| POSSESSIVES.contains(w))
+    if possessed.first().is_some_and(|w| listed(POSSESSIVES, w))
         && possessed
             .iter()
             .skip(1)
@@ -2923,6 +2933,24 @@ mod tests {
             let b = c.encode_utf8(&mut buf).as_bytes();
             let folds = fold_char(c, Some('1'), Some('1')) != c || fold_char(c, None, None) != c;
             assert_eq!(may_fold_at(b, 0), folds, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn listed_is_contains() {
+        for list in [
+            POSSESSIVES,
+            OWN_GLUE,
+            THIRD_PERSON,
+            PHONE_NOUN_MODIFIERS,
+            PHONE_NOUNS,
+        ] {
+            for word in list
+                .iter()
+                .chain(&["", "m", "me", "mx", "él", "e", "eigene", "x"])
+            {
+                assert_eq!(listed(list, word), list.contains(word), "{word:?}");
+            }
         }
     }
 
