@@ -95,17 +95,32 @@ pub fn find_payments(text: &str) -> (Vec<WalletMatch>, Vec<IbanMatch>) {
     let probe = HIGH & !0x80;
     // Eight bytes at a time, the last chunk padded with zeros (one loop with its state in
     // locals, rather than a closure called per chunk).
+    let passed_over = |word: u64| !may_hold_digit(word) && below_digits_or_high(word) & probe != 0;
     let mut next = 0;
     while next < bytes.len() {
         let base = next;
+        // Most chunks of prose hold no digit (so no IBAN candidate) and a space or punctuation
+        // in lanes 1 to 7 (so no wallet probe): two cheap tests pass them over, two chunks at
+        // a time where both are whole and pass.
+        if let Some(&sixteen) = bytes.get(base..).and_then(|rest| rest.first_chunk::<16>()) {
+            let (first, second) = sixteen.split_at(LANES);
+            let word = |half: &[u8]| u64::from_le_bytes(half.try_into().unwrap_or_default());
+            if passed_over(word(first)) {
+                next = base
+                    + if passed_over(word(second)) {
+                        2 * LANES
+                    } else {
+                        LANES
+                    };
+                continue;
+            }
+        }
         next += LANES;
         let word = match bytes.get(base..next) {
             Some(whole) => u64::from_le_bytes(whole.try_into().unwrap_or_default()),
             None => lane_word(&bytes[base..]),
         };
-        // Most chunks of prose hold no digit (so no IBAN candidate) and a space or punctuation
-        // in lanes 1 to 7 (so no wallet probe): two cheap tests pass them over.
-        if !may_hold_digit(word) && below_digits_or_high(word) & probe != 0 {
+        if passed_over(word) {
             continue;
         }
         let (letters, digits) = classify_lanes(word);
