@@ -139,11 +139,11 @@ pub(crate) fn gift_cards(text: &str, scan: &crate::keywords::Scan) -> Vec<GiftCa
             window_end -= 1;
         }
         // The word just before, as in "tarjetas Steam" (not "gift cards at Walmart").
-        let previous_word = text[..start].split_whitespace().next_back().unwrap_or("");
-        let carded = CARD_WORDS.iter().any(|w| alias.contains(w))
+        let previous_word = || text[..start].split_whitespace().next_back().unwrap_or("");
+        let carded = carded_aliases()[usize::from(index)]
             || CARD_WORDS.iter().any(|w| {
                 contains_ignore_ascii_case(&text[end..window_end], w)
-                    || contains_ignore_ascii_case(previous_word, w)
+                    || contains_ignore_ascii_case(previous_word(), w)
             });
         if carded && !found.iter().any(|f| f.start < end && start < f.end) {
             found.push(GiftCardMatch {
@@ -175,6 +175,18 @@ pub(crate) fn card_aliases() -> &'static [(&'static str, &'static str, &'static 
                 .collect()
         });
     &OWNERS
+}
+
+/// For each of `card_aliases()`, whether the alias itself holds a card word ("google play
+/// card"): such a name needs no card word around it. Asked once, not at every hit.
+fn carded_aliases() -> &'static [bool] {
+    static CARDED: std::sync::LazyLock<Vec<bool>> = std::sync::LazyLock::new(|| {
+        card_aliases()
+            .iter()
+            .map(|(_, _, alias)| CARD_WORDS.iter().any(|w| alias.contains(w)))
+            .collect()
+    });
+    &CARDED
 }
 
 /// The gift card brand a short text names ("3 Google Play cards of $200").

@@ -63,7 +63,7 @@ pub(crate) fn handles(text: &str, scan: &keywords::Scan) -> Vec<HandleMatch> {
                 found.push(HandleMatch {
                     start,
                     end,
-                    value: format!("{app}:{handle}"),
+                    value: [app, ":", &handle].concat(),
                     app,
                 });
             }
@@ -100,8 +100,9 @@ fn email_or_phone(w: &str) -> Option<(usize, usize, String)> {
         })
     {
         let t = token.trim_end_matches(['.', ':']).trim_start_matches(':');
-        let offset = i + token.find(t).unwrap_or(0);
         if let Some((email, _)) = crate::net::parse_email(t) {
+            // Only now: most tokens are no address, and `find` builds a substring searcher.
+            let offset = i + token.find(t).unwrap_or(0);
             return Some((offset, offset + t.len(), email));
         }
     }
@@ -158,8 +159,8 @@ pub(crate) fn accounts(text: &str, scan: &keywords::Scan) -> Vec<AccountMatch> {
             && (6..=17).contains(&digits.len())
         {
             let value = match &routing {
-                Some(r) => format!("account:{r}/{digits}"),
-                None => format!("account:{digits}"),
+                Some(r) => ["account:", r, "/", &digits].concat(),
+                None => ["account:", digits.as_str()].concat(),
             };
             let (start, end) = (after + s, after + e);
             if !found.iter().any(|f| f.start < end && start < f.end) {

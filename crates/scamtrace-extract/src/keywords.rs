@@ -66,17 +66,22 @@ impl Scan {
             .iter()
             .filter_map(|h| pick(h.keyword).map(|k| (k, h.start, h.end)))
             .collect();
+        // Nothing picked (most calls): no sort, no second vector.
+        if hits.is_empty() {
+            return Vec::new();
+        }
         hits.sort_unstable();
-        let mut out: Vec<(K, usize)> = Vec::with_capacity(hits.len());
+        // `retain` visits in order; the mapping below reuses the allocation (the pairs are
+        // smaller than the triples).
         let mut previous: Option<(K, usize)> = None;
-        for (k, start, end) in hits {
+        hits.retain(|&(k, start, end)| {
             if previous.is_some_and(|(p, e)| p == k && start < e) {
-                continue;
+                return false;
             }
             previous = Some((k, end));
-            out.push((k, end));
-        }
-        out
+            true
+        });
+        hits.into_iter().map(|(k, _, end)| (k, end)).collect()
     }
 }
 
@@ -124,6 +129,14 @@ struct Node {
 
 /// Every keyword is at least this long.
 const PREFIX: usize = 3;
+/// The bytes [`Index::block_candidates`] reads for 64 positions: the last load, at 60, reads
+/// eight.
+const BLOCK_BYTES: usize = 68;
+
+/// The `n` low bits set (`n` at most 64).
+fn low_bits(n: usize) -> u64 {
+    if n >= 64 { u64::MAX } else { (1 << n) - 1 }
+}
 /// 16 KiB, and a few hundred prefixes leave it nearly empty.
 const FILTER_SIZE: usize = 1 << 14;
 
@@ -159,7 +172,9 @@ fn filter_indexes(x: u64) -> u64 {
 }
 
 impl Index {
-    /// Whether a keyword may start with these three bytes (folded by [`FOLD`]), as 0 or 1.
+    /// Whether a keyword may start with these three bytes (folded by [`FOLD`]), as 0 or 1:
+    /// the test [`Index::block_candidates`] makes at six positions at once.
+    #[cfg(test)]
     fn may_start(&self, folded: u32) -> u64 {
         self.entry(filter_index(u64::from(folded)))
     }
@@ -171,42 +186,51 @@ impl Index {
     /// The positions among the 64 from `from` (and before `end`) where a keyword may start,
     /// as bits. Without a branch per position, so unpredictable text costs no mispredictions.
     fn candidates(&self, bytes: &[u8], from: usize, end: usize) -> u64 {
-        // A whole block: six positions per eight-byte load, their bits gathered before one
-        // variable shift (this runs at every position of every text).
-        if end == from + 64
-            && let Some(block) = bytes.get(from..from + 68)
+        if let Some(block) = bytes.get(from..from + BLOCK_BYTES)
+            && let Ok(block) = <&[u8; BLOCK_BYTES]>::try_from(block)
         {
-            let mut bits = 0;
-            // Loads at 0, 6, …, 60: the last one's fifth and sixth positions are the next
-            // block's, and shift out.
-            for k in 0..11 {
-                let Ok(eight) = <[u8; 8]>::try_from(&block[6 * k..6 * k + 8]) else {
-                    break;
-                };
-                let h = filter_indexes(u64::from_le_bytes(eight) | FOLD8);
-                let mut six = 0;
-                for j in 0..6 {
-                    six |= self.entry((h >> (8 * j)) as usize) << j;
-                }
-                bits |= six << (6 * k);
-            }
-            return bits;
+            return self.block_candidates(block) & low_bits(end - from);
         }
-        let mut bits = 0;
-        // Four bytes at a time where there are four (the fourth masked off), then the last three.
-        let mut at = from;
-        for w in bytes[from..(end + PREFIX).min(bytes.len())].windows(4) {
-            let Ok(w) = <[u8; 4]>::try_from(w) else {
-                break;
+        // The text's last block: its bytes padded with zeros. A position's filter index reads
+        // only its own three bytes, and every position before `end` has its three in the text,
+        // so the padding changes only positions at or after `end`, which are masked off.
+        let mut block = [0u8; BLOCK_BYTES];
+        let rest = &bytes[from..];
+        let n = rest.len().min(BLOCK_BYTES);
+        block[..n].copy_from_slice(&rest[..n]);
+        self.block_candidates(&block) & low_bits(end - from)
+    }
+
+    /// The positions among the first 64 of `block` where a keyword may start, as bits: six
+    /// positions per eight-byte load, their bits gathered before one variable shift (this runs
+    /// at every position of every text).
+    fn block_candidates(&self, block: &[u8; BLOCK_BYTES]) -> u64 {
+        // The six positions from `6 * k`, as bits.
+        let six = |k: usize| {
+            let Ok(eight) = <[u8; 8]>::try_from(&block[6 * k..6 * k + 8]) else {
+                return 0;
             };
-            bits |= self.may_start((u32::from_le_bytes(w) & 0x00ff_ffff) | FOLD) << (at - from);
-            at += 1;
-        }
-        if at < end {
-            let w = [bytes[at], bytes[at + 1], bytes[at + 2]];
-            bits |= self.may_start(three(w) | FOLD) << (at - from);
-        }
-        bits
+            let h = filter_indexes(u64::from_le_bytes(eight) | FOLD8);
+            let mut six = 0;
+            for j in 0..6 {
+                six |= self.entry((h >> (8 * j)) as usize) << j;
+            }
+            six
+        };
+        // Loads at 0, 6, …, 60: the last one's fifth and sixth positions are the next
+        // block's, and shift out. Written out rather than looped, so that every offset and
+        // shift is a constant (the compiler does not unroll eleven rounds of this size).
+        six(0)
+            | six(1) << 6
+            | six(2) << 12
+            | six(3) << 18
+            | six(4) << 24
+            | six(5) << 30
+            | six(6) << 36
+            | six(7) << 42
+            | six(8) << 48
+            | six(9) << 54
+            | six(10) << 60
     }
 
     /// The trie node reached by three lowercased bytes, if a keyword starts with them and
@@ -405,7 +429,8 @@ pub(crate) fn scan(text: &str) -> Scan {
     let index = &*INDEX;
     let bytes = text.as_bytes();
     let mut out = Scan {
-        hits: Vec::new(),
+        // Room for a typical narrative's hits at once, instead of growing two or three times.
+        hits: Vec::with_capacity(16),
         defanged: false,
     };
     // Positions where a keyword can start: it needs three bytes.
@@ -462,18 +487,85 @@ mod tests {
                 alphabet[state as usize % alphabet.len()]
             })
             .collect();
-        let last = text.len() - (PREFIX - 1);
-        for block in (0..last).step_by(64) {
-            let end = (block + 64).min(last);
-            let alone = (block..end).fold(0, |bits, at| {
-                let w = three([text[at], text[at + 1], text[at + 2]]);
-                bits | (index.may_start(w | FOLD) << (at - block))
+        // The whole text, and every length up to three blocks (the last block padded).
+        for len in (PREFIX..200).chain([text.len()]) {
+            let text = &text[..len];
+            let last = text.len() - (PREFIX - 1);
+            for block in (0..last).step_by(64) {
+                let end = (block + 64).min(last);
+                let alone = (block..end).fold(0, |bits, at| {
+                    let w = three([text[at], text[at + 1], text[at + 2]]);
+                    bits | (index.may_start(w | FOLD) << (at - block))
+                });
+                assert_eq!(
+                    index.candidates(text, block, end),
+                    alone,
+                    "length {len}, block at {block}"
+                );
+            }
+        }
+    }
+
+    /// `in_list_order` with its deduplication in place finds what the first version, a
+    /// second vector filled in a loop, found: random overlapping hits of a few keywords.
+    #[test]
+    fn in_list_order_equals_the_loop() {
+        let loop_version = |scan: &Scan| {
+            let mut hits: Vec<(u8, usize, usize)> = scan
+                .hits
+                .iter()
+                .filter_map(|h| match h.keyword {
+                    Keyword::Account { label } => Some((label, h.start, h.end)),
+                    _ => None,
+                })
+                .collect();
+            hits.sort_unstable();
+            let mut out = Vec::new();
+            let mut previous: Option<(u8, usize)> = None;
+            for (k, start, end) in hits {
+                if previous.is_some_and(|(p, e)| p == k && start < e) {
+                    continue;
+                }
+                previous = Some((k, end));
+                out.push((k, end));
+            }
+            out
+        };
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n) as usize
+        };
+        for _ in 0..5_000 {
+            let hits = (0..next(12))
+                .map(|_| {
+                    let start = next(40);
+                    let keyword = if next(4) == 0 {
+                        Keyword::Routing
+                    } else {
+                        Keyword::Account {
+                            label: next(3) as u8,
+                        }
+                    };
+                    Hit {
+                        keyword,
+                        start,
+                        end: start + 3 + next(6),
+                        pattern: 0,
+                    }
+                })
+                .collect();
+            let scan = Scan {
+                hits,
+                defanged: false,
+            };
+            let fast = scan.in_list_order(|k| match k {
+                Keyword::Account { label } => Some(label),
+                _ => None,
             });
-            assert_eq!(
-                index.candidates(&text, block, end),
-                alone,
-                "block at {block}"
-            );
+            assert_eq!(fast, loop_version(&scan));
         }
     }
 

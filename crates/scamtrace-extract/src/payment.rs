@@ -91,20 +91,39 @@ pub fn find_payments(text: &str) -> (Vec<WalletMatch>, Vec<IbanMatch>) {
     // Runs before this were already looked at; IBANs may not start before `resume_at`.
     let mut looked_to = 0;
     let mut resume_at = 0;
-    let mut letters_before = 0;
+    // A run of 14 or more covers lanes 1 to 7 of some chunk.
+    let probe = HIGH & !0x80;
     // Eight bytes at a time, the last chunk padded with zeros (one loop with its state in
     // locals, rather than a closure called per chunk).
+    let passed_over = |word: u64| !may_hold_digit(word) && below_digits_or_high(word) & probe != 0;
     let mut next = 0;
     while next < bytes.len() {
         let base = next;
+        // Most chunks of prose hold no digit (so no IBAN candidate) and a space or punctuation
+        // in lanes 1 to 7 (so no wallet probe): two cheap tests pass them over, two chunks at
+        // a time where both are whole and pass.
+        if let Some(&sixteen) = bytes.get(base..).and_then(|rest| rest.first_chunk::<16>()) {
+            let (first, second) = sixteen.split_at(LANES);
+            let word = |half: &[u8]| u64::from_le_bytes(half.try_into().unwrap_or_default());
+            if passed_over(word(first)) {
+                next = base
+                    + if passed_over(word(second)) {
+                        2 * LANES
+                    } else {
+                        LANES
+                    };
+                continue;
+            }
+        }
         next += LANES;
         let word = match bytes.get(base..next) {
             Some(whole) => u64::from_le_bytes(whole.try_into().unwrap_or_default()),
             None => lane_word(&bytes[base..]),
         };
+        if passed_over(word) {
+            continue;
+        }
         let (letters, digits) = classify_lanes(word);
-        // A run of 14 or more covers lanes 1 to 7 of some chunk.
-        let probe = HIGH & !0x80;
         if (letters | digits) & probe == probe && base + 1 >= looked_to {
             let (start, end) = ascii_run(bytes, base + 1);
             looked_to = end;
@@ -113,8 +132,13 @@ pub fn find_payments(text: &str) -> (Vec<WalletMatch>, Vec<IbanMatch>) {
             }
         }
         // A digit right after a letter: maybe the first check digit of an IBAN.
-        let mut candidates = digits & ((letters << 8) | (letters_before >> 56));
-        letters_before = letters;
+        // The lane before lane 0 is the previous chunk's last byte, read from the text (the
+        // previous chunk may have been passed over).
+        let letter_before = match base.checked_sub(1).map(|i| bytes[i]) {
+            Some(b) if b.is_ascii_alphabetic() => 0x80,
+            _ => 0,
+        };
+        let mut candidates = digits & ((letters << 8) | letter_before);
         while candidates != 0 {
             let lane = candidates.trailing_zeros() as usize / 8;
             candidates &= candidates - 1;
@@ -143,6 +167,23 @@ pub fn find_payments(text: &str) -> (Vec<WalletMatch>, Vec<IbanMatch>) {
 const LANES: usize = 8;
 const ONES: u64 = u64::from_le_bytes([1; LANES]);
 const HIGH: u64 = ONES * 0x80;
+
+/// Whether a chunk may hold an ASCII digit: never false when it does. A byte is a digit when
+/// its xor with '0' is below 10; subtracting 10 from every lane borrows across lanes only above
+/// the first such lane, so that one is always flagged (as in `text::next_ascii_digit`).
+fn may_hold_digit(x: u64) -> bool {
+    let t = x ^ (ONES * u64::from(b'0'));
+    t.wrapping_sub(ONES * 10) & !t & HIGH != 0
+}
+
+/// The high bit of every lane below '0' (space and most punctuation) or at or above 0x80:
+/// bytes that are neither ASCII letters nor digits.
+fn below_digits_or_high(x: u64) -> u64 {
+    // Each lane of `x | HIGH` is at least 0x80, so subtracting 0x30 never borrows from the
+    // next lane: the high bit stays set exactly where the low seven bits were at least 0x30.
+    let at_least_0x30 = (x | HIGH) - ONES * u64::from(b'0');
+    (!at_least_0x30 | x) & HIGH
+}
 
 /// Up to [`LANES`] bytes as one word, byte `k` in lane `k` (bits `8k..8k+8`), padded with zeros.
 fn lane_word(chunk: &[u8]) -> u64 {
@@ -700,6 +741,113 @@ fn iban_mod97(iban: &[u8]) -> u32 {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// `find_payments` as first written: every chunk classified, the letters of the chunk
+    /// before kept from it.
+    fn find_payments_every_chunk(text: &str) -> (Vec<WalletMatch>, Vec<IbanMatch>) {
+        let bytes = text.as_bytes();
+        let mut wallets = Vec::new();
+        let mut ibans = Vec::new();
+        let mut looked_to = 0;
+        let mut resume_at = 0;
+        let mut letters_before = 0;
+        let mut next = 0;
+        while next < bytes.len() {
+            let base = next;
+            next += LANES;
+            let word = match bytes.get(base..next) {
+                Some(whole) => u64::from_le_bytes(whole.try_into().unwrap_or_default()),
+                None => lane_word(&bytes[base..]),
+            };
+            let (letters, digits) = classify_lanes(word);
+            let probe = HIGH & !0x80;
+            if (letters | digits) & probe == probe && base + 1 >= looked_to {
+                let (start, end) = ascii_run(bytes, base + 1);
+                looked_to = end;
+                if let Some(m) = wallet_in_run(text, start, end) {
+                    wallets.push(m);
+                }
+            }
+            let mut candidates = digits & ((letters << 8) | (letters_before >> 56));
+            letters_before = letters;
+            while candidates != 0 {
+                let lane = candidates.trailing_zeros() as usize / 8;
+                candidates &= candidates - 1;
+                let Some(start) = (base + lane).checked_sub(2) else {
+                    continue;
+                };
+                if start >= resume_at
+                    && iban_shaped(bytes, start)
+                    && word_starts_at(text, start)
+                    && let Some((end, iban, country)) = iban_at(text, start, word_end(text, start))
+                {
+                    resume_at = end;
+                    ibans.push(IbanMatch {
+                        start,
+                        end,
+                        iban,
+                        country,
+                    });
+                }
+            }
+        }
+        (wallets, ibans)
+    }
+
+    /// Passing over chunks without digits or wallet-long runs finds what classifying every
+    /// chunk finds: random texts of address and IBAN pieces, letters, digits and separators.
+    #[test]
+    fn passed_over_chunks_hold_nothing() {
+        let pieces = [
+            "DE89 3704 0044 0532 0130 00",
+            "GB82WEST12345698765432",
+            "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2",
+            "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
+            "0x52908400098527886E0F7030069857D2E4169EE7",
+            "a",
+            "Z",
+            "9",
+            "0",
+            " ",
+            ".",
+            "/",
+            "-",
+            "é",
+            "ab",
+            "12",
+            "x7",
+            "q",
+            "DE",
+            "89",
+        ];
+        for parts in crate::text::random_texts(&pieces, 0x0dd_ba11_cafe_f00d, 20_000, 30) {
+            let text: String = parts.concat();
+            assert_eq!(
+                find_payments(&text),
+                find_payments_every_chunk(&text),
+                "{text:?}"
+            );
+        }
+        for x in [0u64, u64::MAX, 0x3030_3030_3030_3030, 0x2f3a_2f3a_2f3a_2f3a] {
+            let bytes = x.to_le_bytes();
+            assert_eq!(
+                may_hold_digit(x),
+                bytes.iter().any(u8::is_ascii_digit),
+                "{x:x}"
+            );
+        }
+        for b in 0..=255u8 {
+            let x = u64::from_le_bytes([b'a', b, b'a', b'0', b, b'Z', b'9', b]);
+            let low_or_high = |c: u8| !(b'0'..0x80).contains(&c);
+            let want = x.to_le_bytes().iter().enumerate().fold(0, |m, (k, &c)| {
+                m | (u64::from(low_or_high(c)) << (8 * k + 7))
+            });
+            assert_eq!(below_digits_or_high(x), want, "{b:x}");
+            assert!(may_hold_digit(x));
+            let y = u64::from_le_bytes([b, b'a', b, b'.', b, b' ', b, b'x']);
+            assert_eq!(may_hold_digit(y), b.is_ascii_digit(), "{b:x}");
+        }
+    }
 
     // --- encoders, used only to build vectors -------------------------------------------------
 

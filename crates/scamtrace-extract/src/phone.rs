@@ -524,22 +524,47 @@ impl<'a> Normalized<'a> {
             Folding::Chars => Vec::with_capacity(input.len()),
         };
         let mut origin = Vec::with_capacity(input.len() + 1);
-        let mut prev: Option<char> = None;
-        let mut chars = input.char_indices().peekable();
-        while let Some((at, c)) = chars.next() {
-            if c.is_ascii() {
-                bytes.push(c as u8);
-                origin.push(at);
-                prev = Some(c);
+        let b = input.as_bytes();
+        let mut at = 0;
+        while at < b.len() {
+            // Characters `fold_char` leaves alone (ASCII, kana, kanji, accented letters) are
+            // copied a run at a time (ASCII skipped eight bytes at a time); each byte maps to
+            // the start of its character.
+            let mut run_end = b.len();
+            let mut k = at;
+            while let Some(lead) = next_non_ascii(b, k) {
+                if may_fold_at(b, lead) {
+                    run_end = lead;
+                    break;
+                }
+                // Over the character: `lead` is a lead byte, as every run ends at one.
+                k = lead + utf8_len(b[lead]);
+            }
+            if run_end > at {
+                bytes.extend_from_slice(&b[at..run_end]);
+                let run = &input[at..run_end];
+                if run.is_ascii() {
+                    origin.extend(at..run_end);
+                } else {
+                    for (k, c) in run.char_indices() {
+                        origin.extend(std::iter::repeat_n(at + k, c.len_utf8()));
+                    }
+                }
+                at = run_end;
                 continue;
             }
-            let next = chars.peek().map(|&(_, n)| n);
+            // A character that may fold, read with its neighbours as written.
+            let Some(c) = input[at..].chars().next() else {
+                break;
+            };
+            let prev = input[..at].chars().next_back();
+            let next = input[at + c.len_utf8()..].chars().next();
             let folded = fold_char(c, prev, next);
             let mut buf = [0u8; 4];
             let encoded = folded.encode_utf8(&mut buf).as_bytes();
             bytes.extend_from_slice(encoded);
             origin.extend(std::iter::repeat_n(at, encoded.len()));
-            prev = Some(c);
+            at += c.len_utf8();
         }
         origin.push(input.len());
 
@@ -581,39 +606,9 @@ enum Folding {
 
 /// What `Normalized` would change, found from the non-ASCII bytes and the digits alone.
 fn folding_needed(b: &[u8], digits: &DigitRuns) -> Folding {
-    let digit_at = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
-    let next_is_digit = |i: usize| digit_at(i) || fullwidth_digit_at(b, i);
     // Most reports are ASCII: std's test says so for a fraction of what the search costs.
-    let mut i = if b.is_ascii() { b.len() } else { 0 };
-    while let Some(at) = next_non_ascii(b, i) {
-        i = at;
-        let (c1, c2) = (b.get(i + 1).copied(), b.get(i + 2).copied());
-        let folds = match (b[i], c1, c2) {
-            (0xC2, Some(0xA0), _) => true,
-            (0xE2, Some(0x80), Some(0x90..=0x95 | 0x87 | 0x89 | 0xAF)) => true,
-            (0xE2, Some(0x88), Some(0x92)) => true,
-            (0xE3, Some(0x80), Some(0x80)) => true,
-            (0xEF, Some(0xB9), Some(0x98 | 0xA3)) => true,
-            (0xEF, Some(0xBC), Some(0x81..=0xBF)) => true,
-            (0xEF, Some(0xBD), Some(0x80..=0x9E)) => true,
-            // The long vowel mark counts only next to a digit (see `fold_char`); a full-width
-            // digit before it is caught above.
-            (0xE3, Some(0x83), Some(0xBC)) | (0xEF, Some(0xBD), Some(0xB0)) => {
-                (i >= 1 && digit_at(i - 1)) || next_is_digit(i + 3)
-            }
-            _ => false,
-        };
-        if folds {
-            return Folding::Chars;
-        }
-        // Every form above starts at a lead byte: step over the character's continuation
-        // bytes (Japanese reports are mostly three-byte characters).
-        i += match b[i] {
-            0xF0.. => 4,
-            0xE0.. => 3,
-            0xC0.. => 2,
-            _ => 1,
-        };
+    if !b.is_ascii() && chars_fold(b) {
+        return Folding::Chars;
     }
     // ASCII only from here on (full-width digits were caught above): a letter that
     // `letters_as_digits` may read as a digit sits next to a digit.
@@ -625,6 +620,65 @@ fn folding_needed(b: &[u8], digits: &DigitRuns) -> Folding {
         }
     }
     Folding::None
+}
+
+/// Whether `b` holds a character `fold_char` changes in place: the forms below, each at a lead
+/// byte. All but two start with 0xC2, 0xE2 or 0xEF, rare in Japanese text and found with
+/// `memchr3`; the ideographic space and the long vowel mark start with 0xE3, like every kana,
+/// and are searched for as whole sequences. (A character-by-character walk costs a dozen
+/// instructions per character of a Japanese report.)
+fn chars_fold(b: &[u8]) -> bool {
+    static IDEOGRAPHIC_SPACE: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("\u{3000}".as_bytes()));
+    static LONG_VOWEL: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("\u{30FC}".as_bytes()));
+    let digit_at = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    let next_is_digit = |i: usize| digit_at(i) || fullwidth_digit_at(b, i);
+    // The long vowel mark counts only next to a digit (see `fold_char`); a full-width digit
+    // before it is caught by its own form.
+    let long_vowel_folds = |i: usize| (i >= 1 && digit_at(i - 1)) || next_is_digit(i + 3);
+    let found = memchr::memchr3_iter(0xC2, 0xE2, 0xEF, b).any(|i| {
+        match (b[i], b.get(i + 1).copied(), b.get(i + 2).copied()) {
+            (0xC2, Some(0xA0), _) => true,
+            (0xE2, Some(0x80), Some(0x90..=0x95 | 0x87 | 0x89 | 0xAF)) => true,
+            (0xE2, Some(0x88), Some(0x92)) => true,
+            (0xEF, Some(0xB9), Some(0x98 | 0xA3)) => true,
+            (0xEF, Some(0xBC), Some(0x81..=0xBF)) => true,
+            (0xEF, Some(0xBD), Some(0x80..=0x9E)) => true,
+            (0xEF, Some(0xBD), Some(0xB0)) => long_vowel_folds(i),
+            _ => false,
+        }
+    });
+    found || IDEOGRAPHIC_SPACE.find(b).is_some() || LONG_VOWEL.find_iter(b).any(long_vowel_folds)
+}
+
+/// Whether byte `i` starts a character `fold_char` may change (with the right neighbours):
+/// the forms `folding_needed` looks for, the long vowel marks whatever their neighbours. Only
+/// ever at a lead byte, so the bytes between two such places are whole characters.
+fn may_fold_at(b: &[u8], i: usize) -> bool {
+    let (c1, c2) = (b.get(i + 1).copied(), b.get(i + 2).copied());
+    match (b[i], c1, c2) {
+        (0..=0x7F, _, _) => false,
+        (0xC2, Some(0xA0), _) => true,
+        (0xE2, Some(0x80), Some(0x90..=0x95 | 0x87 | 0x89 | 0xAF)) => true,
+        (0xE2, Some(0x88), Some(0x92)) => true,
+        (0xE3, Some(0x80), Some(0x80)) => true,
+        (0xE3, Some(0x83), Some(0xBC)) => true,
+        (0xEF, Some(0xB9), Some(0x98 | 0xA3)) => true,
+        (0xEF, Some(0xBC), Some(0x81..=0xBF)) => true,
+        (0xEF, Some(0xBD), Some(0x80..=0x9E | 0xB0)) => true,
+        _ => false,
+    }
+}
+
+/// The length of the UTF-8 character whose lead byte is `lead`.
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    }
 }
 
 /// Is a full-width digit (EF BC 90..=99) at `i`?
@@ -1098,12 +1152,21 @@ fn vanity_letters_ok(letters: &[u8], sep: &[u8], one_token: bool) -> bool {
 // Candidate scan
 
 fn is_phone_byte(c: u8) -> bool {
-    c.is_ascii_digit()
-        || matches!(
-            c,
-            b'+' | b'(' | b')' | b'[' | b']' | b'-' | b'.' | b'/' | b' '
-        )
+    // One table load: this runs at every byte of every run of digits and separators.
+    PHONE_BYTES[usize::from(c)]
 }
+
+/// Digits and the separators a written number holds, by byte (see [`is_phone_byte`]).
+const PHONE_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let bytes = *b"0123456789+()[]-./ ";
+    let mut k = 0;
+    while k < bytes.len() {
+        table[bytes[k] as usize] = true;
+        k += 1;
+    }
+    table
+};
 
 /// Runs of digits and separators, split into space-separated tokens; every window of up to
 /// `MAX_WINDOW_TOKENS` whole tokens starting at a token is a candidate, longest first. Windows
@@ -1119,7 +1182,8 @@ fn scan_runs(
 ) -> Vec<Candidate> {
     let b = text.as_bytes();
     let mut out = Vec::new();
-    let mut tokens = Vec::new();
+    // Room for the tokens of a typical run at once, instead of growing two or three times.
+    let mut tokens = Vec::with_capacity(16);
     let mut i = 0;
     let mut cursor = 0;
     while i < b.len() && !budget.is_spent() {
@@ -2294,7 +2358,7 @@ impl<'a> Clause<'a> {
     }
 
     fn push(&mut self, word: &'a str) {
-        self.someone_else |= THIRD_PERSON.contains(&word);
+        self.someone_else |= listed(THIRD_PERSON, word);
         if self.len < CLAUSE_WORDS {
             self.words[self.len] = word;
             self.len += 1;
@@ -2351,11 +2415,21 @@ fn clause_from<'a>(
     clause
 }
 
+/// `list.contains(&word)`, comparing lengths and first bytes before whole words: most words
+/// differ there already, and a whole comparison is a call to `memcmp`.
+fn listed(list: &[&str], word: &str) -> bool {
+    let w = word.as_bytes();
+    list.iter().any(|t| {
+        let t = t.as_bytes();
+        t.len() == w.len() && t.first() == w.first() && t == w
+    })
+}
+
 /// One edit (insertion, deletion, substitution, or two neighbours swapped) from `target`, or
 /// the word itself when it is shorter than six bytes ("phoned" is not "phone").
 fn word_is(word: &str, target: &str) -> bool {
     // One edit changes the length by one at most: most words are turned away without the call.
-    word == target
+    listed(&[target], word)
         || (target.len() >= 6 && word.len().abs_diff(target.len()) <= 1 && one_edit(word, target))
 }
 
@@ -2402,9 +2476,9 @@ fn possessive_phone_noun(words: &[&str]) -> bool {
     }
     rest.iter()
         .take(4)
-        .take_while(|w| !POSSESSIVES.contains(w))
-        .all(|w| PHONE_NOUN_MODIFIERS.contains(w) || word_in(w, PHONE_NOUNS))
-        && rest.iter().take(4).any(|w| POSSESSIVES.contains(w))
+        .take_while(|w| !listed(POSSESSIVES, w))
+        .all(|w| listed(PHONE_NOUN_MODIFIERS, w) || word_in(w, PHONE_NOUNS))
+        && rest.iter().take(4).any(|w| listed(POSSESSIVES, w))
 }
 
 fn own_before(before: &str) -> bool {
@@ -2414,7 +2488,7 @@ fn own_before(before: &str) -> bool {
     }
     let clause = clause_words(before, true);
     let words = clause.words();
-    let glue = words.iter().take_while(|w| OWN_GLUE.contains(w)).count();
+    let glue = words.iter().take_while(|w| listed(OWN_GLUE, w)).count();
     let w = &words[glue..];
     if possessive_phone_noun(w) {
         return true;
@@ -2461,7 +2535,7 @@ fn own_after(after: &str) -> bool {
         })
         .count();
     let possessed = &words[copula..];
-    if possessed.first().is_some_and(|w| POSSESSIVES.contains(w))
+    if possessed.first().is_some_and(|w| listed(POSSESSIVES, w))
         && possessed
             .iter()
             .skip(1)
@@ -2848,6 +2922,143 @@ mod tests {
             letters_as_digits_bytewise(&mut plain);
             assert_eq!(fast, plain, "{text:?}");
         }
+    }
+
+    /// The characters `fold_char` may change start exactly where `may_fold_at` says (the long
+    /// vowel marks whatever their neighbours, which decide).
+    #[test]
+    fn may_fold_at_marks_every_folding_character() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let b = c.encode_utf8(&mut buf).as_bytes();
+            let folds = fold_char(c, Some('1'), Some('1')) != c || fold_char(c, None, None) != c;
+            assert_eq!(may_fold_at(b, 0), folds, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn listed_is_contains() {
+        for list in [
+            POSSESSIVES,
+            OWN_GLUE,
+            THIRD_PERSON,
+            PHONE_NOUN_MODIFIERS,
+            PHONE_NOUNS,
+        ] {
+            for word in list
+                .iter()
+                .chain(&["", "m", "me", "mx", "él", "e", "eigene", "x"])
+            {
+                assert_eq!(listed(list, word), list.contains(word), "{word:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn phone_bytes_are_digits_and_separators() {
+        for c in 0..=255u8 {
+            let plain = c.is_ascii_digit()
+                || matches!(
+                    c,
+                    b'+' | b'(' | b')' | b'[' | b']' | b'-' | b'.' | b'/' | b' '
+                );
+            assert_eq!(is_phone_byte(c), plain, "{c}");
+        }
+    }
+
+    /// `chars_fold` as first written: a walk over every non-ASCII character.
+    fn chars_fold_walking(b: &[u8]) -> bool {
+        let digit_at = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+        let next_is_digit = |i: usize| digit_at(i) || fullwidth_digit_at(b, i);
+        let mut i = 0;
+        while let Some(at) = next_non_ascii(b, i) {
+            i = at;
+            let (c1, c2) = (b.get(i + 1).copied(), b.get(i + 2).copied());
+            let folds = match (b[i], c1, c2) {
+                (0xC2, Some(0xA0), _) => true,
+                (0xE2, Some(0x80), Some(0x90..=0x95 | 0x87 | 0x89 | 0xAF)) => true,
+                (0xE2, Some(0x88), Some(0x92)) => true,
+                (0xE3, Some(0x80), Some(0x80)) => true,
+                (0xEF, Some(0xB9), Some(0x98 | 0xA3)) => true,
+                (0xEF, Some(0xBC), Some(0x81..=0xBF)) => true,
+                (0xEF, Some(0xBD), Some(0x80..=0x9E)) => true,
+                (0xE3, Some(0x83), Some(0xBC)) | (0xEF, Some(0xBD), Some(0xB0)) => {
+                    (i >= 1 && digit_at(i - 1)) || next_is_digit(i + 3)
+                }
+                _ => false,
+            };
+            if folds {
+                return true;
+            }
+            i += utf8_len(b[i]);
+        }
+        false
+    }
+
+    /// The searches for folding characters answer as the walk: random texts of kana, kanji,
+    /// long vowel marks, spaces, dashes, full-width forms and digits, and every character.
+    #[test]
+    fn chars_fold_equals_the_walk() {
+        let alphabet: Vec<char> = "ーｰ1２a\u{3000}\u{a0}\u{2010}−電話は（ )é。ﾌ"
+            .chars()
+            .collect();
+        for text in random_texts(&alphabet, 0x0123_4567_89ab_cdef, 30_000, 12) {
+            let text: String = text.into_iter().collect();
+            let b = text.as_bytes();
+            assert_eq!(chars_fold(b), chars_fold_walking(b), "{text:?}");
+        }
+        for c in (0x80..=0x10FFFF).filter_map(char::from_u32) {
+            for text in [format!("x{c}y"), format!("1{c}"), format!("{c}２")] {
+                let b = text.as_bytes();
+                assert_eq!(chars_fold(b), chars_fold_walking(b), "{text:?}");
+            }
+        }
+    }
+
+    /// The folded text as first built, one character at a time: the oracle for the run copy.
+    fn folded_char_by_char(input: &str) -> (Vec<u8>, Vec<usize>) {
+        let (mut bytes, mut origin) = (Vec::new(), Vec::new());
+        let mut prev: Option<char> = None;
+        let mut chars = input.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            let next = chars.peek().map(|&(_, n)| n);
+            let folded = if c.is_ascii() {
+                c
+            } else {
+                fold_char(c, prev, next)
+            };
+            let mut buf = [0u8; 4];
+            let encoded = folded.encode_utf8(&mut buf).as_bytes();
+            bytes.extend_from_slice(encoded);
+            origin.extend(std::iter::repeat_n(at, encoded.len()));
+            prev = Some(c);
+        }
+        origin.push(input.len());
+        letters_as_digits(&mut bytes);
+        (bytes, origin)
+    }
+
+    /// Texts that need folding, of kana, kanji, full-width forms, dashes and spaces: the run
+    /// copy gives the text and offsets the character-by-character one gave.
+    #[test]
+    fn folding_runs_equal_folding_each_character() {
+        let alphabet: Vec<char> =
+            "0１２ー-‐−—ｰ\u{3000}\u{a0} 電話はフリーダイヤルﾌﾘｰ（）＋ａéO1x。"
+                .chars()
+                .collect();
+        let mut folded = 0;
+        for text in random_texts(&alphabet, 0x2545_f491_4f6c_dd1d, 20_000, 30) {
+            let text: String = text.into_iter().collect();
+            let norm = Normalized::new(&text);
+            let Some(origin) = &norm.origin else {
+                continue;
+            };
+            folded += 1;
+            let (bytes, want) = folded_char_by_char(&text);
+            assert_eq!(norm.text.as_bytes(), &bytes[..], "{text:?}");
+            assert_eq!(origin, &want, "{text:?}");
+        }
+        assert!(folded > 10_000, "{folded}");
     }
 
     #[test]

@@ -111,7 +111,8 @@ pub struct RemoteId {
 
 impl RemoteId {
     pub fn value(&self) -> String {
-        format!("{}:{}", self.tool.slug, self.id)
+        // `concat` rather than `format!`: one allocation of the right size, no formatting.
+        [self.tool.slug, ":", &self.id].concat()
     }
 }
 
@@ -138,10 +139,12 @@ pub fn parse_id(tool: &'static Tool, raw: &str) -> Option<RemoteId> {
     if tool.slug == "screenconnect" {
         return screenconnect_instance(raw).map(|id| RemoteId { tool, id });
     }
-    let digits: String = raw
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '.' | '\u{a0}'))
-        .collect();
+    // Reserved at once: collecting filtered characters would grow the string step by step.
+    let mut digits = String::with_capacity(raw.len());
+    digits.extend(
+        raw.chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '.' | '\u{a0}')),
+    );
     let (min, max) = tool.digits;
     (digits.bytes().all(|b| b.is_ascii_digit()) && (min..=max).contains(&digits.len()))
         .then_some(RemoteId { tool, id: digits })
@@ -150,11 +153,15 @@ pub fn parse_id(tool: &'static Tool, raw: &str) -> Option<RemoteId> {
 /// The instance a ScreenConnect link belongs to: `help123` for `help123.screenconnect.com/...`.
 pub fn screenconnect_instance(text: &str) -> Option<String> {
     let lower = text.to_ascii_lowercase();
-    let host = lower
-        .trim_start_matches("https://")
-        .trim_start_matches("http://")
-        .split(['/', '?', ':'])
-        .next()?;
+    // `trim_start_matches`, without building a substring searcher for each call.
+    let mut rest = lower.as_str();
+    while let Some(after) = rest.strip_prefix("https://") {
+        rest = after;
+    }
+    while let Some(after) = rest.strip_prefix("http://") {
+        rest = after;
+    }
+    let host = rest.split(['/', '?', ':']).next()?;
     for parent in [".screenconnect.com", ".hostedrmm.com", ".connectwise.com"] {
         if let Some(sub) = host.strip_suffix(parent) {
             let instance = sub.rsplit('.').next()?;

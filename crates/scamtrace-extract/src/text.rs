@@ -101,12 +101,57 @@ fn fold_char(c: char) -> char {
 /// `i` (U+FF01-FF5E and U+FF61 start with 0xEF, U+3002 with 0xE3). Each is ASCII or a lead
 /// byte, so the text between two of them is whole characters. The forms that start with `h` or
 /// `f` are schemes, read only at a word start; a spoken dot is " dot ".
+///
+/// A lead byte 0xE3 or 0xEF counts only when the character is one `fold_char` folds, so that
+/// Japanese text (nearly all of it three-byte characters starting 0xE3 to 0xE9) is copied a
+/// run at a time: the character-by-character path would copy any other character unchanged.
 fn may_change_at(bytes: &[u8], i: usize) -> bool {
+    // Nearly every byte starts nothing: one table load turns it away.
+    if !STARTS_A_FORM[usize::from(bytes[i])] {
+        return false;
+    }
     match bytes[i] {
-        b'[' | b'(' | b'{' | 0xE3 | 0xEF => true,
+        b'[' | b'(' | b'{' => true,
+        0xE3 | 0xEF => folds_at(bytes, i),
         b'h' | b'H' | b'f' | b'F' => i == 0 || !bytes[i - 1].is_ascii_alphanumeric(),
         b' ' => matches!(bytes.get(i + 1), Some(b'd' | b'D')),
         _ => false,
+    }
+}
+
+/// The bytes [`may_change_at`] looks closer at.
+const STARTS_A_FORM: [bool; 256] = {
+    let mut table = [false; 256];
+    let bytes = *b"[({hHfF ";
+    let mut k = 0;
+    while k < bytes.len() {
+        table[bytes[k] as usize] = true;
+        k += 1;
+    }
+    table[0xE3] = true;
+    table[0xEF] = true;
+    table
+};
+
+/// Whether the character starting at byte `i` is one `fold_char` changes: U+FF01-FF5E
+/// (EF BC 81-BF, EF BD 80-9E), U+FF61 (EF BD A1) and U+3002 (E3 80 82).
+fn folds_at(bytes: &[u8], i: usize) -> bool {
+    matches!(
+        bytes.get(i..i + 3),
+        Some([0xEF, 0xBC, 0x81..=0xBF] | [0xEF, 0xBD, 0x80..=0x9E | 0xA1] | [0xE3, 0x80, 0x82])
+    )
+}
+
+/// Appends, for every byte of `text[from..to]` (whole characters), the offset of the
+/// character it belongs to.
+fn push_char_starts(origin: &mut Vec<usize>, text: &str, from: usize, to: usize) {
+    let run = &text[from..to];
+    if run.is_ascii() {
+        origin.extend(from..to);
+        return;
+    }
+    for (at, c) in run.char_indices() {
+        origin.extend(std::iter::repeat_n(from + at, c.len_utf8()));
     }
 }
 
@@ -121,15 +166,11 @@ pub fn normalize(original: &str) -> Mapped<'_> {
         // Bytes that start no form and no folded character are copied as they are, a run at a
         // time; each byte of a character maps to the character's start.
         let mut run_end = i;
-        let mut lead = i;
         while run_end < bytes.len() && !may_change_at(bytes, run_end) {
-            if bytes[run_end] & 0xC0 != 0x80 {
-                lead = run_end;
-            }
-            origin.push(lead);
             run_end += 1;
         }
         if run_end > i {
+            push_char_starts(&mut origin, original, i, run_end);
             text.push_str(&original[i..run_end]);
             i = run_end;
             continue;
@@ -317,6 +358,35 @@ mod tests {
         assert!(!triggered(plain));
         assert!(normalize(plain).is_identity());
         assert!(normalize("hxxp without a colon").is_identity());
+    }
+
+    /// The run copy stops at a 0xE3 or 0xEF lead byte exactly when `fold_char` changes the
+    /// character (the character-by-character path copies any other one unchanged), and a
+    /// run's offsets are each byte's character start, as the byte-by-byte copy gave them.
+    #[test]
+    fn run_copy_stops_exactly_at_folded_characters() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let b = c.encode_utf8(&mut buf).as_bytes();
+            if matches!(b[0], 0xE3 | 0xEF) {
+                assert_eq!(folds_at(b, 0), fold_char(c) != c, "{c}");
+            }
+        }
+        let text = "ｗｗｗ。電話 abc éà 😀 x";
+        let mut origin = Vec::new();
+        push_char_starts(&mut origin, text, 0, text.len());
+        let mut lead = 0;
+        let bytewise: Vec<usize> = (0..text.len())
+            .map(|i| {
+                if text.as_bytes()[i] & 0xC0 != 0x80 {
+                    lead = i;
+                }
+                lead
+            })
+            .collect();
+        assert_eq!(origin, bytewise);
+        let m = normalize("電話は０１２０。ex［.］com");
+        assert_eq!(m.text, "電話は0120.ex[.]com");
     }
 
     #[test]
