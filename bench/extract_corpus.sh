@@ -5,6 +5,11 @@
 #
 #   bench/extract_corpus.sh [REPORTS] [SEED] [ROUNDS]      (defaults: 20000 7 1)
 #
+# Each timed pass goes through the corpus as many times as it takes to last MIN_SECONDS
+# (environment, default 5), on both sides alike: a pass of one trip lasts a fifth of a second in
+# Rust and five seconds in Python, and on a shared machine the short one lands inside a busy or
+# a quiet moment as a whole, while the long one averages them.
+#
 # With ROUNDS > 1, the Rust and the Python measurements alternate ROUNDS times on the same
 # corpus (the machine is shared: which side meets a busy core moves one ratio a lot), each round
 # prints its table, and a last line gives the lowest, median and highest full-extraction ratio.
@@ -21,6 +26,7 @@ cd "$(dirname "$0")/.."
 reports="${1:-20000}"
 seed="${2:-7}"
 rounds="${3:-1}"
+export SCAMTRACE_BENCH_MIN_SECONDS="${MIN_SECONDS:-5}"
 py="${PYTHON:-.venv/bin/python}"
 "$py" -c 'import phonenumbers' 2>/dev/null || {
   echo "$py has no phonenumbers: run scripts/test once, or pip install phonenumbers and set PYTHON" >&2
@@ -43,6 +49,7 @@ with open(sys.argv[1]) as a, open(sys.argv[2]) as b:
             sys.exit(f"line {n + 1}: the corpus differs from `scamtrace demo generate`")
 PY
 
+echo "passes of at least $SCAMTRACE_BENCH_MIN_SECONDS s on both sides"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u +%F); $(rustc --version | cut -d' ' -f1-2), $("$py" --version), phonenumbers $("$py" -c 'import phonenumbers; print(phonenumbers.__version__)')"
 for round in $(seq "$rounds"); do
 "$target"/release/examples/extract_corpus "$work/corpus.jsonl" > "$work/results.jsonl"
