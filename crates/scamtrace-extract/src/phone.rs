@@ -1157,16 +1157,7 @@ fn is_phone_byte(c: u8) -> bool {
 }
 
 /// Digits and the separators a written number holds, by byte (see [`is_phone_byte`]).
-const PHONE_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
-    let bytes = *b"0123456789+()[]-./ ";
-    let mut k = 0;
-    while k < bytes.len() {
-        table[bytes[k] as usize] = true;
-        k += 1;
-    }
-    table
-};
+const PHONE_BYTES: [bool; 256] = crate::text::byte_set(b"0123456789+()[]-./ ");
 
 /// Runs of digits and separators, split into space-separated tokens; every window of up to
 /// `MAX_WINDOW_TOKENS` whole tokens starting at a token is a candidate, longest first. Windows

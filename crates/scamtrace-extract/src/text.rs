@@ -119,15 +119,21 @@ fn may_change_at(bytes: &[u8], i: usize) -> bool {
     }
 }
 
-/// The bytes [`may_change_at`] looks closer at.
-const STARTS_A_FORM: [bool; 256] = {
+/// A table of 256 entries, true for each of `bytes`: one load tells whether a byte is one of
+/// them.
+pub(crate) const fn byte_set(bytes: &[u8]) -> [bool; 256] {
     let mut table = [false; 256];
-    let bytes = *b"[({hHfF ";
     let mut k = 0;
     while k < bytes.len() {
         table[bytes[k] as usize] = true;
         k += 1;
     }
+    table
+}
+
+/// The bytes [`may_change_at`] looks closer at.
+const STARTS_A_FORM: [bool; 256] = {
+    let mut table = byte_set(b"[({hHfF ");
     table[0xE3] = true;
     table[0xEF] = true;
     table
