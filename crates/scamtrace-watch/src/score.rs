@@ -995,34 +995,7 @@ impl Watcher {
         site: &Site,
         out: &mut Vec<Reason>,
     ) -> i16 {
-        // Letters the vocabulary leaves unexplained beside a support word may be a support
-        // word misspelled (`cancellationsupprts`): then they are not incidental.
-        let misspelled = if seg.unknown >= MIN_MISSPELLED
-            && seg.segs().iter().any(
-                |s| matches!(s.piece, Piece::Word(Word::Support { weight, .. }) if weight >= 20),
-            ) {
-            let segs = seg.segs();
-            segs.iter().enumerate().find_map(|(i, s)| {
-                if s.piece != Piece::Unknown {
-                    return None;
-                }
-                let (start, end) = (s.start as usize, s.end as usize);
-                let letters = text.get(start..end)?;
-                if let Some(m) = misspelled_support(letters.as_bytes()) {
-                    return Some((letters, m, 0));
-                }
-                // The split may have given the word's first letter to the word before it
-                // (`cancellations` + `upprts`).
-                let before = i.checked_sub(1).map(|j| segs[j].piece);
-                if matches!(before, Some(Piece::Word(_))) && start > 0 {
-                    let letters = text.get(start - 1..end)?;
-                    return misspelled_support(letters.as_bytes()).map(|m| (letters, m, 1));
-                }
-                None
-            })
-        } else {
-            None
-        };
+        let misspelled = misspelling_in(seg, text);
         let mut best = 0u8;
         let mut seen = [0u16; 8];
         let mut n_seen = 0;
@@ -1181,6 +1154,38 @@ impl Watcher {
             abused_reason(site.tld, 25),
         ])
     }
+}
+
+/// Letters the vocabulary leaves unexplained beside a support word of weight 20 or more that
+/// misspell a support word (`cancellationsupprts`), so that they are not incidental: the
+/// letters as written, the word's index in `vocab::SUPPORT`, and how many of the letters the
+/// split gave to the word before them (0 or 1).
+fn misspelling_in<'t>(seg: &Segmentation, text: &'t str) -> Option<(&'t str, u16, usize)> {
+    let segs = seg.segs();
+    let beside_support = segs
+        .iter()
+        .any(|s| matches!(s.piece, Piece::Word(Word::Support { weight, .. }) if weight >= 20));
+    if seg.unknown < MIN_MISSPELLED || !beside_support {
+        return None;
+    }
+    segs.iter().enumerate().find_map(|(i, s)| {
+        if s.piece != Piece::Unknown {
+            return None;
+        }
+        let (start, end) = (s.start as usize, s.end as usize);
+        let letters = text.get(start..end)?;
+        if let Some(m) = misspelled_support(letters.as_bytes()) {
+            return Some((letters, m, 0));
+        }
+        // The split may have given the word's first letter to the word before it
+        // (`cancellations` + `upprts`).
+        let before = i.checked_sub(1).map(|j| segs[j].piece);
+        if matches!(before, Some(Piece::Word(_))) && start > 0 {
+            let letters = text.get(start - 1..end)?;
+            return misspelled_support(letters.as_bytes()).map(|m| (letters, m, 1));
+        }
+        None
+    })
 }
 
 /// Unexplained letters shorter than this are never read as a misspelled support word.
