@@ -101,6 +101,76 @@ pub struct Indicator {
     pub linking: bool,
     /// Kind-specific facts: `region` and `number_type` for phones, `registrable_domain` for
     /// domains and URLs, `tool` for remote access, `chain` for wallets, `brand` for gift cards.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub attributes: std::collections::BTreeMap<&'static str, String>,
+    #[serde(skip_serializing_if = "Attributes::is_empty")]
+    pub attributes: Attributes,
+}
+
+/// An indicator's kind-specific facts, by name. Kept sorted by name, so that they serialize as
+/// the same JSON object whatever order extraction set them in; an indicator has at most three,
+/// so a small sorted vector, not a tree whose first node alone is a ~500-byte allocation.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Attributes(Vec<(&'static str, String)>);
+
+impl Attributes {
+    /// No attributes, with room for `capacity` of them.
+    pub fn with_capacity(capacity: usize) -> Attributes {
+        Attributes(Vec::with_capacity(capacity))
+    }
+
+    pub fn get(&self, name: &str) -> Option<&String> {
+        self.0.iter().find(|(k, _)| *k == name).map(|(_, v)| v)
+    }
+
+    /// Sets `name` to `value`, returning the value it replaces, if any.
+    pub fn insert(&mut self, name: &'static str, value: String) -> Option<String> {
+        // A scan, not a binary search: there are at most a few.
+        let i = self
+            .0
+            .iter()
+            .position(|(k, _)| *k >= name)
+            .unwrap_or(self.0.len());
+        match self.0.get_mut(i) {
+            Some((k, v)) if *k == name => Some(std::mem::replace(v, value)),
+            _ => {
+                self.0.insert(i, (name, value));
+                None
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The attributes in name order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&'static str, &String)> {
+        self.0.iter().map(|(k, v)| (*k, v))
+    }
+}
+
+impl<const N: usize> From<[(&'static str, String); N]> for Attributes {
+    /// As `BTreeMap::from`: sorted by name, the last value of a name given twice wins.
+    fn from(pairs: [(&'static str, String); N]) -> Attributes {
+        let mut entries = Vec::from(pairs);
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        entries.dedup_by(|later, earlier| {
+            let same = later.0 == earlier.0;
+            if same {
+                std::mem::swap(&mut later.1, &mut earlier.1);
+            }
+            same
+        });
+        Attributes(entries)
+    }
+}
+
+impl Serialize for Attributes {
+    /// A JSON object in name order, as a `BTreeMap` gives.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
 }

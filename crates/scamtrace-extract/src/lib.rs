@@ -31,9 +31,7 @@ mod reference;
 pub mod remote;
 mod text;
 
-use std::collections::BTreeMap;
-
-pub use indicator::{Indicator, IndicatorKind, Origin};
+pub use indicator::{Attributes, Indicator, IndicatorKind, Origin};
 pub use reference::{ReferenceError, ReferenceList};
 use scamtrace_model::{KNOWN_BRANDS, Payment, PaymentMethod, RemoteAccess, Scammer};
 
@@ -218,10 +216,10 @@ impl Extractor {
                         }
                         net::Host::Ip(_) => false,
                     };
-                    let mut attributes = BTreeMap::new();
-                    if let Some(r) = host_attr {
-                        attributes.insert("registrable_domain", r);
-                    }
+                    let attributes = match host_attr {
+                        Some(r) => Attributes::from([("registrable_domain", r)]),
+                        None => Attributes::default(),
+                    };
                     out.push(Indicator {
                         kind: IndicatorKind::Url,
                         value: url.url.clone(),
@@ -258,7 +256,7 @@ impl Extractor {
                         confidence: 0.95,
                         benign,
                         linking: !benign,
-                        attributes: BTreeMap::from([(
+                        attributes: Attributes::from([(
                             "registrable_domain",
                             domain.registrable.clone(),
                         )]),
@@ -295,7 +293,7 @@ impl Extractor {
                 confidence: 0.99,
                 benign: false,
                 linking: true,
-                attributes: BTreeMap::from([("chain", m.chain.as_str().to_string())]),
+                attributes: Attributes::from([("chain", m.chain.as_str().to_string())]),
             });
         }
         for m in ibans {
@@ -310,7 +308,7 @@ impl Extractor {
                 confidence: 0.99,
                 benign: false,
                 linking: true,
-                attributes: BTreeMap::from([("country", m.country)]),
+                attributes: Attributes::from([("country", m.country)]),
             });
         }
         for m in handles::accounts(norm, norm_scan) {
@@ -336,7 +334,7 @@ impl Extractor {
                 0.8,
                 true,
             );
-            ind.attributes.insert("app", m.app.to_string());
+            ind.attributes = Attributes::from([("app", m.app.to_string())]);
             out.push(ind);
         }
         let cards = giftcard::gift_cards(norm, norm_scan);
@@ -358,7 +356,7 @@ impl Extractor {
                     0.6,
                     true,
                 );
-                ind.attributes.insert("brand", brand.to_string());
+                ind.attributes = Attributes::from([("brand", brand.to_string())]);
                 out.push(ind);
             }
         }
@@ -391,7 +389,8 @@ impl Extractor {
     ) -> Indicator {
         let label = self.reference.phone(&m.e164);
         let benign = label.is_some();
-        let mut attributes = BTreeMap::from([("number_type", m.number_type.as_str().to_string())]);
+        let mut attributes = Attributes::with_capacity(3);
+        attributes.insert("number_type", m.number_type.as_str().to_string());
         if let Some(region) = m.region {
             attributes.insert("region", region);
         }
@@ -424,7 +423,7 @@ impl Extractor {
         } else {
             self.reference.domain(&d.ascii)
         };
-        let mut attributes = BTreeMap::from([("registrable_domain", d.registrable.clone())]);
+        let mut attributes = Attributes::from([("registrable_domain", d.registrable.clone())]);
         if d.private_suffix {
             attributes.insert("shared_host", "true".into());
         }
@@ -461,7 +460,7 @@ impl Extractor {
             confidence,
             benign: false,
             linking: !rid.tool.short_lived,
-            attributes: BTreeMap::from([("tool", rid.tool.slug.to_string())]),
+            attributes: Attributes::from([("tool", rid.tool.slug.to_string())]),
         }
     }
 }
@@ -497,7 +496,7 @@ fn shown_as(
         confidence,
         benign: false,
         linking,
-        attributes: BTreeMap::new(),
+        attributes: Attributes::default(),
     }
 }
 
@@ -524,7 +523,7 @@ fn gift_card_brand(
         confidence,
         false,
     );
-    ind.attributes.insert("brand", slug.to_string());
+    ind.attributes = Attributes::from([("brand", slug.to_string())]);
     ind
 }
 
