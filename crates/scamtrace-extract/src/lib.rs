@@ -223,7 +223,7 @@ impl Extractor {
                     out.push(Indicator {
                         kind: IndicatorKind::Url,
                         value: url.url.clone(),
-                        display: url.url.clone(),
+                        display: url.url,
                         origin: origin.clone(),
                         span,
                         confidence: 0.95,
@@ -233,7 +233,7 @@ impl Extractor {
                     });
                     match url.host {
                         net::Host::Domain(d) => {
-                            out.push(self.domain_indicator(&d, origin.clone(), span, 0.9))
+                            out.push(self.domain_indicator(d, origin.clone(), span, 0.9))
                         }
                         net::Host::Ip(ip) => out.push(ip_indicator(ip, origin.clone(), span)),
                     }
@@ -261,12 +261,12 @@ impl Extractor {
                             domain.registrable.clone(),
                         )]),
                     });
-                    out.push(self.domain_indicator(&domain, origin.clone(), span, 0.8));
+                    out.push(self.domain_indicator(domain, origin.clone(), span, 0.8));
                 }
                 net::NetMatch::Domain { start, end, domain } => {
                     let span = mapped.span(start, end);
                     taken.push(span);
-                    out.push(self.domain_indicator(&domain, origin.clone(), span, 0.85));
+                    out.push(self.domain_indicator(domain, origin.clone(), span, 0.85));
                 }
                 net::NetMatch::Ip { start, end, ip } => {
                     let span = mapped.span(start, end);
@@ -413,7 +413,7 @@ impl Extractor {
 
     fn domain_indicator(
         &self,
-        d: &net::DomainName,
+        d: net::DomainName,
         origin: Origin,
         span: (usize, usize),
         confidence: f32,
@@ -423,7 +423,7 @@ impl Extractor {
         } else {
             self.reference.domain(&d.ascii)
         };
-        let mut attributes = Attributes::from([("registrable_domain", d.registrable.clone())]);
+        let mut attributes = Attributes::from([("registrable_domain", d.registrable)]);
         if d.private_suffix {
             attributes.insert("shared_host", "true".into());
         }
@@ -432,8 +432,8 @@ impl Extractor {
         }
         Indicator {
             kind: IndicatorKind::Domain,
-            value: d.ascii.clone(),
-            display: d.unicode.clone(),
+            value: d.ascii,
+            display: d.unicode,
             origin,
             span,
             confidence,
