@@ -52,7 +52,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                                 let value = link_value(
                                     i.kind,
                                     &i.value,
-                                    i.attributes.get("registrable_domain").map(String::as_str),
+                                    i.attributes.get("registrable_domain"),
                                 );
                                 text.push_str(&format!(
                                     "{}\t{}\t{}\t{}\n",

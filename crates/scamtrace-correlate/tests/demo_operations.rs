@@ -38,11 +38,7 @@ fn occurrences(found: &[Indicator]) -> Vec<Occurrence<'_>> {
         .iter()
         .map(|i| Occurrence {
             kind: i.kind,
-            value: link_value(
-                i.kind,
-                &i.value,
-                i.attributes.get("registrable_domain").map(String::as_str),
-            ),
+            value: link_value(i.kind, &i.value, i.attributes.get("registrable_domain")),
             linking: i.linking,
         })
         .collect()

@@ -1,6 +1,8 @@
 //! What extraction produces: indicators, each a `(kind, canonical value)` with where it was found
 //! and how sure we are.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 /// The kinds of indicator ScamTrace knows.
@@ -107,9 +109,10 @@ pub struct Indicator {
 
 /// An indicator's kind-specific facts, by name. Kept sorted by name, so that they serialize as
 /// the same JSON object whatever order extraction set them in; an indicator has at most three,
-/// so a small sorted vector, not a tree whose first node alone is a ~500-byte allocation.
+/// so a small sorted vector, not a tree whose first node alone is a ~500-byte allocation. Values
+/// that are names from a fixed list (a number type, a tool, a chain) are borrowed, not copied.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Attributes(Vec<(&'static str, String)>);
+pub struct Attributes(Vec<(&'static str, Cow<'static, str>)>);
 
 impl Attributes {
     /// No attributes, with room for `capacity` of them.
@@ -117,12 +120,17 @@ impl Attributes {
         Attributes(Vec::with_capacity(capacity))
     }
 
-    pub fn get(&self, name: &str) -> Option<&String> {
-        self.0.iter().find(|(k, _)| *k == name).map(|(_, v)| v)
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| *k == name).map(|(_, v)| &**v)
     }
 
     /// Sets `name` to `value`, returning the value it replaces, if any.
-    pub fn insert(&mut self, name: &'static str, value: String) -> Option<String> {
+    pub fn insert(
+        &mut self,
+        name: &'static str,
+        value: impl Into<Cow<'static, str>>,
+    ) -> Option<Cow<'static, str>> {
+        let value = value.into();
         // A scan, not a binary search: there are at most a few.
         let i = self
             .0
@@ -147,15 +155,15 @@ impl Attributes {
     }
 
     /// The attributes in name order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&'static str, &String)> {
-        self.0.iter().map(|(k, v)| (*k, v))
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&'static str, &str)> {
+        self.0.iter().map(|(k, v)| (*k, &**v))
     }
 }
 
-impl<const N: usize> From<[(&'static str, String); N]> for Attributes {
+impl<V: Into<Cow<'static, str>>, const N: usize> From<[(&'static str, V); N]> for Attributes {
     /// As `BTreeMap::from`: sorted by name, the last value of a name given twice wins.
-    fn from(pairs: [(&'static str, String); N]) -> Attributes {
-        let mut entries = Vec::from(pairs);
+    fn from(pairs: [(&'static str, V); N]) -> Attributes {
+        let mut entries: Vec<_> = pairs.into_iter().map(|(k, v)| (k, v.into())).collect();
         entries.sort_by(|a, b| a.0.cmp(b.0));
         entries.dedup_by(|later, earlier| {
             let same = later.0 == earlier.0;

@@ -293,7 +293,7 @@ impl Extractor {
                 confidence: 0.99,
                 benign: false,
                 linking: true,
-                attributes: Attributes::from([("chain", m.chain.as_str().to_string())]),
+                attributes: Attributes::from([("chain", m.chain.as_str())]),
             });
         }
         for m in ibans {
@@ -334,7 +334,7 @@ impl Extractor {
                 0.8,
                 true,
             );
-            ind.attributes = Attributes::from([("app", m.app.to_string())]);
+            ind.attributes = Attributes::from([("app", m.app)]);
             out.push(ind);
         }
         let cards = giftcard::gift_cards(norm, norm_scan);
@@ -356,7 +356,7 @@ impl Extractor {
                     0.6,
                     true,
                 );
-                ind.attributes = Attributes::from([("brand", brand.to_string())]);
+                ind.attributes = Attributes::from([("brand", brand)]);
                 out.push(ind);
             }
         }
@@ -390,7 +390,7 @@ impl Extractor {
         let label = self.reference.phone(&m.e164);
         let benign = label.is_some();
         let mut attributes = Attributes::with_capacity(3);
-        attributes.insert("number_type", m.number_type.as_str().to_string());
+        attributes.insert("number_type", m.number_type.as_str());
         if let Some(region) = m.region {
             attributes.insert("region", region);
         }
@@ -425,7 +425,7 @@ impl Extractor {
         };
         let mut attributes = Attributes::from([("registrable_domain", d.registrable)]);
         if d.private_suffix {
-            attributes.insert("shared_host", "true".into());
+            attributes.insert("shared_host", "true");
         }
         if let Some(label) = label {
             attributes.insert("legitimate", label.to_string());
@@ -460,7 +460,7 @@ impl Extractor {
             confidence,
             benign: false,
             linking: !rid.tool.short_lived,
-            attributes: Attributes::from([("tool", rid.tool.slug.to_string())]),
+            attributes: Attributes::from([("tool", rid.tool.slug)]),
         }
     }
 }
@@ -508,7 +508,7 @@ fn ip_indicator(ip: std::net::IpAddr, origin: Origin, span: (usize, usize)) -> I
 
 /// The brand a gift card is of; context, never a link (everyone sells Google Play cards).
 fn gift_card_brand(
-    slug: &str,
+    slug: &'static str,
     name: &str,
     origin: Origin,
     span: (usize, usize),
@@ -523,7 +523,7 @@ fn gift_card_brand(
         confidence,
         false,
     );
-    ind.attributes = Attributes::from([("brand", slug.to_string())]);
+    ind.attributes = Attributes::from([("brand", slug)]);
     ind
 }
 

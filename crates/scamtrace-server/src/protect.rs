@@ -654,7 +654,7 @@ pub(crate) fn resolve_value(
         .find(|i| kind.is_none_or(|k| i.kind == k));
     match (pick, kind) {
         (Some(i), _) => {
-            let registrable = i.attributes.get("registrable_domain").cloned();
+            let registrable = i.attributes.get("registrable_domain").map(str::to_owned);
             let value = scamtrace_correlate::link_value(i.kind, &i.value, registrable.as_deref())
                 .to_string();
             Some(Resolved {

@@ -181,7 +181,7 @@ pub fn contacts_in<'a>(
                 if let Some(r) = i.attributes.get("registrable_domain")
                     && i.kind == IndicatorKind::Domain
                 {
-                    private.insert((i.kind, r.clone()));
+                    private.insert((i.kind, r.to_owned()));
                 }
             }
             if let Some(email) = reporter.email.as_deref() {
