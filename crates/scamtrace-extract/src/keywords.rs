@@ -384,7 +384,7 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
     for (index, (_, _, alias)) in crate::giftcard::card_aliases().iter().enumerate() {
         add(alias, Keyword::GiftCard { index: wide(index) });
     }
-    for (index, (_, alias)) in crate::brand_aliases().iter().enumerate() {
+    for (index, (_, _, alias)) in crate::brand_aliases().iter().enumerate() {
         add(alias, Keyword::Brand { index: wide(index) });
     }
     Index::new(list)

@@ -546,40 +546,50 @@ fn brand_indicator(
     )
 }
 
-/// Every known brand named in `text`, with its span. Latin aliases match on word boundaries,
-/// case-insensitively; CJK aliases as substrings.
-fn find_brands(
-    text: &str,
-    scan: &keywords::Scan,
-) -> Vec<(&'static scamtrace_model::Brand, (usize, usize))> {
+/// Every known brand named in `text`, once, with the span of its first mention in the scan's hit
+/// order. Latin aliases match on word boundaries, case-insensitively; CJK aliases as substrings.
+/// Not in text order: the collector puts indicators in reading order.
+fn find_brands<'a>(
+    text: &'a str,
+    scan: &'a keywords::Scan,
+) -> impl Iterator<Item = (&'static scamtrace_model::Brand, (usize, usize))> + 'a {
     let bytes = text.as_bytes();
     let owners = brand_aliases();
-    let mut found: Vec<(&'static scamtrace_model::Brand, (usize, usize))> = Vec::new();
-    for hit in &scan.hits {
+    // The brands already found, by their place in `KNOWN_BRANDS`: a set without an allocation.
+    let mut found: u128 = 0;
+    scan.hits.iter().filter_map(move |hit| {
         let keywords::Keyword::Brand { index } = hit.keyword else {
-            continue;
+            return None;
         };
-        let (brand, alias) = owners[usize::from(index)];
+        let (place, brand, alias) = owners[usize::from(index)];
         let (start, end) = (hit.start, hit.end);
         let boundary = !alias.is_ascii()
             || ((start == 0 || !bytes[start - 1].is_ascii_alphanumeric())
                 && (end == bytes.len() || !bytes[end].is_ascii_alphanumeric()));
-        if boundary && !found.iter().any(|(b, _)| b.slug == brand.slug) {
-            found.push((brand, (start, end)));
+        let bit = 1u128 << place;
+        if !boundary || found & bit != 0 {
+            return None;
         }
-    }
-    found.sort_by_key(|(_, span)| span.0);
-    found
+        found |= bit;
+        Some((brand, (start, end)))
+    })
 }
 
-/// Every brand alias with its brand, in list order. "bank" alone is too vague to name in text.
-fn brand_aliases() -> &'static [(&'static scamtrace_model::Brand, &'static str)] {
-    static OWNERS: std::sync::LazyLock<Vec<(&'static scamtrace_model::Brand, &'static str)>> =
+/// Every brand alias with its brand and the brand's place in `KNOWN_BRANDS`, in list order.
+/// "bank" alone is too vague to name in text.
+fn brand_aliases() -> &'static [(u8, &'static scamtrace_model::Brand, &'static str)] {
+    static OWNERS: std::sync::LazyLock<Vec<(u8, &'static scamtrace_model::Brand, &'static str)>> =
         std::sync::LazyLock::new(|| {
+            // `find_brands` keeps the brands it found as bits of a u128.
+            assert!(
+                KNOWN_BRANDS.len() <= 128,
+                "more brands than find_brands can track"
+            );
             KNOWN_BRANDS
                 .iter()
-                .filter(|b| b.slug != "bank")
-                .flat_map(|b| b.aliases.iter().map(move |a| (b, *a)))
+                .zip(0u8..)
+                .filter(|(b, _)| b.slug != "bank")
+                .flat_map(|(b, place)| b.aliases.iter().map(move |a| (place, b, *a)))
                 .collect()
         });
     &OWNERS
