@@ -182,3 +182,44 @@ impl Serialize for Attributes {
         serializer.collect_map(self.iter())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Attributes;
+
+    #[test]
+    fn attributes_behave_as_the_sorted_map_they_replace() {
+        let mut a = Attributes::default();
+        assert!(a.is_empty());
+        assert_eq!(a.insert("region", "US"), None);
+        assert_eq!(a.insert("number_type", "toll_free"), None);
+        assert_eq!(
+            a.insert("legitimate", String::from("Microsoft support")),
+            None
+        );
+        // Set again: the new value replaces the old one, which is returned.
+        assert_eq!(a.insert("region", "CA").as_deref(), Some("US"));
+        assert_eq!(a.len(), 3);
+        assert_eq!(a.get("region"), Some("CA"));
+        assert_eq!(a.get("tool"), None);
+        let names: Vec<_> = a.iter().map(|(k, _)| k).collect();
+        assert_eq!(names, ["legitimate", "number_type", "region"]);
+        assert_eq!(
+            serde_json::to_string(&a).unwrap(),
+            r#"{"legitimate":"Microsoft support","number_type":"toll_free","region":"CA"}"#
+        );
+
+        // From an array: sorted, and of a name given twice the last value wins, as in BTreeMap.
+        let b = Attributes::from([("tool", "anydesk"), ("chain", "btc"), ("tool", "rustdesk")]);
+        assert_eq!(
+            b.iter().collect::<Vec<_>>(),
+            [("chain", "btc"), ("tool", "rustdesk")]
+        );
+        let map: std::collections::BTreeMap<_, _> =
+            [("tool", "anydesk"), ("chain", "btc"), ("tool", "rustdesk")].into();
+        assert_eq!(
+            serde_json::to_string(&b).unwrap(),
+            serde_json::to_string(&map).unwrap()
+        );
+    }
+}
