@@ -2336,11 +2336,11 @@ fn context_after_clause(text: &str, at: usize) -> String {
 /// Most words of a clause that the rules below look at.
 const CLAUSE_WORDS: usize = 10;
 
-/// The words of one clause of `hay`, and whether a quote or a third person is in it.
+/// The words of one clause of `hay`, and whether a quote ends it.
 struct Clause<'a> {
     words: [&'a str; CLAUSE_WORDS],
     len: usize,
-    someone_else: bool,
+    quoted: bool,
 }
 
 impl<'a> Clause<'a> {
@@ -2349,11 +2349,16 @@ impl<'a> Clause<'a> {
     }
 
     fn push(&mut self, word: &'a str) {
-        self.someone_else |= listed(THIRD_PERSON, word);
         if self.len < CLAUSE_WORDS {
             self.words[self.len] = word;
             self.len += 1;
         }
+    }
+
+    /// Is someone other than the reporter speaking or acting (a quote, a third person)? Asked
+    /// only once a rule has matched: most clauses never need it, and it compares every word.
+    fn someone_else(&self) -> bool {
+        self.quoted || self.words().iter().any(|w| listed(THIRD_PERSON, w))
     }
 }
 
@@ -2375,7 +2380,7 @@ fn clause_from<'a>(
     let mut clause = Clause {
         words: [""; CLAUSE_WORDS],
         len: 0,
-        someone_else: false,
+        quoted: false,
     };
     let mut word: Option<Range<usize>> = None;
     for (i, c) in chars {
@@ -2396,7 +2401,7 @@ fn clause_from<'a>(
             || matches!(c, '.' | '!' | '?' | ';' | '\n' | '。' | '！' | '？')
             || c.is_ascii_digit();
         if ends || clause.len == CLAUSE_WORDS {
-            clause.someone_else |= quote;
+            clause.quoted = quote;
             return clause;
         }
     }
@@ -2484,15 +2489,13 @@ fn own_before(before: &str) -> bool {
     if possessive_phone_noun(w) {
         return true;
     }
-    if clause.someone_else {
-        return false;
-    }
     let at = |i: usize| w.get(i).copied().unwrap_or("");
     let reach = |v: &str| reach_word(v) || matches!(v, "call" | "text" | "ring" | "phone");
     // en: "reach me at", "call me back on"; de: "Sie erreichen mich unter", "bin erreichbar
     // unter"; es: "llamarme al", "me pueden llamar al" (not "me pidieron llamar al", they
-    // asked me to call); fr: "me joindre au", "m'appeler au".
-    (at(0) == "me" && reach(at(1)))
+    // asked me to call); fr: "me joindre au", "m'appeler au". Unless someone else is speaking
+    // or acting in the clause, asked last because it compares every word.
+    let reach_me = (at(0) == "me" && reach(at(1)))
         || (at(0) == "back" && at(1) == "me" && reach(at(2)))
         || (at(0) == "mich" && word_in(at(1), &["erreichen", "kontaktieren", "anrufen"]))
         || (at(0) == "mich" && at(1) == "sie" && word_in(at(2), &["erreichen", "kontaktieren"]))
@@ -2505,7 +2508,8 @@ fn own_before(before: &str) -> bool {
             )
             && at(2) == "me")
         || (word_in(at(0), &["joindre", "contacter", "rappeler", "appeler"])
-            && matches!(at(1), "me" | "m"))
+            && matches!(at(1), "me" | "m"));
+    reach_me && !clause.someone_else()
 }
 
 fn own_after(after: &str) -> bool {
