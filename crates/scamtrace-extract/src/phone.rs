@@ -2081,6 +2081,9 @@ static CUE_WORDS: LazyLock<Keywords> = LazyLock::new(|| Keywords::new(CUES));
 
 /// A label directly before `at` (only glue between), e.g. "order #", "AnyDesk ID", "受付番号：".
 fn label_attached(text: &str, at: usize) -> bool {
+    if !label_may_end_before(text, at) {
+        return false;
+    }
     let before = context_before(text, at);
     // Only the end of the context can hold a label with glue after it: search from there.
     let from = label_search_start(&before, LABEL_WORDS.longest);
@@ -2090,6 +2093,123 @@ fn label_attached(text: &str, at: usize) -> bool {
         !LABEL_EXCEPTIONS.iter().any(|e| head.ends_with(e)) && is_glue(&before[end..])
     })
 }
+
+/// A first look for `label_attached`, which most runs fail ("call 1-800-…", "the number is
+/// 0800 …"): `false` only where no label can be attached, found without lower-casing or
+/// searching the context. In ASCII context a label is Latin words ending in a letter, its span
+/// takes in the rest of its last word (see `Keywords::hits`), and the glue after it is glue
+/// words and glue characters, `MAX_GLUE_BYTES` at most. So, reading back from `at` word by
+/// word over glue characters, a label ends at a word, or that word is glue and the label is
+/// further back. Other context (kana, accents) takes the whole search.
+fn label_may_end_before(text: &str, at: usize) -> bool {
+    let mut from = at.saturating_sub(CONTEXT_BEFORE_BYTES);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let Some(before) = text.get(from..at).filter(|s| s.is_ascii()) else {
+        return true;
+    };
+    let b = before.as_bytes();
+    let mut rest = b.len();
+    loop {
+        let end = b[..rest]
+            .iter()
+            .rposition(|&c| !is_glue_char(char::from(c)))
+            .map_or(0, |i| i + 1);
+        let start = b[..end]
+            .iter()
+            .rposition(|c| !c.is_ascii_alphabetic())
+            .map_or(0, |i| i + 1);
+        let word = &b[start..end];
+        let Some(first) = word.first() else {
+            return false;
+        };
+        if b.len() - end > MAX_GLUE_BYTES {
+            return false;
+        }
+        let mut glue = false;
+        let letter = usize::from(first.to_ascii_lowercase() - b'a');
+        for tail in &LABEL_TAILS[letter][word.len().min(TAIL_LENGTHS - 1)] {
+            let n = tail.word.len();
+            let fits = if tail.open_ended {
+                word.len() >= n
+            } else {
+                word.len() == n
+            };
+            if !fits || !word[..n].eq_ignore_ascii_case(tail.word.as_bytes()) {
+                continue;
+            }
+            let Some(head) = tail.label_head else {
+                glue = true;
+                continue;
+            };
+            // The label starts a word: nothing alphabetic right before it.
+            if let Some(label_start) = start.checked_sub(head.len())
+                && b[label_start..start].eq_ignore_ascii_case(head.as_bytes())
+                && (label_start == 0 || !b[label_start - 1].is_ascii_alphabetic())
+            {
+                return true;
+            }
+        }
+        if !glue || b.len() - start > MAX_GLUE_BYTES {
+            return false;
+        }
+        rest = start;
+    }
+}
+
+/// A word that may come last before a number with a label attached (see
+/// `label_may_end_before`): a glue word, or the last word of an ASCII label.
+struct LabelTail {
+    word: &'static str,
+    /// What comes before `word` in its label ("gift " in "gift card"); `None` for glue.
+    label_head: Option<&'static str>,
+    /// Any ending may follow `word` (an open-ended label).
+    open_ended: bool,
+}
+
+/// Word lengths told apart in `LABEL_TAILS`; longer words share the last slot.
+const TAIL_LENGTHS: usize = 16;
+
+/// `LabelTail`s by the first letter and length of the words they fit (an open-ended one fits
+/// every length from its own on), so that a word is compared with a few at most.
+static LABEL_TAILS: LazyLock<[[Vec<LabelTail>; TAIL_LENGTHS]; 26]> = LazyLock::new(|| {
+    let mut by_letter: [[Vec<LabelTail>; TAIL_LENGTHS]; 26] = Default::default();
+    let glue = GLUE_WORDS.iter().map(|w| (*w, None, false));
+    let labels = LABELS.iter().map(|label| {
+        let (stem, open_ended) = match label.strip_suffix('*') {
+            Some(stem) => (stem, true),
+            None => (*label, false),
+        };
+        let last = stem
+            .rsplit(|c: char| !c.is_alphabetic())
+            .next()
+            .unwrap_or("");
+        (last, Some(&stem[..stem.len() - last.len()]), open_ended)
+    });
+    for (word, label_head, open_ended) in glue.chain(labels) {
+        if let Some(&first) = word.as_bytes().first()
+            && first.is_ascii_lowercase()
+            && word.is_ascii()
+            && label_head.is_none_or(str::is_ascii)
+        {
+            let n = word.len().min(TAIL_LENGTHS - 1);
+            let lengths = if open_ended {
+                n..TAIL_LENGTHS
+            } else {
+                n..n + 1
+            };
+            for len in lengths {
+                by_letter[usize::from(first - b'a')][len].push(LabelTail {
+                    word,
+                    label_head,
+                    open_ended,
+                });
+            }
+        }
+    }
+    by_letter
+});
 
 /// Where in `before` a label that `label_attached` accepts can start, at the earliest. Its end
 /// is at most `MAX_GLUE_BYTES` from the end of `before`, or inside the run of letters that
@@ -3164,6 +3284,22 @@ mod tests {
     /// Random contexts (words, then a label, then glue of every length around the limit,
     /// sometimes a word after): searching from `label_search_start` accepts exactly what
     /// searching all of the context does.
+    /// `label_may_end_before` rests on this: a label that can stand in ASCII text is a Latin
+    /// word, or words, ending in a letter.
+    #[test]
+    fn ascii_labels_are_latin_and_end_in_a_letter() {
+        for label in LABELS {
+            let stem = label.trim_end_matches('*');
+            if stem.is_ascii() {
+                assert!(
+                    stem.starts_with(|c: char| c.is_ascii_alphabetic())
+                        && stem.ends_with(|c: char| c.is_ascii_alphabetic()),
+                    "{label}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn label_search_from_the_end_equals_the_whole_search() {
         let words = [
