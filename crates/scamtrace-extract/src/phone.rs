@@ -2544,9 +2544,15 @@ fn listed(list: &[&str], word: &str) -> bool {
 /// One edit (insertion, deletion, substitution, or two neighbours swapped) from `target`, or
 /// the word itself when it is shorter than six bytes ("phoned" is not "phone").
 fn word_is(word: &str, target: &str) -> bool {
-    // One edit changes the length by one at most: most words are turned away without the call.
+    // One edit changes the length by one at most, and between words this long it leaves the
+    // first or the last byte as it was (two neighbours swapped at one end leave the other end):
+    // most words are turned away without the call.
+    let (w, t) = (word.as_bytes(), target.as_bytes());
     listed(&[target], word)
-        || (target.len() >= 6 && word.len().abs_diff(target.len()) <= 1 && one_edit(word, target))
+        || (t.len() >= 6
+            && w.len().abs_diff(t.len()) <= 1
+            && (w.first() == t.first() || w.last() == t.last())
+            && one_edit(word, target))
 }
 
 /// "reach" in "if you need to raech me", where the words around it leave no doubt.
@@ -3677,6 +3683,42 @@ mod tests {
         }
         assert!(!word_is("phoned", "phone"));
         assert!(word_is("phone", "phone"));
+    }
+
+    /// `word_is` turns words away on their first and last bytes before asking `one_edit`:
+    /// every single edit of a long phone noun still passes.
+    #[test]
+    fn every_single_edit_of_a_long_word_is_still_that_word() {
+        for target in PHONE_NOUNS.iter().filter(|t| t.len() >= 6 && t.is_ascii()) {
+            let t = target.as_bytes();
+            let mut edits: Vec<Vec<u8>> = Vec::new();
+            for i in 0..=t.len() {
+                for c in b'a'..=b'z' {
+                    let mut inserted = t.to_vec();
+                    inserted.insert(i, c);
+                    edits.push(inserted);
+                    if i < t.len() {
+                        let mut substituted = t.to_vec();
+                        substituted[i] = c;
+                        edits.push(substituted);
+                    }
+                }
+                if i < t.len() {
+                    let mut deleted = t.to_vec();
+                    deleted.remove(i);
+                    edits.push(deleted);
+                }
+                if i + 1 < t.len() {
+                    let mut swapped = t.to_vec();
+                    swapped.swap(i, i + 1);
+                    edits.push(swapped);
+                }
+            }
+            for edit in edits {
+                let word = String::from_utf8(edit).expect("ASCII edits of an ASCII word");
+                assert!(word_is(&word, target), "{word} {target}");
+            }
+        }
     }
 
     /// `nanp_formats` writes what libphonenumber writes.
