@@ -3285,11 +3285,6 @@ mod tests {
         assert_eq!(e164s(fr, "FR"), ["+33123456789"]);
     }
 
-    /// Each decoy is paired with a control: the same digits after a phone cue are found, so
-    /// the decoy is rejected for its context, not because libphonenumber refused the digits.
-    /// Random contexts (words, then a label, then glue of every length around the limit,
-    /// sometimes a word after): searching from `label_search_start` accepts exactly what
-    /// searching all of the context does.
     /// `label_may_end_before` rests on this: a label that can stand in ASCII text is a Latin
     /// word, or words, ending in a letter.
     #[test]
@@ -3306,6 +3301,9 @@ mod tests {
         }
     }
 
+    /// Random contexts (words, then a label, then glue of every length around the limit,
+    /// sometimes a word after): searching from `label_search_start` accepts exactly what
+    /// searching all of the context does.
     #[test]
     fn label_search_from_the_end_equals_the_whole_search() {
         let words = [
@@ -3388,6 +3386,8 @@ mod tests {
         assert!(accepted > 2_000, "{accepted} labelled contexts");
     }
 
+    /// Each decoy is paired with a control: the same digits after a phone cue are found, so
+    /// the decoy is rejected for its context, not because libphonenumber refused the digits.
     #[test]
     fn labelled_numbers_are_not_phones() {
         let cases: &[(&str, &str, &str)] = &[
