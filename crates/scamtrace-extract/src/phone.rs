@@ -1410,6 +1410,7 @@ fn try_reading(
     }
     let number = match nanp_parse(read, region) {
         Some(number) => number,
+        None if nanp_never_valid(read, region) => return None,
         None => PHONE_NUMBER_UTIL.parse(read, region).ok()?,
     };
     // Valid exactly when the type is known (libphonenumber's `is_valid` is this same test).
@@ -1476,6 +1477,28 @@ fn nanp_parse(read: &str, region: Option<Region>) -> Option<PhoneNumber> {
             national_number: national,
             ..PhoneNumber::default()
         })
+}
+
+/// Whether libphonenumber would find no valid number in `read` in a North American region,
+/// without running its parse (about half of what reaches it there are ZIP+4 codes, 9-digit
+/// references and shorter windows of a refused number). Written without `+` and not starting
+/// with `0` (so no international prefix, which is `011` everywhere in the plan), the number can
+/// only be read with country code 1: its national number is what is left once the parse has
+/// stripped up to two leading `1`s (the country code, then the trunk prefix), and every valid
+/// North American national number has 7 or 10 digits and does not start with `1` (see
+/// `is_nanp_unassignable`). So a `read` whose digits without their leading `1`s are not 7 or 10
+/// long can hold no valid number. Checked against libphonenumber in the tests.
+fn nanp_never_valid(read: &str, region: Option<Region>) -> bool {
+    let b = read.as_bytes();
+    if !is_nanp(region) || !b.iter().all(|&c| is_phone_byte(c) && c != b'+') {
+        return false;
+    }
+    let mut digits = b.iter().filter(|c| c.is_ascii_digit()).peekable();
+    if digits.peek() == Some(&&b'0') {
+        return false;
+    }
+    let core = digits.skip_while(|&&c| c == b'1').count();
+    core != 7 && core != 10
 }
 
 /// Could libphonenumber's matcher (VALID leniency) refuse this valid number, or not take all
@@ -2779,6 +2802,74 @@ mod tests {
         }
         // The shortcut must actually be taken for the common forms.
         assert!(taken * 3 > checked, "{taken} of {checked}");
+    }
+
+    #[test]
+    fn reads_nanp_never_valid_refuses_are_never_valid() {
+        let nanp: Vec<Region> = PHONE_NUMBER_UTIL
+            .get_supported_regions()
+            .filter(|r| is_nanp(Some(*r)))
+            .collect();
+        assert!(nanp.len() >= 20, "{} North American regions", nanp.len());
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let separators = [" ", "-", ".", "", "/", ") ", "("];
+        let (mut refused, mut checked) = (0, 0);
+        for _ in 0..40_000 {
+            // Digit strings of 6 to 14 digits, often behind one to three `1`s, often with a
+            // valid-looking North American number inside, in groups joined by separators.
+            let len = 6 + next(9) as usize;
+            let mut digits: String = (0..len)
+                .map(|_| char::from(b'0' + next(10) as u8))
+                .collect();
+            if next(2) == 0 {
+                let ten = format!("{}{:09}", 2 + next(8), next(1_000_000_000));
+                let keep = 7 + next(4) as usize;
+                digits = ten[..keep.min(10)].to_string();
+            }
+            if next(3) == 0 {
+                digits.insert_str(0, &"111"[..1 + next(3) as usize]);
+            }
+            if next(4) == 0 {
+                digits.insert(0, '3');
+            }
+            let mut read = String::new();
+            if next(6) == 0 {
+                read.push('(');
+            }
+            for (i, c) in digits.chars().enumerate() {
+                if i > 0 && next(4) == 0 {
+                    read.push_str(separators[next(separators.len() as u64) as usize]);
+                }
+                read.push(c);
+            }
+            let region = nanp[next(nanp.len() as u64) as usize];
+            checked += 1;
+            if nanp_never_valid(&read, Some(region)) {
+                refused += 1;
+                if let Ok(number) = PHONE_NUMBER_UTIL.parse(&read, Some(region)) {
+                    assert!(
+                        !number.is_valid(),
+                        "{read} in {region} is valid: {number:?}"
+                    );
+                }
+            }
+        }
+        // The shortcut must actually refuse a good share of these.
+        assert!(refused * 3 > checked, "{refused} of {checked}");
+        // Never outside the plan, never with `+`, never with a leading 0.
+        assert!(!nanp_never_valid("399 256 005", Some(Region::GB)));
+        assert!(!nanp_never_valid("399 256 005", None));
+        assert!(!nanp_never_valid("+1 399 256 005", Some(Region::US)));
+        assert!(!nanp_never_valid("011 44 20 7946 0958", Some(Region::US)));
+        assert!(nanp_never_valid("28060-9374", Some(Region::US)));
+        assert!(nanp_never_valid("(191330494", Some(Region::CA)));
+        assert!(!nanp_never_valid("1 (888) 555-0142", Some(Region::US)));
     }
 
     /// Test numbers must be ones libphonenumber itself calls valid.
