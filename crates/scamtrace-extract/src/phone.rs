@@ -1451,7 +1451,7 @@ fn try_reading(
 /// against libphonenumber's parse in the tests.
 fn nanp_parse(read: &str, region: Option<Region>) -> Option<PhoneNumber> {
     let b = read.as_bytes();
-    if !plain_shape(b) {
+    if !plain_shape(b) && !one_then_bracketed_area(b) {
         return None;
     }
     let mut n: u64 = 0;
@@ -1511,7 +1511,7 @@ fn nanp_never_valid(read: &str, region: Option<Region>) -> bool {
 fn matcher_needed(read: &str, number: &PhoneNumber) -> bool {
     let b = read.as_bytes();
     if !plain_shape(b) {
-        return true;
+        return !(number.country_code == 1 && one_then_bracketed_area(b));
     }
     if b.first() == Some(&b'+') || number.country_code == 1 {
         return false;
@@ -1582,6 +1582,21 @@ fn plain_shape(b: &[u8]) -> bool {
         i += 1;
     }
     true
+}
+
+/// A North American number written with its leading `1` before the bracketed area code:
+/// "1(866) 461-7536", "1 (866) 461-7536", "1-(866)-461-7536". Plainly shaped after the `1` (see
+/// `plain_shape`), which libphonenumber's parse and matcher read like "(866) 461-7536" behind
+/// the country code. Checked against both in the tests.
+fn one_then_bracketed_area(b: &[u8]) -> bool {
+    let Some(rest) = b.strip_prefix(b"1") else {
+        return false;
+    };
+    let rest = match rest {
+        [b' ' | b'-' | b'.', tail @ ..] => tail,
+        _ => rest,
+    };
+    rest.first() == Some(&b'(') && plain_shape(rest)
 }
 
 /// A number the victim's region cannot read may still be written in another region's
@@ -2772,6 +2787,12 @@ mod tests {
             |a, x, l| format!("11{a}{x}{l}"),
             |a, x, l| format!("0{a}{x}{l}"),
             |a, x, l| format!("{a} {x}{l}"),
+            |a, x, l| format!("1({a}){x}-{l}"),
+            |a, x, l| format!("1 ({a}) {x}-{l}"),
+            |a, x, l| format!("1-({a})-{x}-{l}"),
+            |a, x, l| format!("1.({a}).{x}.{l}"),
+            |a, x, l| format!("1(({a}){x}-{l}"),
+            |a, x, l| format!("1({a}) ({x})-{l}"),
         ];
         let mut state: u64 = 0x2545_f491_4f6c_dd1d;
         let mut next = move |n: u64| {
@@ -3899,6 +3920,60 @@ mod tests {
                 assert!(whole, "{read}: skipped, but the matcher refuses it");
             }
         }
+        // The leading `1` before a bracketed area code, for numbers of every North American
+        // region read in every region of the plan.
+        let nanp: Vec<Region> = PHONE_NUMBER_UTIL
+            .get_supported_regions()
+            .filter(|r| is_nanp(Some(*r)))
+            .collect();
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let forms: &[fn(u64, u64, u64) -> String] = &[
+            |a, x, l| format!("1({a}){x}-{l:04}"),
+            |a, x, l| format!("1 ({a}) {x}-{l:04}"),
+            |a, x, l| format!("1-({a})-{x}-{l:04}"),
+            |a, x, l| format!("1.({a}) {x}.{l:04}"),
+        ];
+        let (mut skipped, mut valid) = (0, 0);
+        while valid < 2_000 {
+            let region = Some(nanp[next(nanp.len() as u64) as usize]);
+            let a = 200 + next(800);
+            let x = 200 + next(800);
+            let read = forms[next(forms.len() as u64) as usize](a, x, next(10_000));
+            let Some(number) = nanp_parse(&read, region) else {
+                panic!("{read} is not taken by the shortcut");
+            };
+            assert_eq!(
+                Some(&number),
+                PHONE_NUMBER_UTIL.parse(&read, region).ok().as_ref(),
+                "{read}"
+            );
+            if !number.is_valid() {
+                continue;
+            }
+            valid += 1;
+            if !matcher_needed(&read, &number) {
+                skipped += 1;
+                let whole = read
+                    .phone_number_matcher_builder()
+                    .preferred_region(region)
+                    .leniency(Leniency::Valid)
+                    .build_fallible()
+                    .next()
+                    .and_then(Result::ok)
+                    .is_some_and(|m| m.start == 0 && m.end() == read.len());
+                assert!(
+                    whole,
+                    "{read} in {region:?}: skipped, but the matcher refuses it"
+                );
+            }
+        }
+        assert_eq!(skipped, valid);
         // Shapes the matcher has opinions on always run it.
         let n = PHONE_NUMBER_UTIL
             .parse("+18885550142", None)
@@ -3908,6 +3983,10 @@ mod tests {
             "(888 555 0142",
             "888) 555-0142",
             "+1-888 (555) 0142",
+            "1((888) 555-0142",
+            "1 (888) (555)-0142",
+            "1  (888) 555-0142",
+            "11(888) 555-0142",
         ] {
             assert!(matcher_needed(read, &n), "{read}");
         }
