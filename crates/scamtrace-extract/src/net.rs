@@ -68,11 +68,13 @@ pub fn parse_domain(input: &str) -> Option<DomainName> {
     if tld.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let suffix = psl::suffix(ascii.as_bytes())?;
+    // One lookup: the registrable domain carries the hostname's public suffix. (A hostname
+    // that is itself a suffix has no registrable domain, and is refused either way.)
+    let domain = psl::domain(ascii.as_bytes())?;
+    let suffix = domain.suffix();
     if !suffix.is_known() {
         return None;
     }
-    let domain = psl::domain(ascii.as_bytes())?;
     let registrable = std::str::from_utf8(domain.as_bytes()).ok()?.to_string();
     let private_suffix = matches!(suffix.typ(), Some(psl::Type::Private));
     let unicode = unicode_form(&ascii);
