@@ -168,8 +168,9 @@ pub fn find_phones(text: &str, default_region: &str) -> Vec<PhoneMatch> {
     let plain = scan_runs(&norm.text, &norm.digits, region, &mut budget);
 
     // Where both readings claim the same characters the plain one wins: letters after a valid
-    // number are far more often the next word than part of the number.
-    let mut all: Vec<Candidate> = vanity
+    // number are far more often the next word than part of the number. (Nearly every text has
+    // no vanity number: the plain ones' vector is kept, not copied.)
+    let vanity: Vec<Candidate> = vanity
         .into_iter()
         .filter(|v| {
             !overlaps_any(&plain, &v.span)
@@ -177,8 +178,11 @@ pub fn find_phones(text: &str, default_region: &str) -> Vec<PhoneMatch> {
                     || !label_attached(&norm.text, v.span.start))
         })
         .collect();
-    all.extend(plain);
-    all.sort_by_key(|c| c.span.start);
+    let mut all = plain;
+    if !vanity.is_empty() {
+        all.extend(vanity);
+        all.sort_by_key(|c| c.span.start);
+    }
     all.iter()
         .filter_map(|c| {
             // What precedes the number decides both whose it is and how sure we are.
@@ -1173,8 +1177,8 @@ fn scan_runs(
 ) -> Vec<Candidate> {
     let b = text.as_bytes();
     let mut out = Vec::new();
-    // Room for the tokens of a typical run at once, instead of growing two or three times.
-    let mut tokens = Vec::with_capacity(16);
+    // Filled (and given room, see `scan_run`) only once a run has enough digits to be read.
+    let mut tokens = Vec::new();
     let mut i = 0;
     let mut cursor = 0;
     while i < b.len() && !budget.is_spent() {
@@ -1211,6 +1215,8 @@ fn scan_run(
 ) {
     let b = text.as_bytes();
     tokens.clear();
+    // Room for the tokens of a typical run at once, instead of growing two or three times.
+    tokens.reserve(16);
     let mut i = run.start;
     while i < run.end {
         if b[i] == b' ' {
