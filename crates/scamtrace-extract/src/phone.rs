@@ -1439,14 +1439,18 @@ fn try_reading(
     if !budget.take(2) {
         return None;
     }
-    let found = read
-        .phone_number_matcher_builder()
+    matcher_takes_whole(read, region).then_some((number, kind))
+}
+
+/// Whether libphonenumber's matcher (VALID leniency) finds a number that is the whole of `read`.
+fn matcher_takes_whole(read: &str, region: Option<Region>) -> bool {
+    read.phone_number_matcher_builder()
         .preferred_region(region)
         .leniency(Leniency::Valid)
         .build_fallible()
-        .next()?
-        .ok()?;
-    (found.start == 0 && found.end() == read.len()).then_some((number, kind))
+        .next()
+        .and_then(Result::ok)
+        .is_some_and(|m| m.start == 0 && m.end() == read.len())
 }
 
 /// What libphonenumber's parse gives for a plainly written North American number (see
@@ -3914,16 +3918,11 @@ mod tests {
             let region = parse_region(region);
             let number = PHONE_NUMBER_UTIL.parse(read, region).expect("parses");
             assert!(number.is_valid(), "{read}");
-            let whole = read
-                .phone_number_matcher_builder()
-                .preferred_region(region)
-                .leniency(Leniency::Valid)
-                .build_fallible()
-                .next()
-                .and_then(Result::ok)
-                .is_some_and(|m| m.start == 0 && m.end() == read.len());
             if !matcher_needed(read, &number) {
-                assert!(whole, "{read}: skipped, but the matcher refuses it");
+                assert!(
+                    matcher_takes_whole(read, region),
+                    "{read}: skipped, but the matcher refuses it"
+                );
             }
         }
         // The leading `1` before a bracketed area code, for numbers of every North American
@@ -3965,16 +3964,8 @@ mod tests {
             valid += 1;
             if !matcher_needed(&read, &number) {
                 skipped += 1;
-                let whole = read
-                    .phone_number_matcher_builder()
-                    .preferred_region(region)
-                    .leniency(Leniency::Valid)
-                    .build_fallible()
-                    .next()
-                    .and_then(Result::ok)
-                    .is_some_and(|m| m.start == 0 && m.end() == read.len());
                 assert!(
-                    whole,
+                    matcher_takes_whole(&read, region),
                     "{read} in {region:?}: skipped, but the matcher refuses it"
                 );
             }
