@@ -538,13 +538,8 @@ mod tests {
             }
             out
         };
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n) as usize
-        };
+        let mut draw = crate::test_draws(0x9e37_79b9_7f4a_7c15);
+        let mut next = |n: u64| draw(n) as usize;
         for _ in 0..5_000 {
             let hits = (0..next(12))
                 .map(|_| {

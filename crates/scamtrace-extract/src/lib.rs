@@ -642,3 +642,16 @@ impl Collector {
         items
     }
 }
+
+/// Deterministic draws for tests (xorshift, no extra dependency): each call with `n` gives a
+/// number below `n`.
+#[cfg(test)]
+pub(crate) fn test_draws(seed: u64) -> impl FnMut(u64) -> u64 {
+    let mut state = seed;
+    move |n| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    }
+}

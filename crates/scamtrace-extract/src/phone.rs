@@ -2804,13 +2804,7 @@ mod tests {
             |a, x, l| format!("1(({a}){x}-{l}"),
             |a, x, l| format!("1({a}) ({x})-{l}"),
         ];
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        let mut next = crate::test_draws(0x2545_f491_4f6c_dd1d);
         let (mut checked, mut taken) = (0, 0);
         for round in 0..3000 {
             // Mostly area codes and exchanges that start 2-9, some that do not.
@@ -2842,13 +2836,7 @@ mod tests {
             .filter(|r| is_nanp(Some(*r)))
             .collect();
         assert!(nanp.len() >= 20, "{} North American regions", nanp.len());
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = move |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        let mut next = crate::test_draws(0x9e37_79b9_7f4a_7c15);
         let separators = [" ", "-", ".", "", "/", ") ", "("];
         let (mut refused, mut checked) = (0, 0);
         for _ in 0..40_000 {
@@ -3481,13 +3469,8 @@ mod tests {
                 !LABEL_EXCEPTIONS.iter().any(|e| head.ends_with(e)) && is_glue(&before[hit.end..])
             })
         };
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut draw = crate::test_draws(0x2545_f491_4f6c_dd1d);
+        let mut next = |n: usize| draw(n as u64) as usize;
         let mut accepted = 0;
         for _ in 0..20_000 {
             let mut text = String::new();
@@ -3931,13 +3914,7 @@ mod tests {
             .get_supported_regions()
             .filter(|r| is_nanp(Some(*r)))
             .collect();
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        let mut next = crate::test_draws(0x2545_f491_4f6c_dd1d);
         let forms: &[fn(u64, u64, u64) -> String] = &[
             |a, x, l| format!("1({a}){x}-{l:04}"),
             |a, x, l| format!("1 ({a}) {x}-{l:04}"),
